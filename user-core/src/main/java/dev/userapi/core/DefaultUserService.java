@@ -1,0 +1,418 @@
+package dev.userapi.core;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.userapi.core.internal.IteratorPublisher;
+import dev.userapi.core.internal.PageTokens;
+import dev.userapi.core.internal.UuidV7;
+import dev.userapi.core.internal.Validation;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.Flow;
+
+/**
+ * The core {@link UserService}: validation, normalisation, ids, timestamps, versions, etags, page
+ * tokens and idempotent creates, over any {@link UserRepository}.
+ *
+ * <pre>{@code
+ * UserService users = DefaultUserService.inMemory();
+ * User ada = users.create(NewUser.of("Ada", "ada@example.com", 36));
+ * users.update(ada.id(), UserUpdate.builder().clearAge().build(), ada.etag());
+ * }</pre>
+ *
+ * <p>Thread-safe; it holds no threads of its own. Several instances may share one store (one
+ * database, many replicas): give them the same {@linkplain Builder#pageTokenSecret page token
+ * secret} so a page token from one is accepted by the others.
+ *
+ * @since 0.1.0
+ */
+public final class DefaultUserService implements UserService {
+  /** Page size used when a query asks for 0. */
+  public static final int DEFAULT_PAGE_SIZE = 50;
+  /** Larger page sizes are coerced to this (AIP-158). */
+  public static final int MAX_PAGE_SIZE = 1000;
+  /** Default limit on the number of users in one {@link #createAll} call. */
+  public static final int DEFAULT_MAX_BATCH_SIZE = 10_000;
+
+  private static final int STREAM_BATCH = 256;
+  private static final int MAX_REQUEST_ID_LENGTH = 128;
+
+  private final UserRepository repository;
+  private final Clock clock;
+  private final UuidV7 ids;
+  private final PageTokens pageTokens;
+  private final int maxBatchSize;
+
+  private DefaultUserService(Builder builder) {
+    this.repository = builder.repository;
+    this.clock = builder.clock;
+    this.ids = new UuidV7(builder.clock);
+    this.pageTokens = new PageTokens(builder.pageTokenSecret);
+    this.maxBatchSize = builder.maxBatchSize;
+  }
+
+  /** A service over a fresh {@link InMemoryUserRepository}. */
+  public static DefaultUserService inMemory() {
+    return builder().repository(new InMemoryUserRepository()).build();
+  }
+
+  /** A service over {@code repository} with default settings. */
+  public static DefaultUserService of(UserRepository repository) {
+    return builder().repository(repository).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The store behind this service. */
+  public UserRepository repository() {
+    return repository;
+  }
+
+  @Override
+  public User create(NewUser newUser, String requestId) {
+    requireNonNull(newUser, "newUser");
+    List<FieldViolation> violations = new ArrayList<>();
+    if (requestId != null && (requestId.isBlank() || requestId.length() > MAX_REQUEST_ID_LENGTH)) {
+      violations.add(
+          new FieldViolation(
+              "requestId", "must be 1.." + MAX_REQUEST_ID_LENGTH + " non-blank characters"));
+    }
+    User user = newUserToUser(newUser, violations);
+    if (!violations.isEmpty()) {
+      throw UserException.invalidArgument(violations);
+    }
+    return repository.insert(user, requestId);
+  }
+
+  @Override
+  public User get(String id) {
+    String key = checkId(id);
+    return repository.findById(key).orElseThrow(() -> UserException.notFound(key));
+  }
+
+  @Override
+  public User update(String id, UserUpdate update, String expectedEtag) {
+    requireNonNull(update, "update");
+    String key = checkId(id);
+    List<FieldViolation> violations = new ArrayList<>();
+    String name = update.has(UserField.NAME) ? Validation.name(update.name(), violations) : null;
+    String email =
+        update.has(UserField.EMAIL) ? Validation.email(update.email(), violations) : null;
+    if (update.has(UserField.AGE) && update.age().isPresent()) {
+      Validation.age(update.age().getAsInt(), violations);
+    }
+    if (!violations.isEmpty()) {
+      throw UserException.invalidArgument(violations);
+    }
+    return compareAndSet(
+        key,
+        expectedEtag,
+        current ->
+            new Content(
+                update.has(UserField.NAME) ? name : current.name(),
+                update.has(UserField.EMAIL) ? email : current.email(),
+                update.has(UserField.AGE) ? update.age() : current.age()));
+  }
+
+  @Override
+  public User replace(String id, NewUser replacement, String expectedEtag) {
+    requireNonNull(replacement, "replacement");
+    String key = checkId(id);
+    List<FieldViolation> violations = new ArrayList<>();
+    Content content = validate(replacement, violations);
+    if (!violations.isEmpty()) {
+      throw UserException.invalidArgument(violations);
+    }
+    return compareAndSet(key, expectedEtag, current -> content);
+  }
+
+  @Override
+  public void delete(String id, String expectedEtag) {
+    String key = checkId(id);
+    if (expectedEtag == null) {
+      repository.delete(key, OptionalLong.empty());
+      return;
+    }
+    User current = repository.findById(key).orElseThrow(() -> UserException.staleEtag(key));
+    if (!expectedEtag.equals(current.etag())) {
+      throw UserException.staleEtag(key);
+    }
+    repository.delete(key, OptionalLong.of(current.version()));
+  }
+
+  @Override
+  public Page<User> list(UserQuery query) {
+    requireNonNull(query, "query");
+    List<FieldViolation> violations = new ArrayList<>();
+    checkFilter(query.filter(), violations);
+    if (query.pageSize() < 0) {
+      violations.add(
+          new FieldViolation(
+              "pageSize", "must not be negative (0 means the default, " + DEFAULT_PAGE_SIZE + ")"));
+    }
+    if (!violations.isEmpty()) {
+      throw UserException.invalidArgument(violations);
+    }
+    int pageSize =
+        query.pageSize() == 0 ? DEFAULT_PAGE_SIZE : Math.min(query.pageSize(), MAX_PAGE_SIZE);
+    String canonical = query.filter().canonical();
+    String afterId =
+        query.pageToken().isEmpty() ? null : pageTokens.decode(query.pageToken(), canonical);
+    // One extra row tells whether another page follows, without a second query.
+    List<User> rows = repository.scan(query.filter(), afterId, pageSize + 1);
+    if (rows.size() <= pageSize) {
+      return new Page<>(rows, "");
+    }
+    List<User> items = rows.subList(0, pageSize);
+    return new Page<>(items, pageTokens.encode(items.get(pageSize - 1).id(), canonical));
+  }
+
+  @Override
+  public Flow.Publisher<User> stream(UserFilter filter) {
+    requireNonNull(filter, "filter");
+    return new IteratorPublisher<>(
+        () -> {
+          List<FieldViolation> violations = new ArrayList<>();
+          checkFilter(filter, violations);
+          if (!violations.isEmpty()) {
+            throw UserException.invalidArgument(violations);
+          }
+          return new ScanIterator(filter);
+        });
+  }
+
+  @Override
+  public List<CreateResult> createAll(List<NewUser> newUsers) {
+    requireNonNull(newUsers, "newUsers");
+    if (newUsers.size() > maxBatchSize) {
+      throw new UserException(
+          ErrorCode.RESOURCE_EXHAUSTED,
+          "batch of " + newUsers.size() + " users exceeds the limit of " + maxBatchSize);
+    }
+    CreateResult[] results = new CreateResult[newUsers.size()];
+    List<User> valid = new ArrayList<>(newUsers.size());
+    List<Integer> validIndexes = new ArrayList<>(newUsers.size());
+    for (int i = 0; i < newUsers.size(); i++) {
+      List<FieldViolation> violations = new ArrayList<>();
+      NewUser newUser = newUsers.get(i);
+      User user =
+          newUser == null
+              ? null
+              : newUserToUser(newUser, violations);
+      if (newUser == null) {
+        violations.add(new FieldViolation("user", "is required"));
+      }
+      if (violations.isEmpty()) {
+        valid.add(user);
+        validIndexes.add(i);
+      } else {
+        results[i] = CreateResult.failure(i, UserException.invalidArgument(violations));
+      }
+    }
+    List<CreateResult> stored = repository.insertAll(valid);
+    for (int j = 0; j < stored.size(); j++) {
+      CreateResult r = stored.get(j);
+      int index = validIndexes.get(j);
+      results[index] =
+          r.succeeded() ? CreateResult.success(index, r.user()) : CreateResult.failure(index, r.error());
+    }
+    return List.of(results);
+  }
+
+  @Override
+  public Flow.Publisher<UserEvent> watch(long afterSequence) {
+    if (afterSequence < 0 && afterSequence != WATCH_FROM_NOW) {
+      return new IteratorPublisher<>(
+          () -> {
+            throw UserException.invalidArgument(
+                "afterSequence", "must be a sequence (>= 0) or WATCH_FROM_NOW (-1)");
+          });
+    }
+    return repository.changes(afterSequence);
+  }
+
+  @Override
+  public HealthStatus health() {
+    return repository.health();
+  }
+
+  private interface ContentChange {
+    Content apply(User current);
+  }
+
+  private record Content(String name, String email, OptionalInt age) {}
+
+  /** Read, check the etag, write with compare-and-set; retry only unconditional writes. */
+  private User compareAndSet(String id, String expectedEtag, ContentChange change) {
+    while (true) {
+      User current = repository.findById(id).orElseThrow(() -> UserException.notFound(id));
+      if (expectedEtag != null && !expectedEtag.equals(current.etag())) {
+        throw UserException.staleEtag(id);
+      }
+      Content next = change.apply(current);
+      if (next.equals(new Content(current.name(), current.email(), current.age()))) {
+        return current;
+      }
+      User updated =
+          new User(
+              id,
+              next.name(),
+              next.email(),
+              next.age(),
+              current.createTime(),
+              now(),
+              current.version() + 1);
+      try {
+        return repository.update(updated, current.version());
+      } catch (UserException e) {
+        if (e.code() != ErrorCode.PRECONDITION_FAILED || expectedEtag != null) {
+          throw e;
+        }
+        // Someone else wrote in between and the caller did not ask for a precondition: retry.
+      }
+    }
+  }
+
+  private User newUserToUser(NewUser newUser, List<FieldViolation> violations) {
+    Content content = validate(newUser, violations);
+    if (!violations.isEmpty()) {
+      return null;
+    }
+    Instant now = now();
+    return new User(ids.next(), content.name(), content.email(), content.age(), now, now, 1);
+  }
+
+  private static Content validate(NewUser newUser, List<FieldViolation> violations) {
+    String name = Validation.name(newUser.name(), violations);
+    String email = Validation.email(newUser.email(), violations);
+    if (newUser.age().isPresent()) {
+      Validation.age(newUser.age().getAsInt(), violations);
+    }
+    return new Content(name, email, newUser.age());
+  }
+
+  private static void checkFilter(UserFilter filter, List<FieldViolation> violations) {
+    if (filter.minAge().isPresent()
+        && filter.maxAge().isPresent()
+        && filter.minAge().getAsInt() > filter.maxAge().getAsInt()) {
+      violations.add(new FieldViolation("minAge", "must not be greater than maxAge"));
+    }
+  }
+
+  private static String checkId(String id) {
+    String key = id == null ? null : id.strip().toLowerCase(Locale.ROOT);
+    if (!UuidV7.isWellFormed(key)) {
+      throw UserException.invalidArgument("id", "must be a user id (a UUID)");
+    }
+    return key;
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /** Reads matching users in keyset batches, one batch ahead of the consumer at most. */
+  private final class ScanIterator implements Iterator<User> {
+    private final UserFilter filter;
+    private final ArrayDeque<User> buffer = new ArrayDeque<>();
+    private String lastId;
+    private boolean exhausted;
+
+    ScanIterator(UserFilter filter) {
+      this.filter = filter;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (buffer.isEmpty() && !exhausted) {
+        List<User> batch = repository.scan(filter, lastId, STREAM_BATCH);
+        buffer.addAll(batch);
+        exhausted = batch.size() < STREAM_BATCH;
+        if (!batch.isEmpty()) {
+          lastId = batch.get(batch.size() - 1).id();
+        }
+      }
+      return !buffer.isEmpty();
+    }
+
+    @Override
+    public User next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return buffer.poll();
+    }
+  }
+
+  /** Configures a {@link DefaultUserService}. Not thread-safe. */
+  public static final class Builder {
+    private UserRepository repository;
+    private Clock clock = Clock.systemUTC();
+    private byte[] pageTokenSecret;
+    private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
+
+    private Builder() {}
+
+    /** The store (required). */
+    public Builder repository(UserRepository repository) {
+      this.repository = requireNonNull(repository, "repository");
+      return this;
+    }
+
+    /** The clock for timestamps and ids; the system UTC clock by default. */
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The key (at least 16 bytes) that signs page tokens; random per instance by default. Replicas
+     * sharing a store should share it.
+     */
+    public Builder pageTokenSecret(byte[] secret) {
+      requireNonNull(secret, "secret");
+      if (secret.length < 16) {
+        throw new IllegalArgumentException("secret: " + secret.length + " bytes (expected: >= 16)");
+      }
+      this.pageTokenSecret = secret.clone();
+      return this;
+    }
+
+    /** The most users one {@link #createAll} call may carry; {@value #DEFAULT_MAX_BATCH_SIZE} by default. */
+    public Builder maxBatchSize(int maxBatchSize) {
+      if (maxBatchSize < 1) {
+        throw new IllegalArgumentException("maxBatchSize: " + maxBatchSize + " (expected: >= 1)");
+      }
+      this.maxBatchSize = maxBatchSize;
+      return this;
+    }
+
+    /**
+     * Builds the service.
+     *
+     * @throws IllegalStateException when no repository was set
+     */
+    public DefaultUserService build() {
+      if (repository == null) {
+        throw new IllegalStateException("repository is required");
+      }
+      if (pageTokenSecret == null) {
+        pageTokenSecret = new byte[32];
+        new SecureRandom().nextBytes(pageTokenSecret);
+      }
+      return new DefaultUserService(this);
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package dev.userapi.core;
+
+import dev.userapi.core.internal.EventLog;
+import dev.userapi.core.internal.Validation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Flow;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The embedded default store: users in memory, lost when the process ends.
+ *
+ * <p>Thread-safe. Reads ({@link #findById}, {@link #scan}) take no lock: users live in a {@link
+ * ConcurrentSkipListMap} ordered by id, which also makes keyset scans cheap. Writes are serialised
+ * by one lock so the email index, the users and the change feed move together; change events are
+ * delivered to watchers after the lock is released.
+ *
+ * @since 0.1.0
+ */
+public final class InMemoryUserRepository implements UserRepository {
+  /** How many change events are kept for watchers to resume from, by default. */
+  public static final int DEFAULT_EVENT_RETENTION = 10_000;
+
+  private static final int REQUEST_ID_RETENTION = 100_000;
+
+  private final ConcurrentSkipListMap<String, User> users = new ConcurrentSkipListMap<>();
+  private final ConcurrentHashMap<String, String> idsByEmailKey = new ConcurrentHashMap<>();
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final EventLog events;
+  // Guarded by writeLock; the oldest entries go first once the map is full.
+  private final Map<String, User> usersByRequestId =
+      new LinkedHashMap<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, User> eldest) {
+          return size() > REQUEST_ID_RETENTION;
+        }
+      };
+
+  /** A store that keeps the last {@value #DEFAULT_EVENT_RETENTION} change events. */
+  public InMemoryUserRepository() {
+    this(DEFAULT_EVENT_RETENTION);
+  }
+
+  /** A store that keeps the last {@code eventRetention} change events. */
+  public InMemoryUserRepository(int eventRetention) {
+    this.events = new EventLog(eventRetention);
+  }
+
+  @Override
+  public User insert(User user, String requestId) {
+    writeLock.lock();
+    try {
+      if (requestId != null) {
+        User earlier = usersByRequestId.get(requestId);
+        if (earlier != null) {
+          return earlier;
+        }
+      }
+      String key = Validation.emailKey(user.email());
+      if (idsByEmailKey.containsKey(key) || users.containsKey(user.id())) {
+        throw UserException.emailTaken();
+      }
+      users.put(user.id(), user);
+      idsByEmailKey.put(key, user.id());
+      if (requestId != null) {
+        usersByRequestId.put(requestId, user);
+      }
+      record(UserEvent.Type.CREATED, user);
+    } finally {
+      writeLock.unlock();
+    }
+    events.signalWatchers();
+    return user;
+  }
+
+  @Override
+  public Optional<User> findById(String id) {
+    return Optional.ofNullable(users.get(id));
+  }
+
+  @Override
+  public User update(User user, long expectedVersion) {
+    writeLock.lock();
+    try {
+      User current = users.get(user.id());
+      if (current == null) {
+        throw UserException.notFound(user.id());
+      }
+      if (current.version() != expectedVersion) {
+        throw UserException.staleEtag(user.id());
+      }
+      String oldKey = Validation.emailKey(current.email());
+      String newKey = Validation.emailKey(user.email());
+      if (!oldKey.equals(newKey)) {
+        if (idsByEmailKey.containsKey(newKey)) {
+          throw UserException.emailTaken();
+        }
+        idsByEmailKey.put(newKey, user.id());
+        idsByEmailKey.remove(oldKey);
+      }
+      users.put(user.id(), user);
+      record(UserEvent.Type.UPDATED, user);
+    } finally {
+      writeLock.unlock();
+    }
+    events.signalWatchers();
+    return user;
+  }
+
+  @Override
+  public Optional<User> delete(String id, OptionalLong expectedVersion) {
+    User current;
+    writeLock.lock();
+    try {
+      current = users.get(id);
+      if (current == null) {
+        return Optional.empty();
+      }
+      if (expectedVersion.isPresent() && current.version() != expectedVersion.getAsLong()) {
+        throw UserException.staleEtag(id);
+      }
+      users.remove(id);
+      idsByEmailKey.remove(Validation.emailKey(current.email()));
+      record(UserEvent.Type.DELETED, current);
+    } finally {
+      writeLock.unlock();
+    }
+    events.signalWatchers();
+    return Optional.of(current);
+  }
+
+  @Override
+  public List<User> scan(UserFilter filter, String afterId, int limit) {
+    Map<String, User> tail = afterId == null ? users : users.tailMap(afterId, false);
+    List<User> page = new ArrayList<>(Math.min(limit, 256));
+    for (User user : tail.values()) {
+      if (page.size() >= limit) {
+        break;
+      }
+      if (filter.matches(user)) {
+        page.add(user);
+      }
+    }
+    return page;
+  }
+
+  @Override
+  public Flow.Publisher<UserEvent> changes(long afterSequence) {
+    return events.publisher(afterSequence);
+  }
+
+  /** Number of users stored. */
+  public int size() {
+    return users.size();
+  }
+
+  private void record(UserEvent.Type type, User user) {
+    events.append(new UserEvent(events.nextSequence(), type, user));
+  }
+}

@@ -1,0 +1,126 @@
+package dev.userapi.core.internal;
+
+import dev.userapi.core.FieldViolation;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The validation and normalisation rules of a user's writable fields, written once. Each check
+ * appends its violations so callers can report every problem at once.
+ *
+ * <p>Not API: used by userapi modules only.
+ */
+public final class Validation {
+  public static final int MAX_NAME_LENGTH = 200;
+  public static final int MIN_AGE = 0;
+  public static final int MAX_AGE = 150;
+  private static final int MAX_EMAIL_LENGTH = 254;
+  private static final int MAX_LOCAL_LENGTH = 64;
+  private static final String LOCAL_SPECIALS = ".!#$%&'*+/=?^_`{|}~-";
+
+  private Validation() {}
+
+  /** Returns the trimmed name, or null after adding violations. */
+  public static String name(String name, List<FieldViolation> violations) {
+    if (name == null) {
+      violations.add(new FieldViolation("name", "is required"));
+      return null;
+    }
+    String trimmed = name.strip();
+    if (trimmed.isEmpty()) {
+      violations.add(new FieldViolation("name", "must not be blank"));
+      return null;
+    }
+    if (trimmed.codePointCount(0, trimmed.length()) > MAX_NAME_LENGTH) {
+      violations.add(
+          new FieldViolation("name", "must be at most " + MAX_NAME_LENGTH + " characters"));
+      return null;
+    }
+    if (trimmed.codePoints().anyMatch(Character::isISOControl)) {
+      violations.add(new FieldViolation("name", "must not contain control characters"));
+      return null;
+    }
+    return trimmed;
+  }
+
+  /** Returns the normalised email (trimmed, domain lower-cased), or null after adding violations. */
+  public static String email(String email, List<FieldViolation> violations) {
+    if (email == null) {
+      violations.add(new FieldViolation("email", "is required"));
+      return null;
+    }
+    String trimmed = email.strip();
+    if (trimmed.isEmpty()) {
+      violations.add(new FieldViolation("email", "must not be blank"));
+      return null;
+    }
+    int at = trimmed.lastIndexOf('@');
+    if (trimmed.length() > MAX_EMAIL_LENGTH
+        || at <= 0
+        || !isLocalPart(trimmed.substring(0, at))
+        || !isDomain(trimmed.substring(at + 1))) {
+      violations.add(new FieldViolation("email", "must be a valid email address"));
+      return null;
+    }
+    return trimmed.substring(0, at) + "@" + trimmed.substring(at + 1).toLowerCase(Locale.ROOT);
+  }
+
+  /** Adds a violation when {@code age} is out of range. */
+  public static void age(int age, List<FieldViolation> violations) {
+    if (age < MIN_AGE || age > MAX_AGE) {
+      violations.add(
+          new FieldViolation("age", "must be between " + MIN_AGE + " and " + MAX_AGE));
+    }
+  }
+
+  /** The key under which emails are unique: the whole address lower-cased. */
+  public static String emailKey(String email) {
+    return email.strip().toLowerCase(Locale.ROOT);
+  }
+
+  private static boolean isLocalPart(String local) {
+    if (local.isEmpty() || local.length() > MAX_LOCAL_LENGTH) {
+      return false;
+    }
+    if (local.startsWith(".") || local.endsWith(".") || local.contains("..")) {
+      return false;
+    }
+    for (int i = 0; i < local.length(); i++) {
+      char c = local.charAt(i);
+      if (!isAsciiAlnum(c) && LOCAL_SPECIALS.indexOf(c) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isDomain(String domain) {
+    if (domain.isEmpty() || domain.length() > 253) {
+      return false;
+    }
+    String[] labels = domain.split("\\.", -1);
+    if (labels.length < 2) {
+      return false;
+    }
+    for (String label : labels) {
+      if (label.isEmpty() || label.length() > 63) {
+        return false;
+      }
+      if (label.startsWith("-") || label.endsWith("-")) {
+        return false;
+      }
+      for (int i = 0; i < label.length(); i++) {
+        char c = label.charAt(i);
+        if (!isAsciiAlnum(c) && c != '-') {
+          return false;
+        }
+      }
+    }
+    // The top-level domain is never all digits (rules out bare IP-like hosts).
+    return !labels[labels.length - 1].chars().allMatch(Character::isDigit);
+  }
+
+  private static boolean isAsciiAlnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+}
