@@ -2,6 +2,7 @@ package dev.userapi.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
@@ -88,8 +89,8 @@ class ErrorMappingTest {
     assertThat(badRequest.getFieldViolationsList())
         .extracting(BadRequest.FieldViolation::getField, BadRequest.FieldViolation::getDescription)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("name", "is required"),
-            org.assertj.core.groups.Tuple.tuple("age", "must be between 0 and 150"));
+            tuple("name", "is required"),
+            tuple("age", "must be between 0 and 150"));
 
     UserException e = catchThrowableOfType(UserException.class, () -> fixture.client.get(anyId()));
     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
