@@ -3,6 +3,8 @@ package dev.userapi.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnknownFieldSet;
 import dev.userapi.core.CreateResult;
 import dev.userapi.core.DefaultUserService;
 import dev.userapi.core.ErrorCode;
@@ -10,6 +12,7 @@ import dev.userapi.core.NewUser;
 import dev.userapi.core.User;
 import dev.userapi.core.UserException;
 import dev.userapi.core.UserQuery;
+import dev.userapi.proto.v1.CreateUserRequest;
 import dev.userapi.proto.v1.LookupUsersRequest;
 import dev.userapi.proto.v1.LookupUsersResponse;
 import dev.userapi.proto.v1.UserServiceGrpc;
@@ -99,6 +102,30 @@ class CallsTest {
     assertThat(backend.client.get(ada.id())).isEqualTo(ada);
     assertThat(backendDeadline.get()).isNotNull();
     assertThat(backendDeadline.get().timeRemaining(TimeUnit.SECONDS)).isLessThanOrEqualTo(30);
+  }
+
+  @Test
+  void unknownFieldsFromANewerClientAreIgnored() {
+    GrpcFixture fixture = start(GrpcFixture.netty(DefaultUserService.inMemory()));
+    UnknownFieldSet fromTheFuture =
+        UnknownFieldSet.newBuilder()
+            .addField(99, UnknownFieldSet.Field.newBuilder().addVarint(42).build())
+            .addField(100, UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFromUtf8("x")).build())
+            .build();
+    CreateUserRequest request =
+        CreateUserRequest.newBuilder()
+            .setUser(
+                dev.userapi.proto.v1.User.newBuilder()
+                    .setName("Ada")
+                    .setEmail("ada@example.com")
+                    .setUnknownFields(fromTheFuture))
+            .setUnknownFields(fromTheFuture)
+            .build();
+
+    dev.userapi.proto.v1.User created = UserServiceGrpc.newBlockingStub(fixture.channel).createUser(request);
+
+    assertThat(created.getName()).isEqualTo("Ada");
+    assertThat(fixture.client.get(created.getId()).email()).isEqualTo("ada@example.com");
   }
 
   @Test

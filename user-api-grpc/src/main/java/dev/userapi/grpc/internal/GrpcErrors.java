@@ -8,7 +8,6 @@ import dev.userapi.core.ErrorCode;
 import dev.userapi.core.FieldViolation;
 import dev.userapi.core.UserException;
 import io.grpc.Status;
-import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.util.ArrayList;
@@ -153,10 +152,5 @@ public final class GrpcErrors {
     String id = UUID.randomUUID().toString();
     log.error("Unexpected failure (error id {})", id, error);
     return new UserException(ErrorCode.INTERNAL, "internal error (id " + id + ")");
-  }
-
-  /** Whether {@code error} is a gRPC status failure (rather than a failure of our own code). */
-  public static boolean isStatus(Throwable error) {
-    return error instanceof StatusRuntimeException || error instanceof StatusException;
   }
 }
