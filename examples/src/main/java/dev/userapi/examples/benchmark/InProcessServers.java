@@ -1,0 +1,186 @@
+package dev.userapi.examples.benchmark;
+
+import dev.userapi.core.UserService;
+import dev.userapi.grpc.UserGrpcService;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
+import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
+import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
+import org.glassfish.jersey.message.GZipEncoder;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.glassfish.jersey.server.filter.EncodingFilter;
+
+/**
+ * Both servers in this process, on loopback ephemeral ports: gRPC on Netty (epoll when available,
+ * {@code directExecutor()} because the in-memory service never blocks) serving the real
+ * {@link UserGrpcService} and the {@link BareGrpcService}; and Jersey on Grizzly serving the real
+ * REST API and the {@link BareResource} in one application. Every server thread is named
+ * {@code srv-*} so {@link CpuMeter} can tell server CPU from client CPU.
+ */
+final class InProcessServers implements AutoCloseable {
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final Server grpc;
+  private final HttpServer rest;
+  private final long startMillis;
+
+  /** How the Grizzly container runs requests. */
+  enum RestIo {
+    /** On the selector thread that read the request, like gRPC's direct executor. */
+    SAME_THREAD,
+    /** Handed to Grizzly's worker pool (the container default). */
+    WORKER
+  }
+
+  private InProcessServers(
+      EventLoopGroup boss, EventLoopGroup workers, Server grpc, HttpServer rest, long startMillis) {
+    this.boss = boss;
+    this.workers = workers;
+    this.grpc = grpc;
+    this.rest = rest;
+    this.startMillis = startMillis;
+  }
+
+  /**
+   * Starts both servers.
+   *
+   * @param users the service behind the real endpoints
+   * @param fixtures the responses of the bare endpoints
+   * @param streamCount how many items the bare streams send
+   * @param restIo the Grizzly I/O strategy
+   * @param restApi registers the real REST API on the Jersey application
+   */
+  static InProcessServers start(
+      UserService users,
+      Fixtures fixtures,
+      int streamCount,
+      RestIo restIo,
+      Consumer<ResourceConfig> restApi) {
+    long t0 = System.nanoTime();
+    int threads = Runtime.getRuntime().availableProcessors();
+    boolean epoll = Epoll.isAvailable();
+    EventLoopGroup boss = group(1, "srv-grpc-boss", epoll);
+    EventLoopGroup workers = group(threads, "srv-grpc", epoll);
+    Class<? extends ServerChannel> channelType =
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    ServerInterceptor gzip = new GzipWhenAsked();
+    Server grpc =
+        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .bossEventLoopGroup(boss)
+            .workerEventLoopGroup(workers)
+            .channelType(channelType)
+            .directExecutor()
+            .addService(ServerInterceptors.intercept(new UserGrpcService(users), gzip))
+            .addService(ServerInterceptors.intercept(BareGrpcService.definition(fixtures, streamCount), gzip))
+            .build();
+    try {
+      grpc.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the gRPC server", e);
+    }
+
+    ResourceConfig app = new ResourceConfig();
+    app.property(ServerProperties.WADL_FEATURE_DISABLE, true);
+    app.register(new BareResource(fixtures, streamCount));
+    restApi.accept(app);
+    EncodingFilter.enableFor(app, GZipEncoder.class);
+    HttpServer rest =
+        GrizzlyHttpServerFactory.createHttpServer(
+            URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":0/"), app, false);
+    NetworkListener listener = rest.getListeners().iterator().next();
+    TCPNIOTransport transport = listener.getTransport();
+    transport.setSelectorRunnersCount(threads);
+    transport.setKernelThreadPoolConfig(
+        ThreadPoolConfig.defaultConfig().setPoolName("srv-rest-kernel").setCorePoolSize(threads).setMaxPoolSize(threads));
+    if (restIo == RestIo.SAME_THREAD) {
+      transport.setIOStrategy(SameThreadIOStrategy.getInstance());
+    } else {
+      transport.setIOStrategy(WorkerThreadIOStrategy.getInstance());
+      transport.setWorkerThreadPoolConfig(
+          ThreadPoolConfig.defaultConfig().setPoolName("srv-rest-worker").setCorePoolSize(threads * 4).setMaxPoolSize(threads * 4));
+    }
+    transport.setTcpNoDelay(true);
+    try {
+      rest.start();
+    } catch (IOException e) {
+      grpc.shutdownNow();
+      throw new UncheckedIOException("cannot start the REST server", e);
+    }
+    return new InProcessServers(boss, workers, grpc, rest, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+  }
+
+  static EventLoopGroup group(int threads, String name, boolean epoll) {
+    return new MultiThreadIoEventLoopGroup(
+        threads,
+        new DefaultThreadFactory(name, true),
+        epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+  }
+
+  int grpcPort() {
+    return grpc.getPort();
+  }
+
+  int restPort() {
+    return rest.getListeners().iterator().next().getPort();
+  }
+
+  /** Milliseconds from nothing to both servers listening. */
+  long startMillis() {
+    return startMillis;
+  }
+
+  @Override
+  public void close() {
+    grpc.shutdownNow();
+    rest.shutdownNow();
+    try {
+      grpc.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  }
+
+  /** Compresses responses of calls whose request came compressed, so one server serves both runs. */
+  private static final class GzipWhenAsked implements ServerInterceptor {
+    private static final Metadata.Key<String> ENCODING =
+        Metadata.Key.of("grpc-encoding", Metadata.ASCII_STRING_MARSHALLER);
+
+    @Override
+    public <Q, A> ServerCall.Listener<Q> interceptCall(
+        ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+      if ("gzip".equals(headers.get(ENCODING))) {
+        call.setCompression("gzip");
+      }
+      return next.startCall(call, headers);
+    }
+  }
+}

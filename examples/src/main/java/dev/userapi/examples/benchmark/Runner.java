@@ -1,0 +1,259 @@
+package dev.userapi.examples.benchmark;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Drives load: {@code concurrency} worker threads, each with its own {@link Op} (and connection),
+ * each recording into its own HdrHistogram, merged at the end.
+ *
+ * <p>Closed loop by default: each worker sends its next request when the previous one returned.
+ * With a {@code rate} (operations per second over all workers), each worker follows a fixed
+ * schedule with an expected interval of {@code concurrency / rate} and latency is measured from the
+ * <em>intended</em> start of each operation, not from when it was actually sent; a stalled server
+ * therefore shows up in the percentiles instead of hiding behind the requests the client did not
+ * send (coordinated omission).
+ */
+final class Runner {
+  private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(10);
+  private static final int WARMING = 0;
+  private static final int MEASURING = 1;
+  private static final int STOPPED = 2;
+
+  private final Duration warmup;
+  private final Duration measure;
+  private final double rate;
+  private final boolean progress;
+  private final boolean localServer;
+
+  Runner(Duration warmup, Duration measure, double rate, boolean progress, boolean localServer) {
+    this.warmup = warmup;
+    this.measure = measure;
+    this.rate = rate;
+    this.progress = progress;
+    this.localServer = localServer;
+  }
+
+  /** Runs for the warm-up, then measures for the measurement time. */
+  Measurement timed(String label, int concurrency, Op.Factory factory, WireBytes wire)
+      throws InterruptedException {
+    Worker[] workers = new Worker[concurrency];
+    AtomicReference<Throwable> setupFailure = new AtomicReference<>();
+    CountDownLatch ready = new CountDownLatch(concurrency);
+    CountDownLatch finished = new CountDownLatch(concurrency);
+    AtomicLong phase = new AtomicLong(WARMING);
+    long intervalNanos = rate > 0 ? (long) (concurrency * 1e9 / rate) : 0;
+    for (int i = 0; i < concurrency; i++) {
+      workers[i] = new Worker(i, factory, phase, ready, finished, setupFailure, intervalNanos, concurrency);
+    }
+    List<Thread> threads = new ArrayList<>();
+    for (Worker worker : workers) {
+      Thread t = new Thread(worker, "cli-worker-" + worker.index);
+      t.setDaemon(true);
+      threads.add(t);
+      t.start();
+    }
+    ready.await();
+    long begin = System.nanoTime();
+    long total = warmup.toNanos() + measure.toNanos();
+    try (Progress bar =
+        Progress.start(progress, label, () -> (System.nanoTime() - begin) / (double) total)) {
+      sleepNanos(warmup.toNanos());
+      long sent0 = wire.sent();
+      long received0 = wire.received();
+      long serverCpu0 = localServer ? CpuMeter.serverCpuNanos() : -1;
+      long processCpu0 = CpuMeter.processCpuNanos();
+      long t0 = System.nanoTime();
+      phase.set(MEASURING);
+      sleepNanos(measure.toNanos());
+      phase.set(STOPPED);
+      long t1 = System.nanoTime();
+      long serverCpu = localServer ? CpuMeter.serverCpuNanos() - serverCpu0 : -1;
+      long processCpu = CpuMeter.processCpuNanos() - processCpu0;
+      long sent = wire.sent() - sent0;
+      long received = wire.received() - received0;
+      finished.await();
+      for (Thread t : threads) {
+        t.join();
+      }
+      if (setupFailure.get() != null) {
+        throw new IllegalStateException(label + ": worker setup failed", setupFailure.get());
+      }
+      return merge(workers, t1 - t0, sent, received, serverCpu, processCpu);
+    }
+  }
+
+  /**
+   * Runs {@code totalOps} operations spread over {@code concurrency} workers and measures all of
+   * them (no warm-up here: warm up with a smaller call first).
+   */
+  Measurement counted(String label, int concurrency, long totalOps, Op.Factory factory, WireBytes wire)
+      throws InterruptedException {
+    Worker[] workers = new Worker[concurrency];
+    AtomicReference<Throwable> setupFailure = new AtomicReference<>();
+    CountDownLatch ready = new CountDownLatch(concurrency);
+    CountDownLatch finished = new CountDownLatch(concurrency);
+    AtomicLong phase = new AtomicLong(WARMING);
+    AtomicLong remaining = new AtomicLong(totalOps);
+    for (int i = 0; i < concurrency; i++) {
+      workers[i] = new Worker(i, factory, phase, ready, finished, setupFailure, 0, concurrency);
+      workers[i].budget = remaining;
+    }
+    List<Thread> threads = new ArrayList<>();
+    for (Worker worker : workers) {
+      Thread t = new Thread(worker, "cli-worker-" + worker.index);
+      t.setDaemon(true);
+      threads.add(t);
+      t.start();
+    }
+    ready.await();
+    try (Progress bar =
+        Progress.start(progress, label, () -> 1.0 - remaining.get() / (double) totalOps)) {
+      long sent0 = wire.sent();
+      long received0 = wire.received();
+      long serverCpu0 = localServer ? CpuMeter.serverCpuNanos() : -1;
+      long processCpu0 = CpuMeter.processCpuNanos();
+      long t0 = System.nanoTime();
+      phase.set(MEASURING);
+      finished.await();
+      long t1 = System.nanoTime();
+      long serverCpu = localServer ? CpuMeter.serverCpuNanos() - serverCpu0 : -1;
+      long processCpu = CpuMeter.processCpuNanos() - processCpu0;
+      for (Thread t : threads) {
+        t.join();
+      }
+      if (setupFailure.get() != null) {
+        throw new IllegalStateException(label + ": worker setup failed", setupFailure.get());
+      }
+      return merge(
+          workers, t1 - t0, wire.sent() - sent0, wire.received() - received0, serverCpu, processCpu);
+    }
+  }
+
+  private static Measurement merge(
+      Worker[] workers, long nanos, long sent, long received, long serverCpu, long processCpu) {
+    Histogram all = new Histogram(HIGHEST_NANOS, 3);
+    long ops = 0;
+    long items = 0;
+    long errors = 0;
+    String firstError = null;
+    for (Worker w : workers) {
+      all.add(w.histogram);
+      ops += w.ops;
+      items += w.items;
+      errors += w.errors;
+      if (firstError == null && w.firstError != null) {
+        firstError = w.firstError;
+      }
+    }
+    return new Measurement(ops, items, errors, firstError, nanos, all, sent, received, serverCpu, processCpu);
+  }
+
+  private static void sleepNanos(long nanos) throws InterruptedException {
+    TimeUnit.NANOSECONDS.sleep(nanos);
+  }
+
+  private static final class Worker implements Runnable {
+    final int index;
+    final Op.Factory factory;
+    final AtomicLong phase;
+    final CountDownLatch ready;
+    final CountDownLatch finished;
+    final AtomicReference<Throwable> setupFailure;
+    final long intervalNanos;
+    final int concurrency;
+    final Histogram histogram = new Histogram(HIGHEST_NANOS, 3);
+    AtomicLong budget;
+    long ops;
+    long items;
+    long errors;
+    String firstError;
+
+    Worker(
+        int index,
+        Op.Factory factory,
+        AtomicLong phase,
+        CountDownLatch ready,
+        CountDownLatch finished,
+        AtomicReference<Throwable> setupFailure,
+        long intervalNanos,
+        int concurrency) {
+      this.index = index;
+      this.factory = factory;
+      this.phase = phase;
+      this.ready = ready;
+      this.finished = finished;
+      this.setupFailure = setupFailure;
+      this.intervalNanos = intervalNanos;
+      this.concurrency = concurrency;
+    }
+
+    @Override
+    public void run() {
+      Op op;
+      try {
+        op = factory.newWorker(index);
+      } catch (Exception | Error e) {
+        setupFailure.compareAndSet(null, e);
+        ready.countDown();
+        finished.countDown();
+        return;
+      }
+      ready.countDown();
+      try (op) {
+        if (budget != null) {
+          while (phase.get() == WARMING) {
+            Thread.onSpinWait();
+          }
+        }
+        long intended = System.nanoTime() + (intervalNanos > 0 ? intervalNanos * index / concurrency : 0);
+        while (true) {
+          long p = phase.get();
+          if (p == STOPPED) {
+            break;
+          }
+          if (budget != null && budget.getAndDecrement() <= 0) {
+            break;
+          }
+          long start;
+          if (intervalNanos > 0) {
+            long wait = intended - System.nanoTime();
+            if (wait > 0) {
+              LockSupport.parkNanos(wait);
+            }
+            start = intended;
+            intended += intervalNanos;
+          } else {
+            start = System.nanoTime();
+          }
+          boolean measuring = phase.get() == MEASURING && p == MEASURING;
+          try {
+            long n = op.run();
+            long latency = System.nanoTime() - start;
+            if (measuring) {
+              histogram.recordValue(Math.min(latency, HIGHEST_NANOS));
+              ops++;
+              items += n;
+            }
+          } catch (Exception e) {
+            if (measuring) {
+              errors++;
+              if (firstError == null) {
+                firstError = e.toString();
+              }
+            }
+          }
+        }
+      } finally {
+        finished.countDown();
+      }
+    }
+  }
+}
