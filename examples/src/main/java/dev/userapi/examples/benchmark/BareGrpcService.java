@@ -19,17 +19,6 @@ import java.io.UncheckedIOException;
 final class BareGrpcService {
   static final String SERVICE = "bench.Bare";
 
-  static final MethodDescriptor<byte[], byte[]> GET = method("Get", MethodDescriptor.MethodType.UNARY);
-  static final MethodDescriptor<byte[], byte[]> LIST = method("List", MethodDescriptor.MethodType.UNARY);
-  static final MethodDescriptor<byte[], byte[]> STREAM =
-      method("Stream", MethodDescriptor.MethodType.SERVER_STREAMING);
-  static final MethodDescriptor<byte[], byte[]> BATCH =
-      method("BatchCreate", MethodDescriptor.MethodType.CLIENT_STREAMING);
-  static final MethodDescriptor<byte[], byte[]> LOOKUP =
-      method("Lookup", MethodDescriptor.MethodType.BIDI_STREAMING);
-
-  private BareGrpcService() {}
-
   /** The marshaller both the bare service and the load client use: bytes in, bytes out. */
   static final MethodDescriptor.Marshaller<byte[]> BYTES =
       new MethodDescriptor.Marshaller<>() {
@@ -47,6 +36,18 @@ final class BareGrpcService {
           }
         }
       };
+
+
+  static final MethodDescriptor<byte[], byte[]> GET = method("Get", MethodDescriptor.MethodType.UNARY);
+  static final MethodDescriptor<byte[], byte[]> LIST = method("List", MethodDescriptor.MethodType.UNARY);
+  static final MethodDescriptor<byte[], byte[]> STREAM =
+      method("Stream", MethodDescriptor.MethodType.SERVER_STREAMING);
+  static final MethodDescriptor<byte[], byte[]> BATCH =
+      method("BatchCreate", MethodDescriptor.MethodType.CLIENT_STREAMING);
+  static final MethodDescriptor<byte[], byte[]> LOOKUP =
+      method("Lookup", MethodDescriptor.MethodType.BIDI_STREAMING);
+
+  private BareGrpcService() {}
 
   /** A descriptor of a {@code userapi.v1.UserService} method that moves raw bytes. */
   static MethodDescriptor<byte[], byte[]> userApi(String name, MethodDescriptor.MethodType type) {

@@ -10,17 +10,19 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The REST baseline: a JAX-RS resource on the same Jersey application and Grizzly container as the
- * real one, answering with pre-built bytes of the same size. No JSON binding, no store.
+ * real one, answering with pre-built bytes of the same size (the real service's own answers once
+ * it is up, see {@link Fixtures#withRestBodies}). No JSON binding, no store.
  */
 @Path("/bare")
 public final class BareResource {
-  private final Fixtures fixtures;
+  private final AtomicReference<Fixtures> fixtures;
   private final int streamCount;
 
-  BareResource(Fixtures fixtures, int streamCount) {
+  BareResource(AtomicReference<Fixtures> fixtures, int streamCount) {
     this.fixtures = fixtures;
     this.streamCount = streamCount;
   }
@@ -29,21 +31,21 @@ public final class BareResource {
   @Path("users/{id}")
   @Produces(MediaType.APPLICATION_JSON)
   public byte[] get(@PathParam("id") String id) {
-    return fixtures.userJson();
+    return fixtures.get().userJson();
   }
 
   @GET
   @Path("users")
   @Produces(MediaType.APPLICATION_JSON)
   public byte[] list() {
-    return fixtures.pageJson();
+    return fixtures.get().pageJson();
   }
 
   @GET
   @Path("users:stream")
   @Produces("application/x-ndjson")
   public StreamingOutput stream() {
-    byte[] line = fixtures.userLine();
+    byte[] line = fixtures.get().userLine();
     return out -> {
       for (int i = 0; i < streamCount; i++) {
         out.write(line);
@@ -57,7 +59,7 @@ public final class BareResource {
   @Produces(MediaType.APPLICATION_JSON)
   public byte[] batchCreate(InputStream body) throws IOException {
     body.transferTo(OutputStreams.NULL);
-    return fixtures.batchJson();
+    return fixtures.get().batchJson();
   }
 
   /** Where a request body goes to be read and forgotten. */

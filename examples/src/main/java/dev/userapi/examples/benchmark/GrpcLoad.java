@@ -54,6 +54,8 @@ final class GrpcLoad implements AutoCloseable {
   private final EventLoopGroup group;
   private final ManagedChannel channel;
   private final WireBytes wire = new WireBytes();
+  /** Makes every created user's email unique, across cells, warm-ups and workers. */
+  private final AtomicLong keys = new AtomicLong();
 
   GrpcLoad(String host, int port) {
     boolean epoll = Epoll.isAvailable();
@@ -118,11 +120,10 @@ final class GrpcLoad implements AutoCloseable {
   Op.Factory create(String tag) {
     CallOptions options = options(false);
     return worker -> {
-      long[] seq = {0};
       return () -> {
         byte[] request =
             CreateUserRequest.newBuilder()
-                .setUser(Workloads.newUserProto(tag + "-w" + worker + "-" + seq[0]++))
+                .setUser(Workloads.newUserProto(tag + "-" + keys.getAndIncrement()))
                 .build()
                 .toByteArray();
         ClientCalls.blockingUnaryCall(channel, CREATE, options, request);
@@ -176,19 +177,17 @@ final class GrpcLoad implements AutoCloseable {
   /** Creates {@code total} users as client streams of {@code batch} messages each. */
   Op.Factory bulkCreate(boolean bare, String tag, int total, int batch) {
     return worker -> {
-      long[] seq = {0};
       return () -> {
         long done = 0;
         while (done < total) {
           int n = (int) Math.min(batch, total - done);
-          long base = seq[0];
-          seq[0] += n;
+          long base = keys.getAndAdd(n);
           Upload upload =
               new Upload(
                   n,
                   i ->
                       BatchCreateUsersRequest.newBuilder()
-                          .setUser(Workloads.newUserProto(tag + "-b" + worker + "-" + (base + i)))
+                          .setUser(Workloads.newUserProto(tag + "-" + (base + i)))
                           .build()
                           .toByteArray());
           ClientCalls.asyncClientStreamingCall(

@@ -24,6 +24,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
@@ -79,7 +80,7 @@ final class InProcessServers implements AutoCloseable {
    */
   static InProcessServers start(
       UserService users,
-      Fixtures fixtures,
+      AtomicReference<Fixtures> fixtures,
       int streamCount,
       RestIo restIo,
       Consumer<ResourceConfig> restApi) {
@@ -98,7 +99,7 @@ final class InProcessServers implements AutoCloseable {
             .channelType(channelType)
             .directExecutor()
             .addService(ServerInterceptors.intercept(new UserGrpcService(users), gzip))
-            .addService(ServerInterceptors.intercept(BareGrpcService.definition(fixtures, streamCount), gzip))
+            .addService(ServerInterceptors.intercept(BareGrpcService.definition(fixtures.get(), streamCount), gzip))
             .build();
     try {
       grpc.start();

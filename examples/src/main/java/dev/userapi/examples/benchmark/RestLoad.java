@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.zip.GZIPOutputStream;
 
@@ -24,6 +25,8 @@ final class RestLoad {
   private final int port;
   private final String apiPrefix;
   private final WireBytes wire = new WireBytes();
+  /** Makes every created user's email unique, across cells, warm-ups and workers. */
+  private final AtomicLong keys = new AtomicLong();
 
   /**
    * @param apiPrefix the path of the API root, e.g. {@code /api}
@@ -104,7 +107,7 @@ final class RestLoad {
   Op.Factory create(String tag) {
     String headers = ACCEPT_JSON + "Content-Type: application/json\r\n";
     return worker ->
-        request("POST", apiPrefix + "/users", headers, i -> Workloads.newUserJson(tag + "-w" + worker + "-" + i), 201);
+        request("POST", apiPrefix + "/users", headers, i -> Workloads.newUserJson(tag + "-" + keys.getAndIncrement()), 201);
   }
 
   /** Conditional renames (JSON merge patch with If-Match) of one user per worker. */
@@ -209,7 +212,6 @@ final class RestLoad {
         ACCEPT_JSON + "Content-Type: application/x-ndjson\r\n" + (gzip ? "Content-Encoding: gzip\r\n" + GZIP : "");
     return worker -> {
       HttpConnection connection = connect();
-      long[] seq = {0};
       return new Op() {
         @Override
         public long run() throws IOException {
@@ -218,7 +220,7 @@ final class RestLoad {
             int n = (int) Math.min(batch, total - done);
             StringBuilder body = new StringBuilder(n * 80);
             for (int i = 0; i < n; i++) {
-              body.append(Workloads.newUserJsonText(tag + "-b" + worker + "-" + seq[0]++)).append('\n');
+              body.append(Workloads.newUserJsonText(tag + "-" + keys.getAndIncrement())).append('\n');
             }
             byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
             expect(

@@ -49,9 +49,11 @@ final class Runner {
     CountDownLatch ready = new CountDownLatch(concurrency);
     CountDownLatch finished = new CountDownLatch(concurrency);
     AtomicLong phase = new AtomicLong(WARMING);
+    AtomicLong measured = new AtomicLong();
     long intervalNanos = rate > 0 ? (long) (concurrency * 1e9 / rate) : 0;
     for (int i = 0; i < concurrency; i++) {
       workers[i] = new Worker(i, factory, phase, ready, finished, setupFailure, intervalNanos, concurrency);
+      workers[i].measured = measured;
     }
     List<Thread> threads = new ArrayList<>();
     for (Worker worker : workers) {
@@ -73,6 +75,11 @@ final class Runner {
       long t0 = System.nanoTime();
       phase.set(MEASURING);
       sleepNanos(measure.toNanos());
+      // A window with no completed operation says nothing; extend it (bounded) until one completes.
+      long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (measured.get() == 0 && setupFailure.get() == null && System.nanoTime() < limit) {
+        sleepNanos(TimeUnit.MILLISECONDS.toNanos(5));
+      }
       phase.set(STOPPED);
       long t1 = System.nanoTime();
       long serverCpu = localServer ? CpuMeter.serverCpuNanos() - serverCpu0 : -1;
@@ -171,6 +178,7 @@ final class Runner {
     final int concurrency;
     final Histogram histogram = new Histogram(HIGHEST_NANOS, 3);
     AtomicLong budget;
+    AtomicLong measured = new AtomicLong();
     long ops;
     long items;
     long errors;
@@ -241,6 +249,7 @@ final class Runner {
               histogram.recordValue(Math.min(latency, HIGHEST_NANOS));
               ops++;
               items += n;
+              measured.incrementAndGet();
             }
           } catch (Exception e) {
             if (measuring) {
