@@ -88,6 +88,9 @@ public final class Benchmark implements Callable<Integer> {
   @Option(names = "--out", description = "Directory for results.json and report.html (default: ${DEFAULT-VALUE}).")
   Path out = Path.of("target", "benchmark");
 
+  @Option(names = "--serve", description = "Only start the seeded in-process servers (ours and bare), print their addresses and a gRPC GetUser request body for h2load, and wait: for cross-checks with external load generators (examples/crosscheck.sh).")
+  boolean serve;
+
   @Option(names = "--progress", negatable = true, description = "Progress bars on stderr (default: when a console is attached).")
   Boolean progress;
 
@@ -141,6 +144,9 @@ public final class Benchmark implements Callable<Integer> {
     List<Long> startMillis = new ArrayList<>();
     meta.put("serverStartMillis", startMillis);
 
+    if (serve) {
+      return serve();
+    }
     List<Result> results = new ArrayList<>();
     long began = System.nanoTime();
     for (int run = 1; run <= runs; run++) {
@@ -162,6 +168,24 @@ public final class Benchmark implements Callable<Integer> {
     if (errors > 0) {
       System.out.println("FAILED OPERATIONS: " + errors + " (see the errors column)");
       return 1;
+    }
+    return 0;
+  }
+
+  private int serve() throws Exception {
+    try (Environment env = Environment.local(this, 1)) {
+      java.nio.file.Files.createDirectories(out);
+      byte[] message = dev.userapi.proto.v1.GetUserRequest.newBuilder().setId(env.hotId).build().toByteArray();
+      java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(5 + message.length);
+      frame.put((byte) 0).putInt(message.length).put(message);
+      Path body = out.resolve("get-user-request.bin");
+      java.nio.file.Files.write(body, frame.array());
+      String host = InetAddress.getLoopbackAddress().getHostAddress();
+      System.out.println("SERVING grpc=" + host + ":" + env.servers.grpcPort()
+          + " rest=http://" + host + ":" + env.servers.restPort()
+          + " hot=" + env.hotId + " grpcBody=" + body.toAbsolutePath());
+      System.out.flush();
+      new java.util.concurrent.CountDownLatch(1).await();
     }
     return 0;
   }
