@@ -101,7 +101,7 @@ public final class ChangeFeed implements AutoCloseable {
       return;
     }
     closed = true;
-    abortListenConnection();
+    stopListener();
     synchronized (backoffLock) {
       backoffLock.notifyAll();
     }
@@ -193,7 +193,6 @@ public final class ChangeFeed implements AutoCloseable {
         try (Statement statement = connection.createStatement()) {
           statement.execute("LISTEN " + CHANNEL);
         }
-        PGConnection pg = connection.unwrap(PGConnection.class);
         listening = true;
         backoff = MIN_BACKOFF_MILLIS;
         if (failedBefore) {
@@ -201,10 +200,7 @@ public final class ChangeFeed implements AutoCloseable {
         }
         // Whatever was committed while we were not listening is read now.
         signalWatchers();
-        while (!closed) {
-          pg.getNotifications(POLL_MILLIS);
-          signalWatchers();
-        }
+        awaitNotifications(connection);
       } catch (SQLException | RuntimeException e) {
         if (closed) {
           return;
@@ -218,6 +214,29 @@ public final class ChangeFeed implements AutoCloseable {
         listening = false;
         listenConnection = null;
       }
+    }
+  }
+
+  private void awaitNotifications(Connection connection) throws SQLException {
+    PGConnection pg = connection.unwrap(PGConnection.class);
+    try {
+      while (!closed) {
+        pg.getNotifications(POLL_MILLIS);
+        signalWatchers();
+      }
+    } catch (SQLException e) {
+      // The failure bypassed the pool's proxy (we read on the unwrapped connection), so the pool
+      // would take the dead connection back as healthy; aborting it makes the pool discard it.
+      abortQuietly(connection);
+      throw e;
+    }
+  }
+
+  private static void abortQuietly(Connection connection) {
+    try {
+      connection.abort(Runnable::run);
+    } catch (SQLException | RuntimeException e) {
+      log.debug("aborting the listen connection failed", e);
     }
   }
 
@@ -235,17 +254,24 @@ public final class ChangeFeed implements AutoCloseable {
     }
   }
 
-  private void abortListenConnection() {
+  /**
+   * Wakes the listener out of its blocking wait so it sees {@code closed} now rather than at its
+   * poll timeout: a notification on our own channel (other replicas merely look once more for
+   * events), or, when the database cannot take it, aborting the connection under the read.
+   */
+  private void stopListener() {
     Connection connection = listenConnection;
     if (connection == null) {
       return;
     }
     try {
-      // Closes the socket under the listener's blocking read so it stops now, not at its timeout.
-      connection.abort(Runnable::run);
-    } catch (SQLException | RuntimeException e) {
-      log.debug("aborting the listen connection failed", e);
+      transactor.autoCommit("stop the change feed listener", s -> s.query(
+          "SELECT pg_notify('" + CHANNEL + "', 'wake')", st -> {}, row -> true));
+      return;
+    } catch (UserException e) {
+      log.debug("could not wake the listener with a notification; aborting its connection", e);
     }
+    abortQuietly(connection);
   }
 
   private static ThreadFactory daemonThreads() {

@@ -70,8 +70,10 @@ public final class Transactor {
       } catch (CommitFailure e) {
         throw SqlErrors.commitOutcomeUnknown(e.sqlException, action);
       } catch (SQLException e) {
-        boolean nothingDone = session == null || !session.progressed;
-        if (attempt < MAX_ATTEMPTS && nothingDone && SqlErrors.isConnectionFailure(e)) {
+        // Only a connection that was handed out dead is worth replacing; when the data source
+        // itself could not supply one, it has already waited as long as it was configured to.
+        boolean staleConnection = session != null && !session.progressed;
+        if (attempt < MAX_ATTEMPTS && staleConnection && SqlErrors.isConnectionFailure(e)) {
           log.debug("retrying on a fresh connection after a stale one failed (attempt {})", attempt);
           continue;
         }
