@@ -92,9 +92,13 @@ public final class PostgresUserRepository implements UserRepository {
           + " SELECT sequence, pg_notify('" + ChangeFeed.CHANNEL + "', sequence::text) FROM e";
   private static final String RESERVE_SEQUENCES =
       "UPDATE user_event_counter SET last_sequence = last_sequence + ? RETURNING last_sequence";
-  private static final String INSERT_EVENT =
-      "INSERT INTO user_events (sequence, type, " + UserRows.SNAPSHOT_COLUMNS + ") VALUES (?, ?, "
-          + UserRows.PLACEHOLDERS + ")";
+  /** The CREATED events of a batch in one statement: sequences follow the order of the ids. */
+  private static final String INSERT_CREATED_EVENTS =
+      "INSERT INTO user_events (sequence, type, " + UserRows.SNAPSHOT_COLUMNS + ")"
+          + " SELECT ?::bigint + w.n - 1, 'CREATED', u.id, u.name, u.email, u.age, u.create_time,"
+          + " u.update_time, u.version"
+          + " FROM unnest(?::text[]) WITH ORDINALITY AS w(id, n) JOIN users u ON u.id = w.id"
+          + " ORDER BY w.n";
   private static final String NOTIFY = "SELECT pg_notify('" + ChangeFeed.CHANNEL + "', ?)";
 
   private final DataSource dataSource;
@@ -356,14 +360,10 @@ public final class PostgresUserRepository implements UserRepository {
         s.queryOne(RESERVE_SEQUENCES, st -> st.setLong(1, winners.size()), row -> row.getLong(1))
             .orElseThrow(() -> new SQLException("the user_event_counter row is missing"));
     long first = last - winners.size() + 1;
-    List<UserEvent> events = new ArrayList<>(winners.size());
-    for (int i = 0; i < winners.size(); i++) {
-      events.add(new UserEvent(first + i, UserEvent.Type.CREATED, winners.get(i)));
-    }
-    s.batch(INSERT_EVENT, events, (st, event) -> {
-      st.setLong(1, event.sequence());
-      st.setString(2, event.type().name());
-      UserRows.bind(st, 3, event.user());
+    Object[] winnerIds = winners.stream().map(User::id).toArray();
+    s.update(INSERT_CREATED_EVENTS, st -> {
+      st.setLong(1, first);
+      st.setArray(2, s.connection().createArrayOf("text", winnerIds));
     });
     s.query(NOTIFY, st -> st.setString(1, Long.toString(last)), row -> true);
     return new Written<>(results, last);
