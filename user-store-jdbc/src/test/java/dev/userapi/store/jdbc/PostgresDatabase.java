@@ -81,12 +81,18 @@ final class PostgresDatabase implements BeforeAllCallback, AfterAllCallback, Bef
 
   /** A new pool on the class's database, as another replica would have; closed after the class. */
   HikariDataSource newDataSource() {
+    return newDataSource(config -> {});
+  }
+
+  /** A new pool configured further by {@code customizer}; closed after the class. */
+  HikariDataSource newDataSource(java.util.function.Consumer<HikariConfig> customizer) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl());
     config.setUsername(server.user);
     config.setPassword(server.password);
     config.setMaximumPoolSize(8);
     config.setPoolName("test-" + databaseName + "-" + dataSources.size());
+    customizer.accept(config);
     HikariDataSource ds = new HikariDataSource(config);
     dataSources.add(ds);
     return ds;

@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -232,6 +233,28 @@ class PostgresUserRepositoryTest {
     assertThat(events).extracting(UserEvent::sequence).containsExactly(1L, 2L, 3L);
     assertThat(events).extracting(e -> e.user().email())
         .containsExactly("taken@example.com", "a@example.com", "b@example.com");
+  }
+
+  @Test
+  void insertAllReportsPerItemResultsWhenTheDriverRewritesBatches() {
+    DataSource rewriting =
+        db.newDataSource(config -> config.addDataSourceProperty("reWriteBatchedInserts", "true"));
+    try (PostgresUserRepository other =
+        PostgresUserRepository.builder().dataSource(rewriting).migrate(false).build()) {
+      other.insert(user("Existing", "taken@example.com"), null);
+      List<User> batch = List.of(
+          user("A", "a@example.com"),
+          user("Taken", "Taken@example.com"),
+          user("B", "b@example.com"),
+          user("A twin", "A@example.com"),
+          user("C", "c@example.com"));
+
+      List<CreateResult> results = other.insertAll(batch);
+
+      assertThat(results).extracting(CreateResult::succeeded)
+          .containsExactly(true, false, true, false, true);
+      assertThat(other.scan(UserFilter.all(), null, 10)).hasSize(4);
+    }
   }
 
   @Test
