@@ -333,6 +333,31 @@ class PostgresUserRepositoryTest {
   }
 
   @Test
+  void closingTheRepositoryStopsListeningOnItsConnection() throws Exception {
+    PostgresUserRepository other = PostgresUserRepository.builder()
+        .dataSource(db.dataSource()).migrate(false).build();
+    try (BlockingStream<UserEvent> events = BlockingStream.of(other.changes(-1));
+        Connection admin = db.connect()) {
+      org.awaitility.Awaitility.await().atMost(WAIT).until(() -> listeners(admin) == 1);
+
+      other.close();
+
+      assertThat(listeners(admin)).isZero();
+    }
+  }
+
+  /** Sessions of this database whose last statement was a LISTEN (pooled ones included). */
+  private static int listeners(Connection admin) throws Exception {
+    try (Statement statement = admin.createStatement();
+        ResultSet rows = statement.executeQuery(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND query LIKE 'LISTEN %'")) {
+      rows.next();
+      return rows.getInt(1);
+    }
+  }
+
+  @Test
   void healthIsServingWhileTheDatabaseAnswers() {
     assertThat(repository.health()).isEqualTo(HealthStatus.SERVING);
   }

@@ -224,6 +224,10 @@ public final class ChangeFeed implements AutoCloseable {
         pg.getNotifications(POLL_MILLIS);
         signalWatchers();
       }
+      // The connection goes back to the pool: it must not keep collecting notifications there.
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("UNLISTEN *");
+      }
     } catch (SQLException e) {
       // The failure bypassed the pool's proxy (we read on the unwrapped connection), so the pool
       // would take the dead connection back as healthy; aborting it makes the pool discard it.
