@@ -16,6 +16,7 @@ import dev.userapi.core.User;
 import dev.userapi.core.UserEvent;
 import dev.userapi.core.UserException;
 import dev.userapi.core.UserFilter;
+import dev.userapi.core.UserQuery;
 import dev.userapi.core.UserService;
 import dev.userapi.core.UserUpdate;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -52,8 +53,8 @@ class DatabaseRestartTest {
       for (int i = 0; i < 50; i++) {
         batch.add(NewUser.of("User " + i, "user" + i + "@example.com", 20 + i));
       }
-      service.createAll(batch).stream().map(CreateResult::user).toList();
-      User first = service.list(dev.userapi.core.UserQuery.firstPage(1)).items().get(0);
+      assertThat(service.createAll(batch)).allMatch(CreateResult::succeeded);
+      User first = service.list(UserQuery.firstPage(1)).items().get(0);
       service.update(first.id(), UserUpdate.builder().name("Renamed").build(), null);
       List<User> before = BlockingStream.toList(service.stream(UserFilter.all()));
       BlockingStream<UserEvent> events = BlockingStream.of(service.watch(51));

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -85,7 +86,7 @@ final class PostgresDatabase implements BeforeAllCallback, AfterAllCallback, Bef
   }
 
   /** A new pool configured further by {@code customizer}; closed after the class. */
-  HikariDataSource newDataSource(java.util.function.Consumer<HikariConfig> customizer) {
+  HikariDataSource newDataSource(Consumer<HikariConfig> customizer) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl());
     config.setUsername(server.user);

@@ -5,6 +5,7 @@ import static dev.userapi.store.jdbc.TestUsers.user;
 import static dev.userapi.store.jdbc.TestUsers.withEmail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.userapi.core.BlockingStream;
 import dev.userapi.core.CreateResult;
@@ -338,7 +339,7 @@ class PostgresUserRepositoryTest {
         .dataSource(db.dataSource()).migrate(false).build();
     try (BlockingStream<UserEvent> events = BlockingStream.of(other.changes(-1));
         Connection admin = db.connect()) {
-      org.awaitility.Awaitility.await().atMost(WAIT).until(() -> listeners(admin) == 1);
+      await().atMost(WAIT).until(() -> listeners(admin) == 1);
 
       other.close();
 

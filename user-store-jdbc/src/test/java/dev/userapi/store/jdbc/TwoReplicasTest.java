@@ -11,6 +11,7 @@ import dev.userapi.core.Page;
 import dev.userapi.core.User;
 import dev.userapi.core.UserEvent;
 import dev.userapi.core.UserException;
+import dev.userapi.core.UserFilter;
 import dev.userapi.core.UserQuery;
 import dev.userapi.core.UserService;
 import dev.userapi.core.UserUpdate;
@@ -85,7 +86,7 @@ class TwoReplicasTest {
             .hasSize(writersPerRound - 1)
             .containsOnly(ErrorCode.ALREADY_EXISTS);
       }
-      assertThat(BlockingStream.toList(a.stream(dev.userapi.core.UserFilter.all()))).hasSize(rounds);
+      assertThat(BlockingStream.toList(a.stream(UserFilter.all()))).hasSize(rounds);
     } finally {
       pool.shutdownNow();
     }
