@@ -337,13 +337,15 @@ class PostgresUserRepositoryTest {
   void closingTheRepositoryStopsListeningOnItsConnection() throws Exception {
     PostgresUserRepository other = PostgresUserRepository.builder()
         .dataSource(db.dataSource()).migrate(false).build();
-    try (BlockingStream<UserEvent> events = BlockingStream.of(other.changes(-1));
-        Connection admin = db.connect()) {
+    BlockingStream<UserEvent> events = BlockingStream.of(other.changes(-1));
+    try (Connection admin = db.connect()) {
       await().atMost(WAIT).until(() -> listeners(admin) == 1);
 
       other.close();
 
       assertThat(listeners(admin)).isZero();
+    } finally {
+      events.close();
     }
   }
 
