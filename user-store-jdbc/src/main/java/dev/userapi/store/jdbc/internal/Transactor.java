@@ -64,9 +64,11 @@ public final class Transactor {
   private <T> T run(String action, Work<T> work, boolean transactional) {
     for (int attempt = 1; ; attempt++) {
       Session session = null;
-      try (Connection connection = dataSource.getConnection()) {
+      Connection connection = null;
+      try {
+        connection = dataSource.getConnection();
         session = new Session(connection);
-        return transactional ? runInTransaction(connection, session, work, action) : work.run(session);
+        return transactional ? runInTransaction(connection, session, work) : work.run(session);
       } catch (CommitFailure e) {
         throw SqlErrors.commitOutcomeUnknown(e.sqlException, action);
       } catch (SQLException e) {
@@ -78,34 +80,58 @@ public final class Transactor {
           continue;
         }
         throw SqlErrors.map(e, action);
+      } finally {
+        closeQuietly(connection);
       }
     }
   }
 
+  /** Closing happens after the outcome is decided; a failure to close must not change it. */
+  private static void closeQuietly(Connection connection) {
+    if (connection == null) {
+      return;
+    }
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      log.debug("closing a connection failed", e);
+    }
+  }
+
   private static <T> T runInTransaction(
-      Connection connection, Session session, Work<T> work, String action) throws SQLException {
+      Connection connection, Session session, Work<T> work) throws SQLException {
     connection.setAutoCommit(false);
     T result;
     try {
       result = work.run(session);
     } catch (SQLException | RuntimeException | Error e) {
       rollbackQuietly(connection);
+      restoreAutoCommit(connection);
       throw e;
     }
     try {
       connection.commit();
     } catch (SQLException e) {
       rollbackQuietly(connection);
+      restoreAutoCommit(connection);
       throw new CommitFailure(e);
     }
-    connection.setAutoCommit(true);
+    restoreAutoCommit(connection);
     return result;
+  }
+
+  private static void restoreAutoCommit(Connection connection) {
+    try {
+      connection.setAutoCommit(true);
+    } catch (SQLException e) {
+      // Committed already; a broken connection is the pool's to discard.
+      log.debug("restoring autocommit failed after a commit", e);
+    }
   }
 
   private static void rollbackQuietly(Connection connection) {
     try {
       connection.rollback();
-      connection.setAutoCommit(true);
     } catch (SQLException ignored) {
       // The connection is broken or the transaction is gone with it; the pool discards it.
     }
