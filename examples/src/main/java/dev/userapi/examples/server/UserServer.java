@@ -154,7 +154,6 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
 
   /** Runs the server until Ctrl-C (or SIGTERM); {@code --help} lists the options. */
   public static void main(String[] args) {
-    quietContainerLogging();
     int exit = new CommandLine(new UserServer()).execute(args);
     if (exit != 0) {
       System.exit(exit);
@@ -181,6 +180,7 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
       throw new IllegalStateException("already started");
     }
     validate();
+    quietContainerLogging();
     Store store = openStore();
     try {
       running = Running.start(this, store);
@@ -312,12 +312,19 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
     }
   }
 
-  /** Grizzly and Jersey log through java.util.logging; keep their info chatter off the console. */
+  /**
+   * Grizzly and Jersey log through java.util.logging; keep their info chatter (and the notice that
+   * a graceful shutdown has begun, which we log ourselves) off the console. Held here because JUL
+   * keeps loggers weakly.
+   */
   private static final java.util.logging.Logger GLASSFISH =
       java.util.logging.Logger.getLogger("org.glassfish");
+  private static final java.util.logging.Logger GRIZZLY_SHUTDOWN =
+      java.util.logging.Logger.getLogger("org.glassfish.grizzly.nio.GracefulShutdownRunner");
 
   private static void quietContainerLogging() {
     GLASSFISH.setLevel(Level.WARNING);
+    GRIZZLY_SHUTDOWN.setLevel(Level.SEVERE);
   }
 
   /** What runs between {@link #start()} and {@link #shutdown(Duration)}. */
