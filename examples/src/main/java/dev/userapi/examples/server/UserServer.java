@@ -175,13 +175,17 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
    *
    * @throws IllegalStateException if already started
    */
-  public synchronized UserServer start() {
+  public UserServer start() {
+    validate();
+    quietContainerLogging();
+    return start(openStore());
+  }
+
+  /** Starts over {@code store}, which the server closes on shutdown (tests use their own). */
+  synchronized UserServer start(Store store) {
     if (running != null) {
       throw new IllegalStateException("already started");
     }
-    validate();
-    quietContainerLogging();
-    Store store = openStore();
     try {
       running = Running.start(this, store);
     } catch (RuntimeException e) {
