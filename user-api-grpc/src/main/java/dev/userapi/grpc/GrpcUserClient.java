@@ -354,6 +354,11 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
       return this;
     }
 
+    /** Sends {@code token} as a bearer token with every call; see {@link BearerToken}. */
+    public Builder bearerToken(String token) {
+      return callCredentials(new BearerToken(token));
+    }
+
     /** The deadline of each request-response call; 10 seconds by default. */
     public Builder deadline(Duration deadline) {
       requireNonNull(deadline, "deadline");

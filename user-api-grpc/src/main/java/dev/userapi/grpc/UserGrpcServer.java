@@ -2,6 +2,7 @@ package dev.userapi.grpc;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.userapi.core.Authenticator;
 import dev.userapi.core.UserService;
 import dev.userapi.proto.v1.UserServiceGrpc;
 import io.grpc.Grpc;
@@ -159,6 +160,15 @@ public final class UserGrpcServer implements AutoCloseable {
      */
     public Builder intercept(ServerInterceptor interceptor) {
       interceptors.add(requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /**
+     * Requires a bearer token with the right scope on every user-service call; see {@link
+     * BearerAuthInterceptor}. Runs before the interceptors added with {@link #intercept}.
+     */
+    public Builder authenticator(Authenticator authenticator) {
+      interceptors.add(0, new BearerAuthInterceptor(authenticator));
       return this;
     }
 
