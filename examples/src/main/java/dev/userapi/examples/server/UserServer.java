@@ -297,7 +297,7 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
     if (jdbcUrl == null || jdbcUrl.isBlank()) {
       return Store.inMemory();
     }
-    throw new IllegalArgumentException("--jdbc-url: the PostgreSQL store is not available in this build");
+    return Store.postgres(jdbcUrl, jdbcUser, jdbcPassword, WORKER_THREADS);
   }
 
   private String hostForUrls() {
