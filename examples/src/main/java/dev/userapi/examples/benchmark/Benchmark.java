@@ -294,7 +294,7 @@ public final class Benchmark implements Callable<Integer> {
         }
       }
       if (rest != null) {
-        try (Op op = rest.get(!restOurs, false, hotId).newWorker(0)) {
+        try (Op op = rest.get(restOurs ? "ours" : "bare", false, hotId).newWorker(0)) {
           op.run();
         }
       }

@@ -22,17 +22,25 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.glassfish.grizzly.http.Method;
+import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.server.RequestExecutorProvider;
+import org.glassfish.grizzly.http.server.Response;
+import org.glassfish.grizzly.http.server.ServerConfiguration;
 import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
 import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
-import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
-import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainer;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainerProvider;
 import org.glassfish.jersey.message.GZipEncoder;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
@@ -50,22 +58,29 @@ final class InProcessServers implements AutoCloseable {
   private final EventLoopGroup workers;
   private final Server grpc;
   private final HttpServer rest;
+  private final ExecutorService restWorkers;
   private final long startMillis;
 
   /** How the Grizzly container runs requests. */
   enum RestIo {
-    /** On the selector thread that read the request, like gRPC's direct executor. */
+    /**
+     * On the selector thread that read the request, like gRPC's direct executor, except requests
+     * that may block (streams, batch bodies, bodies not fully arrived), which go to a worker pool:
+     * the example server's configuration.
+     */
     SAME_THREAD,
-    /** Handed to Grizzly's worker pool (the container default). */
+    /** Every request on the worker pool (a thread hand-off per request). */
     WORKER
   }
 
   private InProcessServers(
-      EventLoopGroup boss, EventLoopGroup workers, Server grpc, HttpServer rest, long startMillis) {
+      EventLoopGroup boss, EventLoopGroup workers, Server grpc, HttpServer rest,
+      ExecutorService restWorkers, long startMillis) {
     this.boss = boss;
     this.workers = workers;
     this.grpc = grpc;
     this.rest = rest;
+    this.restWorkers = restWorkers;
     this.startMillis = startMillis;
   }
 
@@ -112,29 +127,31 @@ final class InProcessServers implements AutoCloseable {
     app.register(new BareResource(fixtures, streamCount));
     restApi.accept(app);
     EncodingFilter.enableFor(app, GZipEncoder.class);
-    HttpServer rest =
-        GrizzlyHttpServerFactory.createHttpServer(
-            URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":0/"), app, false);
-    NetworkListener listener = rest.getListeners().iterator().next();
+    ExecutorService restWorkers =
+        Executors.newFixedThreadPool(threads * 4, new DefaultThreadFactory("srv-rest-worker", true));
+    HttpServer rest = new HttpServer();
+    NetworkListener listener =
+        new NetworkListener("bench-rest", InetAddress.getLoopbackAddress().getHostAddress(), 0);
     TCPNIOTransport transport = listener.getTransport();
     transport.setSelectorRunnersCount(threads);
     transport.setKernelThreadPoolConfig(
         ThreadPoolConfig.defaultConfig().setPoolName("srv-rest-kernel").setCorePoolSize(threads).setMaxPoolSize(threads));
-    if (restIo == RestIo.SAME_THREAD) {
-      transport.setIOStrategy(SameThreadIOStrategy.getInstance());
-    } else {
-      transport.setIOStrategy(WorkerThreadIOStrategy.getInstance());
-      transport.setWorkerThreadPoolConfig(
-          ThreadPoolConfig.defaultConfig().setPoolName("srv-rest-worker").setCorePoolSize(threads * 4).setMaxPoolSize(threads * 4));
-    }
+    transport.setIOStrategy(SameThreadIOStrategy.getInstance());
     transport.setTcpNoDelay(true);
+    rest.addListener(listener);
+    ServerConfiguration config = rest.getServerConfiguration();
+    config.setJmxEnabled(false);
+    GrizzlyHttpContainer jersey =
+        new GrizzlyHttpContainerProvider().createContainer(GrizzlyHttpContainer.class, app);
+    config.addHttpHandler(new RoutedJersey(jersey, restIo, restWorkers), "/");
+    config.addHttpHandler(new RawHandler(fixtures), "/raw");
     try {
       rest.start();
     } catch (IOException e) {
       grpc.shutdownNow();
       throw new UncheckedIOException("cannot start the REST server", e);
     }
-    return new InProcessServers(boss, workers, grpc, rest, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    return new InProcessServers(boss, workers, grpc, rest, restWorkers, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
   }
 
   static EventLoopGroup group(int threads, String name, boolean epoll) {
@@ -168,6 +185,68 @@ final class InProcessServers implements AutoCloseable {
     }
     boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    restWorkers.shutdownNow();
+  }
+
+  /** Jersey, on the selector thread or the worker pool as {@link RestIo} says. */
+  private static final class RoutedJersey extends HttpHandler {
+    private final GrizzlyHttpContainer jersey;
+    private final RequestExecutorProvider executors;
+
+    RoutedJersey(GrizzlyHttpContainer jersey, RestIo io, Executor workers) {
+      this.jersey = jersey;
+      this.executors = request -> io == RestIo.WORKER || mayBlock(request) ? workers : null;
+    }
+
+    private static boolean mayBlock(Request request) {
+      String uri = request.getRequestURI();
+      if (uri.endsWith(":stream") || uri.endsWith(":watch") || uri.endsWith(":batchCreate")) {
+        return true;
+      }
+      Method method = request.getMethod();
+      return method != Method.GET && method != Method.HEAD && method != Method.DELETE
+          && !request.getInputBuffer().isFinished();
+    }
+
+    @Override
+    public RequestExecutorProvider getRequestExecutorProvider() {
+      return executors;
+    }
+
+    @Override
+    public void service(Request request, Response response) throws Exception {
+      jersey.service(request, response);
+    }
+
+    @Override
+    public void start() {
+      jersey.start();
+    }
+
+    @Override
+    public void destroy() {
+      jersey.destroy();
+    }
+  }
+
+  /**
+   * The floor under any REST framework: a raw Grizzly handler writing the pre-built user JSON, on
+   * the selector thread. Jersey's own cost is the distance between this and the bare resource.
+   */
+  private static final class RawHandler extends HttpHandler {
+    private final AtomicReference<Fixtures> fixtures;
+
+    RawHandler(AtomicReference<Fixtures> fixtures) {
+      this.fixtures = fixtures;
+    }
+
+    @Override
+    public void service(Request request, Response response) throws IOException {
+      byte[] body = request.getRequestURI().contains("/users/") ? fixtures.get().userJson() : fixtures.get().pageJson();
+      response.setContentType("application/json");
+      response.setContentLength(body.length);
+      response.getOutputStream().write(body);
+    }
   }
 
   /** Compresses responses of calls whose request came compressed, so one server serves both runs. */

@@ -119,9 +119,9 @@ final class Report {
         for (Result b : run) {
           String label = null;
           String kind = null;
-          if (a.variant().equals("ours") && b.variant().equals("bare") && a.protocol().equals(b.protocol())
+          if (a.variant().equals("ours") && !b.variant().equals("ours") && a.protocol().equals(b.protocol())
               && a.mode().equals(b.mode()) && same(a, b)) {
-            kind = "ours/bare";
+            kind = "ours/" + b.variant();
             label = a.protocol() + " " + a.workload() + " " + a.mode() + cellSuffix(a);
           } else if (a.variant().equals("ours") && b.variant().equals("ours") && a.protocol().equals("grpc")
               && b.protocol().equals("rest") && EQUIVALENT.getOrDefault(a.mode(), List.of()).contains(b.mode())
@@ -144,7 +144,7 @@ final class Report {
     List<Ratio> out = new ArrayList<>();
     values.forEach((label, list) -> out.add(new Ratio(
         kinds.get(label), label, med(list, 0), med(list, 1), med(list, 2), med(list, 3))));
-    out.sort(Comparator.comparing(Ratio::kind).reversed());
+    out.sort(Comparator.comparing(Ratio::kind, Comparator.comparing((String k) -> k.startsWith("grpc")).thenComparing(k -> k)));
     return out;
   }
 

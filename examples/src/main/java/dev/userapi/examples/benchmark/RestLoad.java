@@ -45,6 +45,15 @@ final class RestLoad {
     return bare ? "/bare" : apiPrefix;
   }
 
+  /** ours: the real API; bare: the bare Jersey resource; raw: the raw Grizzly handler. */
+  private String root(String variant) {
+    return switch (variant) {
+      case "bare" -> "/bare";
+      case "raw" -> "/raw";
+      default -> apiPrefix;
+    };
+  }
+
   HttpConnection connect() {
     return new HttpConnection(host, port, wire);
   }
@@ -74,9 +83,9 @@ final class RestLoad {
     }
   }
 
-  Op.Factory get(boolean bare, boolean gzip, String id) {
+  Op.Factory get(String variant, boolean gzip, String id) {
     String headers = ACCEPT_JSON + (gzip ? GZIP : "");
-    return worker -> request("GET", root(bare) + "/users/" + id, headers, null, 200);
+    return worker -> request("GET", root(variant) + "/users/" + id, headers, null, 200);
   }
 
   Op.Factory getEach(boolean bare, List<String> ids) {
@@ -99,9 +108,9 @@ final class RestLoad {
     };
   }
 
-  Op.Factory list(boolean bare, boolean gzip, int pageSize) {
+  Op.Factory list(String variant, boolean gzip, int pageSize) {
     String headers = ACCEPT_JSON + (gzip ? GZIP : "");
-    return worker -> request("GET", root(bare) + "/users?pageSize=" + pageSize, headers, null, 200);
+    return worker -> request("GET", root(variant) + "/users?pageSize=" + pageSize, headers, null, 200);
   }
 
   Op.Factory create(String tag) {

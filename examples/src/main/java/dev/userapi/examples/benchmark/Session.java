@@ -70,13 +70,17 @@ final class Session {
 
   private void unaryReads(String workload, String payload, int c, boolean gzip) throws Exception {
     for (String p : protocolOrder) {
-      for (String variant : variants(p)) {
+      List<String> variants = new ArrayList<>(variants(p));
+      if (p.equals("rest") && env.bare && !gzip) {
+        variants.add("raw");
+      }
+      for (String variant : variants) {
         boolean bare = variant.equals("bare");
         Result.Cell cell = cell(workload, p, variant, "unary", payload, c, gzip);
         if (p.equals("grpc")) {
           timed(cell, workload.equals("get") ? env.grpc.get(bare, gzip, env.hotId) : env.grpc.list(bare, gzip, 50), env.grpc.wire());
         } else {
-          timed(cell, workload.equals("get") ? env.rest.get(bare, gzip, env.hotId) : env.rest.list(bare, gzip, 50), env.rest.wire());
+          timed(cell, workload.equals("get") ? env.rest.get(variant, gzip, env.hotId) : env.rest.list(variant, gzip, 50), env.rest.wire());
         }
       }
     }
