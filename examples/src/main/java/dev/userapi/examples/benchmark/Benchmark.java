@@ -65,7 +65,7 @@ public final class Benchmark implements Callable<Integer> {
   long warmupMs = 500;
 
   @Option(names = "--duration-ms", description = "Measurement of each timed cell (default: ${DEFAULT-VALUE}).")
-  long durationMs = 1_500;
+  long durationMs = 1_000;
 
   @Option(names = "--runs", description = "Repetitions; the table shows medians (default: ${DEFAULT-VALUE}).")
   int runs = 3;

@@ -285,6 +285,14 @@ final class Report {
   // ---- charts
 
   private static final String[] COLORS = {"#1f77b4", "#aec7e8", "#d62728", "#ff9896", "#2ca02c", "#98df8a", "#9467bd", "#c5b0d5"};
+  /** The same series keeps its colour in every chart: gRPC blue, REST red, baselines lighter. */
+  private static final Map<String, String> SERIES_COLORS =
+      Map.of("grpc ours", "#1f77b4", "grpc bare", "#aec7e8", "rest ours", "#d62728", "rest bare", "#ff9896",
+          "rest raw", "#ffbb78", "grpc", "#1f77b4", "rest", "#d62728");
+
+  private static String color(String name, int index) {
+    return SERIES_COLORS.getOrDefault(name, COLORS[index % COLORS.length]);
+  }
 
   /** Chart name to SVG text. */
   Map<String, String> charts() {
@@ -352,7 +360,7 @@ final class Report {
   private static void legend(StringBuilder s, List<String> names) {
     for (int i = 0; i < names.size(); i++) {
       int y = T + 10 + i * 16;
-      s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>", W - R + 10, y - 9, COLORS[i % COLORS.length]));
+      s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>", W - R + 10, y - 9, color(names.get(i), i)));
       s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>", W - R + 24, y, esc(names.get(i))));
     }
   }
@@ -393,7 +401,7 @@ final class Report {
         double y = T + plotH - plotH * Math.min(point[1], max) / max;
         pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
       }
-      s.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(COLORS[i % COLORS.length]).append("\" points=\"").append(pts.toString().trim()).append("\"/>");
+      s.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(color(series(r), i)).append("\" points=\"").append(pts.toString().trim()).append("\"/>");
     }
     legend(s, names);
     return s.append("</svg>").toString();
@@ -447,7 +455,7 @@ final class Report {
       for (int n = 0; n < names.size(); n++) {
         double h = plotH * v[n][c] / max;
         s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s %s: %s</title></rect>",
-            gx + barW * n, T + plotH - h, Math.max(1, barW - 1), h, COLORS[n % COLORS.length], esc(names.get(n)), esc(categories.get(c)), esc(fmt(v[n][c]))));
+            gx + barW * n, T + plotH - h, Math.max(1, barW - 1), h, color(names.get(n), n), esc(names.get(n)), esc(categories.get(c)), esc(fmt(v[n][c]))));
       }
     }
     legend(s, names);
