@@ -85,6 +85,9 @@ public final class Benchmark implements Callable<Integer> {
   @Option(names = "--protocols", split = ",", description = "Protocols to run (default: ${DEFAULT-VALUE}).")
   List<String> protocols = new ArrayList<>(List.of("grpc", "rest"));
 
+  @Option(names = "--workloads", split = ",", description = "Workloads to run (default: ${DEFAULT-VALUE}).")
+  List<String> workloads = new ArrayList<>(List.of("get", "list50", "stream", "lookup", "update", "create", "bulk-create"));
+
   @Option(names = "--out", description = "Directory for results.json and report.html (default: ${DEFAULT-VALUE}).")
   Path out = Path.of("target", "benchmark");
 

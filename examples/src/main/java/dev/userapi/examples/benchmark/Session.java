@@ -31,18 +31,39 @@ final class Session {
     this.protocolOrder = order;
   }
 
+  private boolean selected(String workload) {
+    return options.workloads.contains(workload);
+  }
+
   void runAll() throws Exception {
-    for (int c : options.concurrency) {
-      unaryReads("get", "small", c, false);
+    for (String reads : List.of("get", "list50")) {
+      if (selected(reads)) {
+        String payload = reads.equals("get") ? "small" : "large";
+        for (int c : options.concurrency) {
+          unaryReads(reads, payload, c, false);
+        }
+        unaryReads(reads, payload, gzipConcurrency, true);
+      }
     }
-    unaryReads("get", "small", gzipConcurrency, true);
-    for (int c : options.concurrency) {
-      unaryReads("list50", "large", c, false);
-    }
-    unaryReads("list50", "large", gzipConcurrency, true);
     // Streams and lookups before anything creates users, so the store holds exactly the seed.
-    streams();
-    lookups();
+    if (selected("stream")) {
+      streams();
+    }
+    if (selected("lookup")) {
+      lookups();
+    }
+    if (selected("update")) {
+      updates();
+    }
+    if (selected("create")) {
+      creates();
+    }
+    if (selected("bulk-create")) {
+      bulkCreates();
+    }
+  }
+
+  private void updates() throws Exception {
     for (int c : options.concurrency) {
       for (String p : protocolOrder) {
         List<String> owned = new ArrayList<>();
@@ -56,6 +77,9 @@ final class Session {
         }
       }
     }
+  }
+
+  private void creates() throws Exception {
     for (int c : options.concurrency) {
       for (String p : protocolOrder) {
         if (p.equals("grpc")) {
@@ -65,7 +89,6 @@ final class Session {
         }
       }
     }
-    bulkCreates();
   }
 
   private void unaryReads(String workload, String payload, int c, boolean gzip) throws Exception {
