@@ -1,0 +1,112 @@
+package dev.userapi.rest;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
+import dev.userapi.core.UserService;
+import dev.userapi.rest.internal.ExceptionMappers;
+import dev.userapi.rest.internal.Filters;
+import dev.userapi.rest.internal.JsonMapper;
+import dev.userapi.rest.internal.ObjectMapperResolver;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.core.Feature;
+import jakarta.ws.rs.core.FeatureContext;
+
+/**
+ * Everything the REST API needs, in one registration: {@link UserResource}, the Jackson provider
+ * with the module's one {@link ObjectMapper} (hardened: unknown properties, duplicate keys and
+ * oversize numbers are 400s; exposed through a {@code ContextResolver}), the exception mappers that
+ * answer every error as {@code application/problem+json}, the body size limit (413, chunked bodies
+ * included), {@code X-HTTP-Method-Override: PATCH}, and the {@code Cache-Control} and {@code Vary}
+ * headers.
+ *
+ * <pre>{@code
+ * ResourceConfig app = new ResourceConfig().register(new UserApiFeature(users));
+ * }</pre>
+ *
+ * <p>Needs only the Jakarta REST API and Jackson; on Jersey also add {@code jersey-media-sse} for
+ * the watch endpoint, and do not register Jersey's {@code JacksonFeature} with its exception
+ * mappers (its mappers answer in text/plain). Immutable and thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class UserApiFeature implements Feature {
+  /** Default limit on request bodies: 1 MiB. */
+  public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+  /** Default {@code Cache-Control} of responses that set none. */
+  public static final String DEFAULT_CACHE_CONTROL = "private, no-cache";
+
+  private final UserService service;
+  private final long maxBodyBytes;
+  private final String cacheControl;
+  private final boolean requireIfMatch;
+
+  /** The feature with default settings serving {@code service}. */
+  public UserApiFeature(UserService service) {
+    this(builder(service));
+  }
+
+  private UserApiFeature(Builder builder) {
+    this.service = builder.service;
+    this.maxBodyBytes = builder.maxBodyBytes;
+    this.cacheControl = builder.cacheControl;
+    this.requireIfMatch = builder.requireIfMatch;
+  }
+
+  /** A builder for a feature serving {@code service}. */
+  public static Builder builder(UserService service) {
+    return new Builder(service);
+  }
+
+  @Override
+  public boolean configure(FeatureContext context) {
+    ObjectMapper mapper = JsonMapper.newObjectMapper();
+    context.register(new UserResource(service, mapper, requireIfMatch));
+    context.register(new ObjectMapperResolver(mapper));
+    context.register(new JacksonJsonProvider(mapper));
+    ExceptionMappers.all().forEach(context::register);
+    context.register(new Filters.MethodOverrideFilter(), Priorities.HEADER_DECORATOR);
+    context.register(new Filters.BodyLimitFilter(maxBodyBytes), Priorities.ENTITY_CODER);
+    context.register(new Filters.CacheHeadersFilter(cacheControl), Priorities.HEADER_DECORATOR);
+    return true;
+  }
+
+  /** Configures a {@link UserApiFeature}. Not thread-safe. */
+  public static final class Builder {
+    private final UserService service;
+    private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private String cacheControl = DEFAULT_CACHE_CONTROL;
+    private boolean requireIfMatch;
+
+    private Builder(UserService service) {
+      this.service = requireNonNull(service, "service");
+    }
+
+    /** Largest accepted request body; longer ones get 413. Default 1 MiB. */
+    public Builder maxBodyBytes(long maxBodyBytes) {
+      if (maxBodyBytes < 1) {
+        throw new IllegalArgumentException(
+            "maxBodyBytes: " + maxBodyBytes + " (expected: >= 1)");
+      }
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    /** {@code Cache-Control} for responses that set none; default {@code private, no-cache}. */
+    public Builder cacheControl(String cacheControl) {
+      this.cacheControl = requireNonNull(cacheControl, "cacheControl");
+      return this;
+    }
+
+    /** Whether PUT, PATCH and DELETE without {@code If-Match} are refused with 428. */
+    public Builder requireIfMatch(boolean requireIfMatch) {
+      this.requireIfMatch = requireIfMatch;
+      return this;
+    }
+
+    public UserApiFeature build() {
+      return new UserApiFeature(this);
+    }
+  }
+}
