@@ -37,6 +37,8 @@ public final class UserApiFeature implements Feature {
   /** Default {@code Cache-Control} of responses that set none. */
   public static final String DEFAULT_CACHE_CONTROL = "private, no-cache";
 
+  private static final String JERSEY_CONTENT_LENGTH_BUFFER = "jersey.config.server.contentLength.buffer";
+
   private final UserService service;
   private final long maxBodyBytes;
   private final String cacheControl;
@@ -69,6 +71,10 @@ public final class UserApiFeature implements Feature {
     context.register(new Filters.MethodOverrideFilter(), Priorities.HEADER_DECORATOR);
     context.register(new Filters.BodyLimitFilter(maxBodyBytes), Priorities.ENTITY_CODER);
     context.register(new Filters.CacheHeadersFilter(cacheControl), Priorities.HEADER_DECORATOR);
+    // Jersey holds back the first 8 KiB of every response to compute a Content-Length, and a
+    // flush does not release them: NDJSON lines would wait. A plain property, so no compile-time
+    // dependency on Jersey; other runtimes ignore it.
+    context.property(JERSEY_CONTENT_LENGTH_BUFFER, 0);
     return true;
   }
 
