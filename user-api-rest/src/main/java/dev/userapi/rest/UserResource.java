@@ -270,15 +270,13 @@ public final class UserResource {
       @Context Sse sse) {
     long after = UserService.WATCH_FROM_NOW;
     String resumeFrom = lastEventId != null ? lastEventId : afterSequence;
-    String field = lastEventId != null ? "Last-Event-ID" : "afterSequence";
     if (resumeFrom != null && !resumeFrom.isBlank()) {
       try {
         after = Long.parseLong(resumeFrom.trim());
       } catch (NumberFormatException e) {
-        after = -2;
-      }
-      if (after < 0) {
-        throw UserException.invalidArgument(field, "must be an event sequence (an integer >= 0)");
+        throw UserException.invalidArgument(
+            lastEventId != null ? "Last-Event-ID" : "afterSequence",
+            "must be an event sequence (an integer)");
       }
     }
     SseWatch watch = new SseWatch(sink, sse, mapper);
