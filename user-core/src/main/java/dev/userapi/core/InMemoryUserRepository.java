@@ -157,6 +157,11 @@ public final class InMemoryUserRepository implements UserRepository {
     return events.publisher(afterSequence);
   }
 
+  /** Number of live watchers; package-private, for tests. */
+  int watcherCount() {
+    return events.watcherCount();
+  }
+
   /** Number of users stored. */
   public int size() {
     return users.size();

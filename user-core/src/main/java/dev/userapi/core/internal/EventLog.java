@@ -73,20 +73,28 @@ public final class EventLog {
       long last = lastSequence;
       long oldestRetained = Math.max(1, last - capacity + 1);
       Watcher watcher = new Watcher(subscriber, afterSequence < 0 ? last + 1 : afterSequence + 1);
-      subscriber.onSubscribe(watcher);
+      UserException rejection = null;
       if (afterSequence > last) {
-        watcher.fail(
+        rejection =
             UserException.invalidArgument(
-                "afterSequence", "is ahead of the newest event (" + last + ")"));
+                "afterSequence", "is ahead of the newest event (" + last + ")");
       } else if (afterSequence >= 0 && afterSequence + 1 < oldestRetained) {
-        watcher.fail(
+        rejection =
             UserException.invalidArgument(
                 "afterSequence",
-                "is older than the oldest retained event (" + oldestRetained + ")"));
-      } else {
-        watchers.add(watcher);
-        watcher.drain();
+                "is older than the oldest retained event (" + oldestRetained + ")");
       }
+      if (rejection != null) {
+        // Decided before onSubscribe: a subscriber requesting from onSubscribe must not drain
+        // first and be told "fell behind" instead of the real reason.
+        watcher.done = true;
+        subscriber.onSubscribe(watcher);
+        subscriber.onError(rejection);
+        return;
+      }
+      subscriber.onSubscribe(watcher);
+      watchers.add(watcher);
+      watcher.drain();
     };
   }
 

@@ -1,0 +1,397 @@
+package dev.userapi.grpc;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.userapi.core.CreateResult;
+import dev.userapi.core.ErrorCode;
+import dev.userapi.core.HealthStatus;
+import dev.userapi.core.NewUser;
+import dev.userapi.core.Page;
+import dev.userapi.core.User;
+import dev.userapi.core.UserEvent;
+import dev.userapi.core.UserException;
+import dev.userapi.core.UserFilter;
+import dev.userapi.core.UserQuery;
+import dev.userapi.core.UserService;
+import dev.userapi.core.UserUpdate;
+import dev.userapi.grpc.internal.ClientStreamPublisher;
+import dev.userapi.grpc.internal.GrpcErrors;
+import dev.userapi.grpc.internal.ProtoMapper;
+import dev.userapi.proto.v1.BatchCreateUserResult;
+import dev.userapi.proto.v1.BatchCreateUsersRequest;
+import dev.userapi.proto.v1.BatchCreateUsersResponse;
+import dev.userapi.proto.v1.CreateUserRequest;
+import dev.userapi.proto.v1.DeleteUserRequest;
+import dev.userapi.proto.v1.GetUserRequest;
+import dev.userapi.proto.v1.ReplaceUserRequest;
+import dev.userapi.proto.v1.StreamUsersRequest;
+import dev.userapi.proto.v1.UpdateUserRequest;
+import dev.userapi.proto.v1.UserServiceGrpc;
+import io.grpc.CallCredentials;
+import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.AbstractStub;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A {@link UserService} that calls a remote {@code userapi.v1.UserService} over gRPC.
+ *
+ * <pre>{@code
+ * try (GrpcUserClient users = GrpcUserClient.connect("localhost:9090")) {
+ *   User ada = users.create(NewUser.of("Ada", "ada@example.com", 36));
+ * }
+ * }</pre>
+ *
+ * <p>Failures arrive as the same {@link UserException} (code, message, field violations) that the
+ * server side raised. Request-response calls ({@code create}, {@code get}, ..., {@code createAll},
+ * {@code health}) carry a deadline (10 seconds unless {@linkplain Builder#deadline configured});
+ * streams have none and last until they end or are cancelled. Inside a gRPC server call, the
+ * caller's deadline and cancellation propagate too. Streams are cold {@link Flow.Publisher}s: each
+ * subscription is one call, its demand is the call's inbound flow control, and cancelling the
+ * subscription cancels the call.
+ *
+ * <p>Thread-safe, and meant to be shared: create one per target, not one per call. {@link
+ * #close()} shuts down the channel only if this client created it.
+ *
+ * @since 0.1.0
+ */
+public final class GrpcUserClient implements UserService, AutoCloseable {
+  private static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
+
+  private final ManagedChannel ownedChannel;
+  private final Duration deadline;
+  private final UserServiceGrpc.UserServiceBlockingStub blockingStub;
+  private final UserServiceGrpc.UserServiceStub asyncStub;
+  private final HealthGrpc.HealthBlockingStub healthStub;
+
+  private GrpcUserClient(Builder builder, Channel channel, ManagedChannel ownedChannel) {
+    this.ownedChannel = ownedChannel;
+    this.deadline = builder.deadline;
+    this.blockingStub = configure(UserServiceGrpc.newBlockingStub(channel), builder);
+    this.asyncStub = configure(UserServiceGrpc.newStub(channel), builder);
+    this.healthStub = configure(HealthGrpc.newBlockingStub(channel), builder);
+  }
+
+  private static <S extends AbstractStub<S>> S configure(S stub, Builder builder) {
+    S configured = stub;
+    if (builder.callCredentials != null) {
+      configured = configured.withCallCredentials(builder.callCredentials);
+    }
+    if (builder.gzip) {
+      configured = configured.withCompression("gzip");
+    }
+    return configured;
+  }
+
+  /** A client of the server at {@code target} ({@code "host:port"} or any gRPC target URI), in plaintext. */
+  public static GrpcUserClient connect(String target) {
+    return builder().target(target).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public User create(NewUser newUser, String requestId) {
+    requireNonNull(newUser, "newUser");
+    CreateUserRequest.Builder request = CreateUserRequest.newBuilder().setUser(ProtoMapper.toProto(newUser));
+    if (requestId != null) {
+      request.setRequestId(requestId);
+    }
+    return call(() -> ProtoMapper.toDomain(blocking().createUser(request.build())));
+  }
+
+  @Override
+  public User get(String id) {
+    GetUserRequest request = GetUserRequest.newBuilder().setId(nullToEmpty(id)).build();
+    return call(() -> ProtoMapper.toDomain(blocking().getUser(request)));
+  }
+
+  @Override
+  public User update(String id, UserUpdate update, String expectedEtag) {
+    requireNonNull(update, "update");
+    UpdateUserRequest request =
+        UpdateUserRequest.newBuilder()
+            .setUser(ProtoMapper.toProto(nullToEmpty(id), update, expectedEtag))
+            .setUpdateMask(ProtoMapper.toMask(update))
+            .build();
+    return call(() -> ProtoMapper.toDomain(blocking().updateUser(request)));
+  }
+
+  @Override
+  public User replace(String id, NewUser replacement, String expectedEtag) {
+    requireNonNull(replacement, "replacement");
+    dev.userapi.proto.v1.User.Builder user =
+        ProtoMapper.toProto(replacement).toBuilder().setId(nullToEmpty(id));
+    if (expectedEtag != null) {
+      user.setEtag(expectedEtag);
+    }
+    ReplaceUserRequest request = ReplaceUserRequest.newBuilder().setUser(user).build();
+    return call(() -> ProtoMapper.toDomain(blocking().replaceUser(request)));
+  }
+
+  @Override
+  public void delete(String id, String expectedEtag) {
+    DeleteUserRequest.Builder request = DeleteUserRequest.newBuilder().setId(nullToEmpty(id));
+    if (expectedEtag != null) {
+      request.setEtag(expectedEtag);
+    }
+    call(() -> blocking().deleteUser(request.build()));
+  }
+
+  @Override
+  public Page<User> list(UserQuery query) {
+    requireNonNull(query, "query");
+    return call(() -> ProtoMapper.toDomain(blocking().listUsers(ProtoMapper.toProto(query))));
+  }
+
+  @Override
+  public Flow.Publisher<User> stream(UserFilter filter) {
+    requireNonNull(filter, "filter");
+    StreamUsersRequest request =
+        StreamUsersRequest.newBuilder().setFilter(ProtoMapper.toProto(filter)).build();
+    return new ClientStreamPublisher<dev.userapi.proto.v1.User, User>(
+        observer -> asyncStub.streamUsers(request, observer), ProtoMapper::toDomain);
+  }
+
+  @Override
+  public Flow.Publisher<UserEvent> watch(long afterSequence) {
+    var request = ProtoMapper.toWatchRequest(afterSequence);
+    return new ClientStreamPublisher<dev.userapi.proto.v1.UserEvent, UserEvent>(
+        observer -> asyncStub.watchUsers(request, observer), ProtoMapper::toDomain);
+  }
+
+  /**
+   * Creates many users in one client-streaming call. Items are sent only as fast as the transport
+   * takes them (the call's readiness), so a long list does not pile up in memory.
+   */
+  @Override
+  public List<CreateResult> createAll(List<NewUser> newUsers) {
+    requireNonNull(newUsers, "newUsers");
+    BatchUpload upload = new BatchUpload(newUsers);
+    asyncStub
+        .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)
+        .batchCreateUsers(upload);
+    BatchCreateUsersResponse response;
+    try {
+      response = upload.result.get();
+    } catch (InterruptedException e) {
+      upload.cancel();
+      Thread.currentThread().interrupt();
+      throw new UserException(ErrorCode.UNAVAILABLE, "interrupted while creating users");
+    } catch (ExecutionException e) {
+      throw GrpcErrors.toUserException(e.getCause());
+    }
+    List<CreateResult> results = new ArrayList<>(response.getResultsCount());
+    for (BatchCreateUserResult result : response.getResultsList()) {
+      results.add(ProtoMapper.toDomain(result));
+    }
+    return results;
+  }
+
+  /**
+   * Asks the server's {@code grpc.health.v1} service about {@code userapi.v1.UserService}. A server
+   * without a health service counts as serving when it answers at all.
+   */
+  @Override
+  public HealthStatus health() {
+    try {
+      HealthCheckResponse response =
+          healthStub
+              .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)
+              .check(HealthCheckRequest.newBuilder().setService(UserServiceGrpc.SERVICE_NAME).build());
+      return response.getStatus() == HealthCheckResponse.ServingStatus.SERVING
+          ? HealthStatus.SERVING
+          : HealthStatus.NOT_SERVING;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode() == Status.Code.UNIMPLEMENTED
+          ? HealthStatus.SERVING
+          : HealthStatus.NOT_SERVING;
+    }
+  }
+
+  /** Shuts down the channel if this client created it (waiting up to 5 seconds); otherwise nothing. */
+  @Override
+  public void close() {
+    if (ownedChannel == null) {
+      return;
+    }
+    ownedChannel.shutdown();
+    try {
+      if (!ownedChannel.awaitTermination(5, TimeUnit.SECONDS)) {
+        ownedChannel.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      ownedChannel.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private UserServiceGrpc.UserServiceBlockingStub blocking() {
+    return blockingStub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private static <T> T call(Supplier<T> rpc) {
+    try {
+      return rpc.get();
+    } catch (StatusRuntimeException e) {
+      throw GrpcErrors.toUserException(e);
+    }
+  }
+
+  private static String nullToEmpty(String value) {
+    return value == null ? "" : value;
+  }
+
+  /** Sends the items of one createAll as the transport becomes ready, then waits for the summary. */
+  private static final class BatchUpload
+      implements ClientResponseObserver<BatchCreateUsersRequest, BatchCreateUsersResponse> {
+    final CompletableFuture<BatchCreateUsersResponse> result = new CompletableFuture<>();
+    private final List<NewUser> items;
+    private ClientCallStreamObserver<BatchCreateUsersRequest> call;
+    private int next;
+    private boolean halfClosed;
+
+    BatchUpload(List<NewUser> items) {
+      this.items = items;
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<BatchCreateUsersRequest> requestStream) {
+      this.call = requestStream;
+      requestStream.setOnReadyHandler(this::sendWhileReady);
+    }
+
+    // Runs on the call's serialising executor, once when the call starts and whenever it drains.
+    private void sendWhileReady() {
+      while (!halfClosed && call.isReady() && next < items.size()) {
+        NewUser item = items.get(next++);
+        BatchCreateUsersRequest.Builder request = BatchCreateUsersRequest.newBuilder();
+        if (item != null) {
+          request.setUser(ProtoMapper.toProto(item));
+        }
+        call.onNext(request.build());
+      }
+      if (!halfClosed && next == items.size()) {
+        halfClosed = true;
+        call.onCompleted();
+      }
+    }
+
+    void cancel() {
+      call.cancel("interrupted", null);
+    }
+
+    @Override
+    public void onNext(BatchCreateUsersResponse value) {
+      result.complete(value);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      result.completeExceptionally(t);
+    }
+
+    @Override
+    public void onCompleted() {
+      // The single response already completed the result.
+    }
+  }
+
+  /**
+   * Configures a {@link GrpcUserClient}: set exactly one of {@link #channel} and {@link #target}.
+   * Not thread-safe.
+   */
+  public static final class Builder {
+    private Channel channel;
+    private String target;
+    private ChannelCredentials channelCredentials = InsecureChannelCredentials.create();
+    private CallCredentials callCredentials;
+    private Duration deadline = DEFAULT_DEADLINE;
+    private boolean gzip;
+
+    private Builder() {}
+
+    /** Calls over {@code channel}, which the caller owns and closes. */
+    public Builder channel(Channel channel) {
+      this.channel = requireNonNull(channel, "channel");
+      return this;
+    }
+
+    /** Calls over a new channel to {@code target}, owned and closed by the client. */
+    public Builder target(String target) {
+      this.target = requireNonNull(target, "target");
+      return this;
+    }
+
+    /** Transport credentials of the channel created for {@link #target}; plaintext by default. */
+    public Builder channelCredentials(ChannelCredentials credentials) {
+      this.channelCredentials = requireNonNull(credentials, "credentials");
+      return this;
+    }
+
+    /** Credentials attached to every call (a bearer token, say). */
+    public Builder callCredentials(CallCredentials credentials) {
+      this.callCredentials = requireNonNull(credentials, "credentials");
+      return this;
+    }
+
+    /** Sends {@code token} as a bearer token with every call; see {@link BearerToken}. */
+    public Builder bearerToken(String token) {
+      return callCredentials(new BearerToken(token));
+    }
+
+    /** The deadline of each request-response call; 10 seconds by default. */
+    public Builder deadline(Duration deadline) {
+      requireNonNull(deadline, "deadline");
+      if (deadline.isNegative() || deadline.isZero()) {
+        throw new IllegalArgumentException("deadline: " + deadline + " (expected: > 0)");
+      }
+      this.deadline = deadline;
+      return this;
+    }
+
+    /** Whether to gzip requests; off by default. */
+    public Builder gzip(boolean gzip) {
+      this.gzip = gzip;
+      return this;
+    }
+
+    /**
+     * Builds the client.
+     *
+     * @throws IllegalStateException unless exactly one of channel and target was set
+     */
+    public GrpcUserClient build() {
+      if ((channel == null) == (target == null)) {
+        throw new IllegalStateException("set exactly one of channel and target");
+      }
+      if (channel != null) {
+        return new GrpcUserClient(this, channel, null);
+      }
+      ManagedChannel owned =
+          Grpc.newChannelBuilder(target, channelCredentials)
+              .defaultLoadBalancingPolicy("round_robin")
+              .build();
+      return new GrpcUserClient(this, owned, owned);
+    }
+  }
+}

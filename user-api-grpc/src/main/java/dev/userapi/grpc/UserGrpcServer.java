@@ -1,0 +1,241 @@
+package dev.userapi.grpc;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.userapi.core.Authenticator;
+import dev.userapi.core.UserService;
+import dev.userapi.proto.v1.UserServiceGrpc;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A ready-made gRPC server for a {@link UserService}: the {@link UserGrpcService}, health checking
+ * ({@code grpc.health.v1}, reporting SERVING for {@code ""} and {@code userapi.v1.UserService}) and
+ * server reflection (so {@code grpcurl}-style tools can list and call the methods), with hooks for
+ * credentials, interceptors (authentication), message size limit, executor and response
+ * compression.
+ *
+ * <pre>{@code
+ * try (UserGrpcServer server = UserGrpcServer.builder(DefaultUserService.inMemory()).port(9090).build().start()) {
+ *   server.awaitTermination();
+ * }
+ * }</pre>
+ *
+ * <p>The transport is whatever gRPC server transport is on the class path ({@code grpc-netty} or
+ * {@code grpc-netty-shaded}); this module does not pick one. {@link #shutdown(Duration)} first
+ * reports NOT_SERVING so load balancers move away, then drains in-flight calls.
+ *
+ * <p>Thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class UserGrpcServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(UserGrpcServer.class);
+  private static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+
+  private final Server server;
+  private final HealthStatusManager health;
+
+  private UserGrpcServer(Server server, HealthStatusManager health) {
+    this.server = server;
+    this.health = health;
+  }
+
+  /** A builder for a server of {@code users}. */
+  public static Builder builder(UserService users) {
+    return new Builder(requireNonNull(users, "users"));
+  }
+
+  /**
+   * Starts listening and reports SERVING.
+   *
+   * @throws UncheckedIOException when the port cannot be bound
+   */
+  public UserGrpcServer start() {
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the gRPC server", e);
+    }
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+    health.setStatus(UserServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    log.info("userapi gRPC server listening on port {}", server.getPort());
+    return this;
+  }
+
+  /** The bound port (useful with port 0); -1 before {@link #start()}. */
+  public int port() {
+    return server.getPort();
+  }
+
+  /** The health status of this server, to report NOT_SERVING while a dependency is down, say. */
+  public HealthStatusManager health() {
+    return health;
+  }
+
+  /** Blocks until the server has terminated. */
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /**
+   * Stops gracefully: reports NOT_SERVING to health checkers, stops accepting calls, waits up to
+   * {@code grace} for in-flight calls, then cancels what is left.
+   */
+  public void shutdown(Duration grace) {
+    requireNonNull(grace, "grace");
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)) {
+        server.shutdownNow();
+        server.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** {@link #shutdown(Duration)} with a 10 second grace period. */
+  @Override
+  public void close() {
+    shutdown(DEFAULT_GRACE);
+  }
+
+  /** Configures a {@link UserGrpcServer}. Not thread-safe. */
+  public static final class Builder {
+    private final UserService users;
+    private int port;
+    private ServerCredentials credentials = InsecureServerCredentials.create();
+    private final List<ServerInterceptor> interceptors = new ArrayList<>();
+    private int maxInboundMessageSize = 4 * 1024 * 1024;
+    private int maxBatchItems = UserGrpcService.DEFAULT_MAX_BATCH_ITEMS;
+    private Executor executor;
+    private boolean compressResponses;
+
+    private Builder(UserService users) {
+      this.users = users;
+    }
+
+    /** The port to listen on; 0 (the default) picks a free one, see {@link #port()}. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** The transport credentials (TLS, mTLS); plaintext by default. */
+    public Builder credentials(ServerCredentials credentials) {
+      this.credentials = requireNonNull(credentials, "credentials");
+      return this;
+    }
+
+    /**
+     * Adds an interceptor for the user service (not for health or reflection), for example one
+     * that authenticates callers. Interceptors run in the order they were added.
+     */
+    public Builder intercept(ServerInterceptor interceptor) {
+      interceptors.add(requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /**
+     * Requires a bearer token with the right scope on every user-service call; see {@link
+     * BearerAuthInterceptor}. Runs before the interceptors added with {@link #intercept}.
+     */
+    public Builder authenticator(Authenticator authenticator) {
+      interceptors.add(0, new BearerAuthInterceptor(authenticator));
+      return this;
+    }
+
+    /** The largest request message accepted; larger ones fail with RESOURCE_EXHAUSTED. 4 MiB by default. */
+    public Builder maxInboundMessageSize(int bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxInboundMessageSize: " + bytes + " (expected: >= 1)");
+      }
+      this.maxInboundMessageSize = bytes;
+      return this;
+    }
+
+    /** See {@link UserGrpcService#UserGrpcService(UserService, int)}. */
+    public Builder maxBatchItems(int maxBatchItems) {
+      if (maxBatchItems < 1) {
+        throw new IllegalArgumentException("maxBatchItems: " + maxBatchItems + " (expected: >= 1)");
+      }
+      this.maxBatchItems = maxBatchItems;
+      return this;
+    }
+
+    /**
+     * The executor that runs service methods (owned by the caller). By default gRPC's shared cached
+     * pool, which suits a blocking store.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Whether to gzip responses for clients that accept it; off by default. Requests may always be gzipped. */
+    public Builder compressResponses(boolean compressResponses) {
+      this.compressResponses = compressResponses;
+      return this;
+    }
+
+    /** Builds the server; call {@link UserGrpcServer#start()} to listen. */
+    public UserGrpcServer build() {
+      List<ServerInterceptor> chain = new ArrayList<>(interceptors);
+      if (compressResponses) {
+        chain.add(new GzipResponses());
+      }
+      // ServerInterceptors.intercept runs the last one first; callers expect insertion order.
+      List<ServerInterceptor> reversed = new ArrayList<>(chain);
+      Collections.reverse(reversed);
+      HealthStatusManager health = new HealthStatusManager();
+      ServerBuilder<?> builder =
+          Grpc.newServerBuilderForPort(port, credentials)
+              .addService(
+                  ServerInterceptors.intercept(new UserGrpcService(users, maxBatchItems), reversed))
+              .addService(health.getHealthService())
+              .addService(ProtoReflectionServiceV1.newInstance())
+              .maxInboundMessageSize(maxInboundMessageSize);
+      if (executor != null) {
+        builder.executor(executor);
+      }
+      return new UserGrpcServer(builder.build(), health);
+    }
+  }
+
+  /** Asks gRPC to gzip responses; it falls back to identity for clients that do not accept gzip. */
+  private static final class GzipResponses implements ServerInterceptor {
+    @Override
+    public <Q, A> ServerCall.Listener<Q> interceptCall(
+        ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+      call.setCompression("gzip");
+      return next.startCall(call, headers);
+    }
+  }
+}

@@ -1,0 +1,348 @@
+package dev.userapi.grpc;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.Empty;
+import dev.userapi.core.CreateResult;
+import dev.userapi.core.DefaultUserService;
+import dev.userapi.core.ErrorCode;
+import dev.userapi.core.NewUser;
+import dev.userapi.core.Page;
+import dev.userapi.core.User;
+import dev.userapi.core.UserException;
+import dev.userapi.core.UserFilter;
+import dev.userapi.core.UserQuery;
+import dev.userapi.core.UserService;
+import dev.userapi.grpc.internal.GrpcErrors;
+import dev.userapi.grpc.internal.ProtoMapper;
+import dev.userapi.grpc.internal.ServerStreamSubscriber;
+import dev.userapi.proto.v1.BatchCreateUsersRequest;
+import dev.userapi.proto.v1.BatchCreateUsersResponse;
+import dev.userapi.proto.v1.CreateUserRequest;
+import dev.userapi.proto.v1.DeleteUserRequest;
+import dev.userapi.proto.v1.GetUserRequest;
+import dev.userapi.proto.v1.ListUsersRequest;
+import dev.userapi.proto.v1.ListUsersResponse;
+import dev.userapi.proto.v1.LookupUsersRequest;
+import dev.userapi.proto.v1.LookupUsersResponse;
+import dev.userapi.proto.v1.ReplaceUserRequest;
+import dev.userapi.proto.v1.StreamUsersRequest;
+import dev.userapi.proto.v1.UpdateUserRequest;
+import dev.userapi.proto.v1.UserEvent;
+import dev.userapi.proto.v1.UserServiceGrpc;
+import dev.userapi.proto.v1.WatchUsersRequest;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Serves any {@link UserService} as the {@code userapi.v1.UserService} gRPC service.
+ *
+ * <pre>{@code
+ * Server server = Grpc.newServerBuilderForPort(9090, InsecureServerCredentials.create())
+ *     .addService(new UserGrpcService(DefaultUserService.inMemory()))
+ *     .build()
+ *     .start();
+ * }</pre>
+ *
+ * <p>Failures become gRPC statuses per the DESIGN.md table, with {@code google.rpc.ErrorInfo}
+ * (reason = {@link ErrorCode} name, domain {@code userapi.dev}) and, for invalid arguments, {@code
+ * google.rpc.BadRequest} details; unexpected exceptions become a terse INTERNAL status carrying only
+ * an error id, and are logged under that id.
+ *
+ * <p>Streams respect flow control: server streams produce only while the call is ready, and the
+ * client-streaming and bidirectional calls read the next message only when the previous one has
+ * been handled. Cancelled or expired calls cancel the work behind them.
+ *
+ * <p>The service methods call the wrapped {@code UserService} on the server's executor, so a
+ * blocking store (JDBC) is fine as long as that executor is not a transport event loop. For health
+ * checks and reflection, see {@link UserGrpcServer}.
+ *
+ * <p>Thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
+  /** Default limit on the items of one BatchCreateUsers call; the service's own limit also applies. */
+  public static final int DEFAULT_MAX_BATCH_ITEMS = DefaultUserService.DEFAULT_MAX_BATCH_SIZE;
+
+  private final UserService users;
+  private final int maxBatchItems;
+
+  /** Serves {@code users} with the default batch limit ({@value #DEFAULT_MAX_BATCH_ITEMS} items). */
+  public UserGrpcService(UserService users) {
+    this(users, DEFAULT_MAX_BATCH_ITEMS);
+  }
+
+  /**
+   * Serves {@code users}, failing a BatchCreateUsers call with RESOURCE_EXHAUSTED, before creating
+   * anything, when it carries more than {@code maxBatchItems} items. This bounds the memory one call
+   * may hold.
+   */
+  public UserGrpcService(UserService users, int maxBatchItems) {
+    this.users = requireNonNull(users, "users");
+    if (maxBatchItems < 1) {
+      throw new IllegalArgumentException("maxBatchItems: " + maxBatchItems + " (expected: >= 1)");
+    }
+    this.maxBatchItems = maxBatchItems;
+  }
+
+  @Override
+  public void createUser(CreateUserRequest request, StreamObserver<dev.userapi.proto.v1.User> out) {
+    unary(
+        out,
+        () -> {
+          String requestId = request.getRequestId().isEmpty() ? null : request.getRequestId();
+          return ProtoMapper.toProto(users.create(ProtoMapper.toNewUser(request.getUser()), requestId));
+        });
+  }
+
+  @Override
+  public void getUser(GetUserRequest request, StreamObserver<dev.userapi.proto.v1.User> out) {
+    unary(out, () -> ProtoMapper.toProto(users.get(request.getId())));
+  }
+
+  @Override
+  public void updateUser(UpdateUserRequest request, StreamObserver<dev.userapi.proto.v1.User> out) {
+    unary(
+        out,
+        () -> {
+          dev.userapi.proto.v1.User user = request.getUser();
+          return ProtoMapper.toProto(
+              users.update(
+                  user.getId(),
+                  ProtoMapper.toUpdate(user, request.getUpdateMask()),
+                  ProtoMapper.etagOrNull(user.getEtag())));
+        });
+  }
+
+  @Override
+  public void replaceUser(ReplaceUserRequest request, StreamObserver<dev.userapi.proto.v1.User> out) {
+    unary(
+        out,
+        () -> {
+          dev.userapi.proto.v1.User user = request.getUser();
+          return ProtoMapper.toProto(
+              users.replace(
+                  user.getId(), ProtoMapper.toNewUser(user), ProtoMapper.etagOrNull(user.getEtag())));
+        });
+  }
+
+  @Override
+  public void deleteUser(DeleteUserRequest request, StreamObserver<Empty> out) {
+    unary(
+        out,
+        () -> {
+          users.delete(request.getId(), ProtoMapper.etagOrNull(request.getEtag()));
+          return Empty.getDefaultInstance();
+        });
+  }
+
+  @Override
+  public void listUsers(ListUsersRequest request, StreamObserver<ListUsersResponse> out) {
+    unary(out, () -> ProtoMapper.toProto(users.list(ProtoMapper.toDomain(request))));
+  }
+
+  @Override
+  public void streamUsers(
+      StreamUsersRequest request, StreamObserver<dev.userapi.proto.v1.User> out) {
+    ServerStreamSubscriber.stream(
+        users.stream(ProtoMapper.toDomain(request.getFilter())),
+        (ServerCallStreamObserver<dev.userapi.proto.v1.User>) out,
+        ProtoMapper::toProto);
+  }
+
+  @Override
+  public void watchUsers(WatchUsersRequest request, StreamObserver<UserEvent> out) {
+    ServerStreamSubscriber.stream(
+        users.watch(ProtoMapper.afterSequence(request)),
+        (ServerCallStreamObserver<UserEvent>) out,
+        ProtoMapper::toProto);
+  }
+
+  @Override
+  public StreamObserver<BatchCreateUsersRequest> batchCreateUsers(
+      StreamObserver<BatchCreateUsersResponse> out) {
+    ServerCallStreamObserver<BatchCreateUsersResponse> call =
+        (ServerCallStreamObserver<BatchCreateUsersResponse>) out;
+    call.disableAutoRequest();
+    call.request(1);
+    return new BatchCreateReader(call);
+  }
+
+  @Override
+  public StreamObserver<LookupUsersRequest> lookupUsers(StreamObserver<LookupUsersResponse> out) {
+    ServerCallStreamObserver<LookupUsersResponse> call =
+        (ServerCallStreamObserver<LookupUsersResponse>) out;
+    call.disableAutoRequest();
+    LookupSession session = new LookupSession(call);
+    call.setOnReadyHandler(session::onReady);
+    call.setOnCancelHandler(session::onCancel);
+    call.request(1);
+    return session;
+  }
+
+  private static <T> void unary(StreamObserver<T> out, Supplier<T> work) {
+    if (Context.current().isCancelled()) {
+      // The caller gave up (cancel or deadline) before we started: do not do the work.
+      out.onError(Status.CANCELLED.withDescription("call cancelled before it started").asRuntimeException());
+      return;
+    }
+    T response;
+    try {
+      response = work.get();
+    } catch (RuntimeException e) {
+      out.onError(GrpcErrors.toStatusException(e));
+      return;
+    }
+    out.onNext(response);
+    out.onCompleted();
+  }
+
+  /**
+   * Reads the items of one BatchCreateUsers call one message at a time, then creates them in one
+   * {@link UserService#createAll} call so the batch has the same semantics as a local one.
+   */
+  private final class BatchCreateReader implements StreamObserver<BatchCreateUsersRequest> {
+    private final ServerCallStreamObserver<BatchCreateUsersResponse> call;
+    private final List<NewUser> items = new ArrayList<>();
+    private boolean failed;
+
+    BatchCreateReader(ServerCallStreamObserver<BatchCreateUsersResponse> call) {
+      this.call = call;
+    }
+
+    @Override
+    public void onNext(BatchCreateUsersRequest request) {
+      if (failed) {
+        return;
+      }
+      if (items.size() == maxBatchItems) {
+        failed = true;
+        items.clear();
+        call.onError(
+            GrpcErrors.toStatusException(
+                new UserException(
+                    ErrorCode.RESOURCE_EXHAUSTED,
+                    "batch exceeds the limit of " + maxBatchItems + " users")));
+        return;
+      }
+      items.add(ProtoMapper.toNewUser(request.getUser()));
+      call.request(1);
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      // The client cancelled or went away: nothing was created, nothing to answer.
+      items.clear();
+    }
+
+    @Override
+    public void onCompleted() {
+      if (failed) {
+        return;
+      }
+      unary(
+          call,
+          () -> {
+            List<CreateResult> results = users.createAll(items);
+            BatchCreateUsersResponse.Builder response = BatchCreateUsersResponse.newBuilder();
+            int created = 0;
+            for (CreateResult result : results) {
+              response.addResults(ProtoMapper.toProto(result));
+              created += result.succeeded() ? 1 : 0;
+            }
+            return response
+                .setCreatedCount(created)
+                .setFailedCount(results.size() - created)
+                .build();
+          });
+    }
+  }
+
+  /**
+   * Answers the lookups of one LookupUsers call in order. It reads the next request only after
+   * answering the previous one and only while the call can take more output, so neither side
+   * buffers without bound. All methods run on the call's serialising executor.
+   */
+  private final class LookupSession implements StreamObserver<LookupUsersRequest> {
+    private final ServerCallStreamObserver<LookupUsersResponse> call;
+    private boolean wantsInput;
+    private boolean finished;
+
+    LookupSession(ServerCallStreamObserver<LookupUsersResponse> call) {
+      this.call = call;
+    }
+
+    @Override
+    public void onNext(LookupUsersRequest request) {
+      if (finished) {
+        return;
+      }
+      call.onNext(answer(request));
+      if (call.isReady()) {
+        call.request(1);
+      } else {
+        wantsInput = true;
+      }
+    }
+
+    void onReady() {
+      if (wantsInput && !finished) {
+        wantsInput = false;
+        call.request(1);
+      }
+    }
+
+    void onCancel() {
+      finished = true;
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      finished = true;
+    }
+
+    @Override
+    public void onCompleted() {
+      if (!finished) {
+        finished = true;
+        call.onCompleted();
+      }
+    }
+
+    private LookupUsersResponse answer(LookupUsersRequest request) {
+      LookupUsersResponse.Builder response = LookupUsersResponse.newBuilder();
+      try {
+        User user =
+            switch (request.getKeyCase()) {
+              case ID -> {
+                response.setId(request.getId());
+                yield users.get(request.getId());
+              }
+              case EMAIL -> {
+                response.setEmail(request.getEmail());
+                yield byEmail(request.getEmail());
+              }
+              case KEY_NOT_SET -> throw UserException.invalidArgument("key", "set id or email");
+            };
+        response.setUser(ProtoMapper.toProto(user));
+      } catch (RuntimeException e) {
+        response.setError(GrpcErrors.toRpcStatus(e));
+      }
+      return response.build();
+    }
+
+    private User byEmail(String email) {
+      Page<User> page = users.list(UserQuery.firstPage(UserFilter.builder().email(email).build(), 1));
+      if (page.items().isEmpty()) {
+        throw new UserException(ErrorCode.NOT_FOUND, "no user has this email");
+      }
+      return page.items().get(0);
+    }
+  }
+}

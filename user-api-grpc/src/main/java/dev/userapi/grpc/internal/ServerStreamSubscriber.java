@@ -1,0 +1,125 @@
+package dev.userapi.grpc.internal;
+
+import io.grpc.stub.ServerCallStreamObserver;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Feeds a server-streaming call from a {@link Flow.Publisher}, at the pace of the client. Items are
+ * requested from the publisher in small batches and only while the call {@linkplain
+ * ServerCallStreamObserver#isReady() is ready} (its outbound buffer is below the transport's
+ * threshold); when it is not, requesting resumes from the {@linkplain
+ * ServerCallStreamObserver#setOnReadyHandler on-ready handler}. So the server holds at most one
+ * batch plus the transport's buffer per call, however slow the reader. When the call ends early
+ * (client cancel, deadline, disconnect) the subscription is cancelled, which stops the work behind
+ * the publisher.
+ *
+ * <p>Thread-safety: publisher signals are serial (Flow rules); the on-ready and on-cancel handlers
+ * run on the call's executor and only touch atomics and the subscription.
+ *
+ * <p>Not API: used by userapi modules only.
+ */
+public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
+  static final int BATCH = 32;
+
+  private final ServerCallStreamObserver<R> call;
+  private final Function<? super T, ? extends R> mapper;
+  /** Items requested from the publisher and not yet received. */
+  private final AtomicInteger outstanding = new AtomicInteger();
+  private volatile Flow.Subscription subscription;
+  private volatile boolean cancelled;
+  private volatile boolean done;
+
+  private ServerStreamSubscriber(
+      ServerCallStreamObserver<R> call, Function<? super T, ? extends R> mapper) {
+    this.call = call;
+    this.mapper = mapper;
+  }
+
+  /**
+   * Subscribes to {@code publisher} and streams its items, mapped, into {@code call}. Must be
+   * called from the service method (handlers can only be installed before it returns).
+   */
+  public static <T, R> void stream(
+      Flow.Publisher<T> publisher,
+      ServerCallStreamObserver<R> call,
+      Function<? super T, ? extends R> mapper) {
+    ServerStreamSubscriber<T, R> subscriber = new ServerStreamSubscriber<>(call, mapper);
+    call.setOnCancelHandler(subscriber::onCallCancelled);
+    call.setOnReadyHandler(subscriber::requestIfReady);
+    publisher.subscribe(subscriber);
+  }
+
+  @Override
+  public void onSubscribe(Flow.Subscription s) {
+    if (subscription != null) {
+      s.cancel();
+      return;
+    }
+    subscription = s;
+    if (cancelled) {
+      s.cancel();
+      return;
+    }
+    requestIfReady();
+  }
+
+  @Override
+  public void onNext(T item) {
+    if (cancelled || done) {
+      return;
+    }
+    outstanding.decrementAndGet();
+    try {
+      call.onNext(mapper.apply(item));
+    } catch (RuntimeException e) {
+      fail(e);
+      return;
+    }
+    requestIfReady();
+  }
+
+  @Override
+  public void onError(Throwable error) {
+    if (!cancelled && !done) {
+      done = true;
+      call.onError(GrpcErrors.toStatusException(error));
+    }
+  }
+
+  @Override
+  public void onComplete() {
+    if (!cancelled && !done) {
+      done = true;
+      call.onCompleted();
+    }
+  }
+
+  private void fail(RuntimeException error) {
+    Flow.Subscription s = subscription;
+    if (s != null) {
+      s.cancel();
+    }
+    onError(error);
+  }
+
+  private void requestIfReady() {
+    Flow.Subscription s = subscription;
+    if (s == null || cancelled || done || !call.isReady()) {
+      return;
+    }
+    // Only the thread that moves "nothing outstanding" to "a batch outstanding" requests.
+    if (outstanding.compareAndSet(0, BATCH)) {
+      s.request(BATCH);
+    }
+  }
+
+  private void onCallCancelled() {
+    cancelled = true;
+    Flow.Subscription s = subscription;
+    if (s != null) {
+      s.cancel();
+    }
+  }
+}

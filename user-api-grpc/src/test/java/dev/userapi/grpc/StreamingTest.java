@@ -1,0 +1,159 @@
+package dev.userapi.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.userapi.core.BlockingStream;
+import dev.userapi.core.DefaultUserService;
+import dev.userapi.core.NewUser;
+import dev.userapi.core.User;
+import dev.userapi.core.UserEvent;
+import dev.userapi.core.UserFilter;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Flow control and cancellation of the server streams, end to end over Netty on loopback. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class StreamingTest {
+  /**
+   * The most users allowed between the store and the reader: HTTP/2 windows and socket buffers on
+   * both sides (a few MiB at ~100 bytes a user) plus one request batch. Without flow control the
+   * generator outruns the network by orders of magnitude more.
+   */
+  private static final long MAX_IN_FLIGHT = 100_000;
+
+  private GrpcFixture fixture;
+
+  @AfterEach
+  void stop() {
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  @Test
+  void cancellingAStreamStopsTheReadOnTheServer() throws Exception {
+    GeneratedUsers store = new GeneratedUsers(Long.MAX_VALUE);
+    fixture = GrpcFixture.netty(store);
+
+    try (BlockingStream<User> users = BlockingStream.of(fixture.client.stream(UserFilter.all()), 16)) {
+      for (int i = 0; i < 100; i++) {
+        assertThat(users.next().name()).isEqualTo("User " + i);
+      }
+    }
+
+    assertThat(store.closed.await(10, TimeUnit.SECONDS)).as("server-side read closed").isTrue();
+    long emittedAtClose = store.emitted.get();
+    assertThat(emittedAtClose).isBetween(100L, MAX_IN_FLIGHT);
+  }
+
+  @Test
+  void aSlowReaderOfAMillionUsersKeepsTheServerBounded() {
+    long total = 1_000_000;
+    GeneratedUsers store = new GeneratedUsers(total);
+    fixture = GrpcFixture.netty(store);
+
+    long consumed = 0;
+    long maxInFlight = 0;
+    try (BlockingStream<User> users = BlockingStream.of(fixture.client.stream(UserFilter.all()), 64)) {
+      users.next();
+      consumed++;
+      // The reader stalls: the server must stop producing once the transport is full.
+      awaitProducerStalls(store.emitted);
+      maxInFlight = store.emitted.get() - consumed;
+      assertThat(maxInFlight).isLessThan(MAX_IN_FLIGHT);
+
+      while (users.hasNext()) {
+        users.next();
+        consumed++;
+        maxInFlight = Math.max(maxInFlight, store.emitted.get() - consumed);
+      }
+    }
+
+    assertThat(consumed).isEqualTo(total);
+    assertThat(store.emitted.get()).isEqualTo(total);
+    assertThat(maxInFlight).isLessThan(MAX_IN_FLIGHT);
+  }
+
+  @Test
+  void aWatchEndsOnTheServerWhenTheClientCancels() throws Exception {
+    CountDownLatch watchCancelled = new CountDownLatch(1);
+    fixture =
+        GrpcFixture.netty(
+            new ForwardingUserService(DefaultUserService.inMemory()) {
+              @Override
+              public Flow.Publisher<UserEvent> watch(long afterSequence) {
+                return observeCancel(super.watch(afterSequence), watchCancelled);
+              }
+            });
+
+    try (BlockingStream<UserEvent> events = BlockingStream.of(fixture.client.watch(0))) {
+      User ada = fixture.client.create(NewUser.of("Ada", "ada@example.com"));
+      UserEvent event = events.next();
+      assertThat(event.type()).isEqualTo(UserEvent.Type.CREATED);
+      assertThat(event.user()).isEqualTo(ada);
+      assertThat(watchCancelled.getCount()).isEqualTo(1);
+    }
+
+    assertThat(watchCancelled.await(10, TimeUnit.SECONDS)).as("server-side watch cancelled").isTrue();
+  }
+
+  /** Waits until the producer's count stops moving for a while. */
+  private static void awaitProducerStalls(AtomicLong emitted) {
+    long[] last = {-1};
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              long now = emitted.get();
+              boolean still = now == last[0];
+              last[0] = now;
+              return still;
+            });
+  }
+
+  private static <T> Flow.Publisher<T> observeCancel(Flow.Publisher<T> publisher, CountDownLatch cancelled) {
+    return subscriber ->
+        publisher.subscribe(
+            new Flow.Subscriber<T>() {
+              @Override
+              public void onSubscribe(Flow.Subscription s) {
+                subscriber.onSubscribe(
+                    new Flow.Subscription() {
+                      @Override
+                      public void request(long n) {
+                        s.request(n);
+                      }
+
+                      @Override
+                      public void cancel() {
+                        cancelled.countDown();
+                        s.cancel();
+                      }
+                    });
+              }
+
+              @Override
+              public void onNext(T item) {
+                subscriber.onNext(item);
+              }
+
+              @Override
+              public void onError(Throwable throwable) {
+                subscriber.onError(throwable);
+              }
+
+              @Override
+              public void onComplete() {
+                subscriber.onComplete();
+              }
+            });
+  }
+}
