@@ -172,6 +172,14 @@ class UserResourceWireTest {
   }
 
   @Test
+  void theOpenApiDocumentIsServed() throws Exception {
+    HttpResponse<String> response = send("GET", "api/openapi.yaml", null, null);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).startsWith("openapi: 3.1.0");
+  }
+
+  @Test
   void batchCreateTakesAJsonArrayAndAnswersPerItem() throws Exception {
     service.create(NewUser.of("Taken", "taken@example.com"));
 
