@@ -38,6 +38,7 @@ public final class SseWatch implements Flow.Subscriber<UserEvent> {
   private volatile Flow.Subscription subscription;
   private boolean started; // guarded by this
   private Throwable earlyError; // guarded by this
+  private volatile boolean sent;
 
   public SseWatch(SseEventSink sink, Sse sse, ObjectMapper mapper) {
     this.sink = sink;
@@ -50,10 +51,19 @@ public final class SseWatch implements Flow.Subscriber<UserEvent> {
    * (an invalid or expired Last-Event-ID).
    */
   public void start() {
+    throwIfFailedEarly(false);
+    subscription.request(WINDOW);
+    // The first request may fail at once (an invalid sequence), before anything was sent.
+    throwIfFailedEarly(true);
+  }
+
+  private void throwIfFailedEarly(boolean lastCheck) {
     Throwable early;
     synchronized (this) {
       early = earlyError;
-      started = early == null;
+      if (lastCheck && early == null) {
+        started = true;
+      }
     }
     if (early instanceof RuntimeException e) {
       throw e;
@@ -61,7 +71,6 @@ public final class SseWatch implements Flow.Subscriber<UserEvent> {
     if (early != null) {
       throw new UserException(ErrorCode.INTERNAL, "watch failed", List.of(), early);
     }
-    subscription.request(WINDOW);
   }
 
   @Override
@@ -82,6 +91,7 @@ public final class SseWatch implements Flow.Subscriber<UserEvent> {
       fail(e);
       return;
     }
+    sent = true;
     OutboundSseEvent outbound =
         sse.newEventBuilder()
             .id(Long.toString(event.sequence()))
@@ -104,7 +114,7 @@ public final class SseWatch implements Flow.Subscriber<UserEvent> {
   @Override
   public void onError(Throwable error) {
     synchronized (this) {
-      if (!started) {
+      if (!started && !sent) {
         earlyError = error;
         return;
       }
