@@ -17,8 +17,11 @@ final class TestServer implements AutoCloseable {
     this.baseUri = URI.create("http://127.0.0.1:" + port + "/");
   }
 
-  static TestServer start(UserApiFeature feature) throws IOException {
+  static TestServer start(UserApiFeature feature, Object... extraComponents) throws IOException {
     ResourceConfig config = new ResourceConfig().register(feature);
+    for (Object component : extraComponents) {
+      config.register(component);
+    }
     HttpServer server =
         GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:0/"), config, false);
     server.start();

@@ -1,0 +1,161 @@
+package dev.userapi.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+import dev.userapi.core.BlockingStream;
+import dev.userapi.core.DefaultUserService;
+import dev.userapi.core.ErrorCode;
+import dev.userapi.core.NewUser;
+import dev.userapi.core.User;
+import dev.userapi.core.UserEvent;
+import dev.userapi.core.UserException;
+import dev.userapi.core.UserFilter;
+import dev.userapi.core.UserService;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What {@link RestUserClient} adds beyond the contract: error fidelity, auth, cancellation. */
+@Timeout(60)
+class RestUserClientTest {
+  private TestServer server;
+  private RestUserClient client;
+
+  @AfterEach
+  void stop() {
+    if (client != null) {
+      client.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void aServerErrorArrivesAsTheSameUserException() throws Exception {
+    DefaultUserService core = DefaultUserService.inMemory();
+    server = TestServer.start(new UserApiFeature(core));
+    client = RestUserClient.connect(server.baseUri());
+    NewUser invalid = new NewUser("", "not-an-email", java.util.OptionalInt.of(-3));
+
+    UserException direct = catchThrowableOfType(UserException.class, () -> core.create(invalid));
+    UserException remote = catchThrowableOfType(UserException.class, () -> client.create(invalid));
+
+    assertThat(remote.code()).isEqualTo(direct.code());
+    assertThat(remote.getMessage()).isEqualTo(direct.getMessage());
+    assertThat(remote.violations()).isEqualTo(direct.violations());
+  }
+
+  @Test
+  void aServerThatIsNotThereIsUnavailable() throws Exception {
+    server = TestServer.start(new UserApiFeature(DefaultUserService.inMemory()));
+    URI gone = server.baseUri();
+    server.close();
+    server = null;
+    client = RestUserClient.connect(gone);
+
+    UserException e = catchThrowableOfType(UserException.class, () -> client.get("x"));
+
+    assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+  }
+
+  @Test
+  void theBearerTokenIsSentOnEveryRequest() throws Exception {
+    List<String> authorizations = new CopyOnWriteArrayList<>();
+    ContainerRequestFilter recorder =
+        request -> authorizations.add(String.valueOf(request.getHeaderString("Authorization")));
+    server = TestServer.start(new UserApiFeature(DefaultUserService.inMemory()), recorder);
+    client = RestUserClient.builder().baseUri(server.baseUri()).bearerToken("s3cret").build();
+
+    User ada = client.create(NewUser.of("Ada", "ada@example.com"));
+    client.get(ada.id());
+    BlockingStream.toList(client.stream(UserFilter.all()));
+
+    assertThat(authorizations).hasSize(3).containsOnly("Bearer s3cret");
+  }
+
+  @Test
+  void cancellingAWatchEndsItOnTheServer() throws Exception {
+    DefaultUserService core = DefaultUserService.inMemory();
+    CountDownLatch cancelled = new CountDownLatch(1);
+    UserService observed = new DelegatingUserService(core) {
+      @Override
+      public Flow.Publisher<UserEvent> watch(long afterSequence) {
+        return subscriber -> core.watch(afterSequence).subscribe(new Flow.Subscriber<>() {
+          @Override
+          public void onSubscribe(Flow.Subscription s) {
+            subscriber.onSubscribe(new Flow.Subscription() {
+              @Override
+              public void request(long n) {
+                s.request(n);
+              }
+
+              @Override
+              public void cancel() {
+                cancelled.countDown();
+                s.cancel();
+              }
+            });
+          }
+
+          @Override
+          public void onNext(UserEvent item) {
+            subscriber.onNext(item);
+          }
+
+          @Override
+          public void onError(Throwable throwable) {
+            subscriber.onError(throwable);
+          }
+
+          @Override
+          public void onComplete() {
+            subscriber.onComplete();
+          }
+        });
+      }
+    };
+    server = TestServer.start(new UserApiFeature(observed));
+    client = RestUserClient.connect(server.baseUri());
+    core.create(NewUser.of("Ada", "ada@example.com"));
+
+    try (BlockingStream<UserEvent> events = BlockingStream.of(client.watch(0), 1)) {
+      assertThat(events.hasNext(Duration.ofSeconds(20))).isTrue();
+      assertThat(events.next().user().name()).isEqualTo("Ada");
+    }
+
+    // The server learns that the client left when it next writes to the connection.
+    AtomicInteger n = new AtomicInteger();
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      core.create(NewUser.of("u" + n.incrementAndGet(), "u" + n.get() + "@example.com"));
+      return cancelled.getCount() == 0;
+    });
+  }
+
+  @Test
+  void streamReadsLazilyAndCancelsMidway() throws Exception {
+    DefaultUserService core = DefaultUserService.inMemory();
+    for (int i = 0; i < 2000; i++) {
+      core.create(NewUser.of("user" + i, "u" + i + "@example.com"));
+    }
+    server = TestServer.start(new UserApiFeature(core));
+    client = RestUserClient.connect(server.baseUri());
+
+    try (BlockingStream<User> users = BlockingStream.of(client.stream(UserFilter.all()), 4)) {
+      assertThat(users.next().name()).isEqualTo("user0");
+      assertThat(users.next().name()).isEqualTo("user1");
+    }
+    // The client is still usable after a cancelled stream.
+    assertThat(client.list(dev.userapi.core.UserQuery.firstPage(1)).items()).hasSize(1);
+  }
+}
