@@ -26,8 +26,8 @@ import jakarta.ws.rs.core.FeatureContext;
  * }</pre>
  *
  * <p>Needs only the Jakarta REST API and Jackson; on Jersey also add {@code jersey-media-sse} for
- * the watch endpoint, and do not register Jersey's {@code JacksonFeature} with its exception
- * mappers (its mappers answer in text/plain). Immutable and thread-safe.
+ * the watch endpoint; Jersey's own Jackson support may be present: this feature's exception mappers
+ * take precedence over its text/plain ones. Immutable and thread-safe.
  *
  * @since 0.1.0
  */
@@ -38,6 +38,8 @@ public final class UserApiFeature implements Feature {
   public static final String DEFAULT_CACHE_CONTROL = "private, no-cache";
 
   private static final String JERSEY_CONTENT_LENGTH_BUFFER = "jersey.config.server.contentLength.buffer";
+
+  private static final int MAPPER_PRIORITY = 1;
 
   private final UserService service;
   private final long maxBodyBytes;
@@ -67,7 +69,9 @@ public final class UserApiFeature implements Feature {
     context.register(new UserResource(service, mapper, requireIfMatch));
     context.register(new ObjectMapperResolver(mapper));
     context.register(new JacksonJsonProvider(mapper));
-    ExceptionMappers.all().forEach(context::register);
+    // A high binding priority so that ours win over mappers for the same types that a runtime
+    // registers on its own (Jersey's auto-discovered Jackson support).
+    ExceptionMappers.all().forEach(m -> context.register(m, MAPPER_PRIORITY));
     context.register(new Filters.MethodOverrideFilter(), Priorities.HEADER_DECORATOR);
     context.register(new Filters.BodyLimitFilter(maxBodyBytes), Priorities.ENTITY_CODER);
     context.register(new Filters.CacheHeadersFilter(cacheControl), Priorities.HEADER_DECORATOR);

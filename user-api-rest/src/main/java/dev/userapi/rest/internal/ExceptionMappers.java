@@ -1,6 +1,8 @@
 package dev.userapi.rest.internal;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.userapi.core.UserException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -21,6 +23,8 @@ public final class ExceptionMappers {
     return List.of(
         new UserExceptionMapper(),
         new JsonExceptionMapper(),
+        new JsonParseExceptionMapper(),
+        new JsonMappingExceptionMapper(),
         new BodyTooLargeMapper(),
         new WebApplicationExceptionMapper(),
         new CatchAllMapper());
@@ -39,6 +43,26 @@ public final class ExceptionMappers {
       implements ExceptionMapper<JsonProcessingException> {
     @Override
     public Response toResponse(JsonProcessingException e) {
+      return Problems.toResponse(e);
+    }
+  }
+
+  /**
+   * Takes {@link JsonParseException} over from a runtime's own mapper for exactly this type (Jersey's
+   * auto-discovered Jackson support brings one that answers in text/plain).
+   */
+  public static final class JsonParseExceptionMapper implements ExceptionMapper<JsonParseException> {
+    @Override
+    public Response toResponse(JsonParseException e) {
+      return Problems.toResponse(e);
+    }
+  }
+
+  /** Takes {@link JsonMappingException} over, for the same reason. */
+  public static final class JsonMappingExceptionMapper
+      implements ExceptionMapper<JsonMappingException> {
+    @Override
+    public Response toResponse(JsonMappingException e) {
       return Problems.toResponse(e);
     }
   }
