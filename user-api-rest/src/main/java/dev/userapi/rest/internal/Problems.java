@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.PropertyBindingException;
 import dev.userapi.core.ErrorCode;
 import dev.userapi.core.UserException;
-import dev.userapi.rest.internal.Dtos.ProblemDto;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -227,10 +226,5 @@ public final class Problems {
         .type(PROBLEM_JSON_TYPE)
         .entity(JsonMapper.toProblem(problem, 500))
         .build();
-  }
-
-  /** A problem built from a status and a detail we wrote ourselves (e.g. 428). */
-  public static ProblemDto problem(int status, String detail) {
-    return JsonMapper.toProblem(new UserException(JsonMapper.codeOf(status), detail), status);
   }
 }
