@@ -70,6 +70,34 @@ class RestUserClientTest {
   }
 
   @Test
+  void aServerSlowerThanTheReadTimeoutIsDeadlineExceeded() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    server = TestServer.start(new UserApiFeature(new DelegatingUserService(DefaultUserService.inMemory()) {
+      @Override
+      public User get(String id) {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw UserException.notFound(id);
+      }
+    }));
+    client = RestUserClient.builder()
+        .baseUri(server.baseUri())
+        .readTimeout(Duration.ofMillis(200))
+        .build();
+
+    try {
+      UserException e = catchThrowableOfType(UserException.class, () -> client.get("x"));
+
+      assertThat(e.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
   void theBearerTokenIsSentOnEveryRequest() throws Exception {
     List<String> authorizations = new CopyOnWriteArrayList<>();
     ContainerRequestFilter recorder =
