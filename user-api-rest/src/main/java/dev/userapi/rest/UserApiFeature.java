@@ -12,6 +12,8 @@ import dev.userapi.rest.internal.ObjectMapperResolver;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Everything the REST API needs, in one registration: {@link UserResource}, the Jackson provider
@@ -45,6 +47,8 @@ public final class UserApiFeature implements Feature {
   private final long maxBodyBytes;
   private final String cacheControl;
   private final boolean requireIfMatch;
+  private final ScheduledExecutorService heartbeats;
+  private final Duration heartbeatInterval;
 
   /** The feature with default settings serving {@code service}. */
   public UserApiFeature(UserService service) {
@@ -56,6 +60,8 @@ public final class UserApiFeature implements Feature {
     this.maxBodyBytes = builder.maxBodyBytes;
     this.cacheControl = builder.cacheControl;
     this.requireIfMatch = builder.requireIfMatch;
+    this.heartbeats = builder.heartbeats;
+    this.heartbeatInterval = builder.heartbeatInterval;
   }
 
   /** A builder for a feature serving {@code service}. */
@@ -66,7 +72,8 @@ public final class UserApiFeature implements Feature {
   @Override
   public boolean configure(FeatureContext context) {
     ObjectMapper mapper = JsonMapper.newObjectMapper();
-    context.register(new UserResource(service, mapper, requireIfMatch));
+    context.register(
+        new UserResource(service, mapper, requireIfMatch, heartbeats, heartbeatInterval));
     context.register(new ObjectMapperResolver(mapper));
     context.register(new JacksonJsonProvider(mapper));
     // A high binding priority so that ours win over mappers for the same types that a runtime
@@ -88,6 +95,8 @@ public final class UserApiFeature implements Feature {
     private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private String cacheControl = DEFAULT_CACHE_CONTROL;
     private boolean requireIfMatch;
+    private ScheduledExecutorService heartbeats;
+    private Duration heartbeatInterval;
 
     private Builder(UserService service) {
       this.service = requireNonNull(service, "service");
@@ -112,6 +121,23 @@ public final class UserApiFeature implements Feature {
     /** Whether PUT, PATCH and DELETE without {@code If-Match} are refused with 428. */
     public Builder requireIfMatch(boolean requireIfMatch) {
       this.requireIfMatch = requireIfMatch;
+      return this;
+    }
+
+    /**
+     * Writes an SSE comment to every open watch each {@code interval}, on {@code scheduler} (owned
+     * by the caller, who shuts it down after the server). Without heartbeats a watch notices that
+     * its client left only when the next change is written; with them, within one interval. Off by
+     * default.
+     */
+    public Builder watchHeartbeat(Duration interval, ScheduledExecutorService scheduler) {
+      requireNonNull(interval, "interval");
+      requireNonNull(scheduler, "scheduler");
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("interval: " + interval + " (expected: > 0)");
+      }
+      this.heartbeatInterval = interval;
+      this.heartbeats = scheduler;
       return this;
     }
 

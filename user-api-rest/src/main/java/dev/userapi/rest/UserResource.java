@@ -58,6 +58,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,19 +109,28 @@ public final class UserResource {
   private final UserService service;
   private final ObjectMapper mapper;
   private final boolean requireIfMatch;
+  private final ScheduledExecutorService heartbeats;
+  private final Duration heartbeatInterval;
 
   /**
    * A resource serving {@code service}. Prefer {@code new UserApiFeature(service)}, which
    * registers this resource together with the providers it needs.
    */
   public UserResource(UserService service) {
-    this(service, JsonMapper.newObjectMapper(), false);
+    this(service, JsonMapper.newObjectMapper(), false, null, null);
   }
 
-  UserResource(UserService service, ObjectMapper mapper, boolean requireIfMatch) {
+  UserResource(
+      UserService service,
+      ObjectMapper mapper,
+      boolean requireIfMatch,
+      ScheduledExecutorService heartbeats,
+      Duration heartbeatInterval) {
     this.service = requireNonNull(service, "service");
     this.mapper = requireNonNull(mapper, "mapper");
     this.requireIfMatch = requireIfMatch;
+    this.heartbeats = heartbeats;
+    this.heartbeatInterval = heartbeatInterval;
   }
 
   // ---- single users --------------------------------------------------------------------------
@@ -279,7 +289,7 @@ public final class UserResource {
             "must be an event sequence (an integer)");
       }
     }
-    SseWatch watch = new SseWatch(sink, sse, mapper);
+    SseWatch watch = new SseWatch(sink, sse, mapper, heartbeats, heartbeatInterval);
     service.watch(after).subscribe(watch);
     // Throws (before anything was sent) when the service refused the watch at once.
     watch.start();

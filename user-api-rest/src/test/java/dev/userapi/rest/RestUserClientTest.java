@@ -12,14 +12,12 @@ import dev.userapi.core.User;
 import dev.userapi.core.UserEvent;
 import dev.userapi.core.UserException;
 import dev.userapi.core.UserFilter;
-import dev.userapi.core.UserService;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -115,44 +113,7 @@ class RestUserClientTest {
   @Test
   void cancellingAWatchEndsItOnTheServer() throws Exception {
     DefaultUserService core = DefaultUserService.inMemory();
-    CountDownLatch cancelled = new CountDownLatch(1);
-    UserService observed = new DelegatingUserService(core) {
-      @Override
-      public Flow.Publisher<UserEvent> watch(long afterSequence) {
-        return subscriber -> core.watch(afterSequence).subscribe(new Flow.Subscriber<>() {
-          @Override
-          public void onSubscribe(Flow.Subscription s) {
-            subscriber.onSubscribe(new Flow.Subscription() {
-              @Override
-              public void request(long n) {
-                s.request(n);
-              }
-
-              @Override
-              public void cancel() {
-                cancelled.countDown();
-                s.cancel();
-              }
-            });
-          }
-
-          @Override
-          public void onNext(UserEvent item) {
-            subscriber.onNext(item);
-          }
-
-          @Override
-          public void onError(Throwable throwable) {
-            subscriber.onError(throwable);
-          }
-
-          @Override
-          public void onComplete() {
-            subscriber.onComplete();
-          }
-        });
-      }
-    };
+    WatchCancelRecorder observed = new WatchCancelRecorder(core);
     server = TestServer.start(new UserApiFeature(observed));
     client = RestUserClient.connect(server.baseUri());
     core.create(NewUser.of("Ada", "ada@example.com"));
@@ -166,7 +127,7 @@ class RestUserClientTest {
     AtomicInteger n = new AtomicInteger();
     await().atMost(Duration.ofSeconds(30)).until(() -> {
       core.create(NewUser.of("u" + n.incrementAndGet(), "u" + n.get() + "@example.com"));
-      return cancelled.getCount() == 0;
+      return observed.cancelled.getCount() == 0;
     });
   }
 

@@ -114,6 +114,32 @@ class UserResourceStreamingTest {
   }
 
   @Test
+  void aWatchWithHeartbeatsEndsWhenItsClientLeavesEvenWithoutChanges() throws Exception {
+    java.util.concurrent.ScheduledExecutorService scheduler =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try {
+      WatchCancelRecorder observed = new WatchCancelRecorder(DefaultUserService.inMemory());
+      server = TestServer.start(UserApiFeature.builder(observed)
+          .watchHeartbeat(java.time.Duration.ofMillis(20), scheduler)
+          .build());
+      HttpRequest request = HttpRequest.newBuilder(server.uri("api/users:watch")).build();
+
+      HttpResponse<InputStream> response =
+          http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      try (BufferedReader lines = new BufferedReader(
+          new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+        assertThat(lines.readLine()).startsWith(":");
+      }
+
+      assertThat(observed.cancelled.await(30, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      server.close();
+      server = null;
+      scheduler.shutdownNow();
+    }
+  }
+
+  @Test
   void watchResumesAfterLastEventId() throws Exception {
     DefaultUserService core = DefaultUserService.inMemory();
     core.create(NewUser.of("Ada", "ada@example.com"));

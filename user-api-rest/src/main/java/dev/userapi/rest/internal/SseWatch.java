@@ -11,7 +11,11 @@ import jakarta.ws.rs.sse.SseEventSink;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.time.Duration;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,16 +38,31 @@ public final class SseWatch implements Flow.Subscriber<UserEvent> {
   private final SseEventSink sink;
   private final Sse sse;
   private final ObjectMapper mapper;
+  private final ScheduledExecutorService heartbeats;
+  private final Duration heartbeatInterval;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile ScheduledFuture<?> heartbeat;
   private volatile Flow.Subscription subscription;
   private boolean started; // guarded by this
   private Throwable earlyError; // guarded by this
   private volatile boolean sent;
 
-  public SseWatch(SseEventSink sink, Sse sse, ObjectMapper mapper) {
+  /**
+   * A watch writing to {@code sink}; with a {@code heartbeats} scheduler it also writes an SSE
+   * comment every {@code heartbeatInterval}, which finds a departed client without waiting for the
+   * next event (and keeps proxies from timing the stream out).
+   */
+  public SseWatch(
+      SseEventSink sink,
+      Sse sse,
+      ObjectMapper mapper,
+      ScheduledExecutorService heartbeats,
+      Duration heartbeatInterval) {
     this.sink = sink;
     this.sse = sse;
     this.mapper = mapper;
+    this.heartbeats = heartbeats;
+    this.heartbeatInterval = heartbeatInterval;
   }
 
   /**
@@ -55,6 +74,28 @@ public final class SseWatch implements Flow.Subscriber<UserEvent> {
     subscription.request(WINDOW);
     // The first request may fail at once (an invalid sequence), before anything was sent.
     throwIfFailedEarly(true);
+    if (heartbeats != null && !closed.get()) {
+      long millis = heartbeatInterval.toMillis();
+      heartbeat = heartbeats.scheduleAtFixedRate(this::beat, millis, millis, TimeUnit.MILLISECONDS);
+      if (closed.get()) {
+        heartbeat.cancel(false);
+      }
+    }
+  }
+
+  private void beat() {
+    if (closed.get()) {
+      return;
+    }
+    sink.send(sse.newEventBuilder().comment("keep-alive").build())
+        .whenComplete(
+            (ignored, error) -> {
+              if (error != null) {
+                log.debug("watch client went away: {}", error.toString());
+                subscription.cancel();
+                close();
+              }
+            });
   }
 
   private void throwIfFailedEarly(boolean lastCheck) {
@@ -149,6 +190,10 @@ public final class SseWatch implements Flow.Subscriber<UserEvent> {
 
   private void close() {
     if (closed.compareAndSet(false, true)) {
+      ScheduledFuture<?> beating = heartbeat;
+      if (beating != null) {
+        beating.cancel(false);
+      }
       try {
         sink.close();
       } catch (IOException | RuntimeException e) {
