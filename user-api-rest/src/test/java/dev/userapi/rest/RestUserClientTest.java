@@ -96,6 +96,23 @@ class RestUserClientTest {
   }
 
   @Test
+  void gzipResponsesAreDecoded() throws Exception {
+    List<String> encodings = new CopyOnWriteArrayList<>();
+    jakarta.ws.rs.container.ContainerResponseFilter recorder = (request, response) ->
+        encodings.add(String.valueOf(request.getHeaderString("Accept-Encoding")));
+    server = TestServer.start(new UserApiFeature(DefaultUserService.inMemory()),
+        org.glassfish.jersey.server.filter.EncodingFilter.class,
+        org.glassfish.jersey.message.GZipEncoder.class, recorder);
+    client = RestUserClient.builder().baseUri(server.baseUri()).gzip(true).build();
+
+    User ada = client.create(NewUser.of("Ada", "ada@example.com"));
+
+    assertThat(client.get(ada.id())).isEqualTo(ada);
+    assertThat(BlockingStream.toList(client.stream(UserFilter.all()))).containsExactly(ada);
+    assertThat(encodings).isNotEmpty().allSatisfy(e -> assertThat(e).contains("gzip"));
+  }
+
+  @Test
   void theBearerTokenIsSentOnEveryRequest() throws Exception {
     List<String> authorizations = new CopyOnWriteArrayList<>();
     ContainerRequestFilter recorder =
