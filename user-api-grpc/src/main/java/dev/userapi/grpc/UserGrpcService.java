@@ -16,6 +16,7 @@ import dev.userapi.core.UserService;
 import dev.userapi.grpc.internal.GrpcErrors;
 import dev.userapi.grpc.internal.ProtoMapper;
 import dev.userapi.grpc.internal.ServerStreamSubscriber;
+import dev.userapi.grpc.internal.StrictParsing;
 import dev.userapi.proto.v1.BatchCreateUsersRequest;
 import dev.userapi.proto.v1.BatchCreateUsersResponse;
 import dev.userapi.proto.v1.CreateUserRequest;
@@ -31,7 +32,9 @@ import dev.userapi.proto.v1.UpdateUserRequest;
 import dev.userapi.proto.v1.UserEvent;
 import dev.userapi.proto.v1.UserServiceGrpc;
 import dev.userapi.proto.v1.WatchUsersRequest;
+import io.grpc.BindableService;
 import io.grpc.Context;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -66,7 +69,7 @@ import java.util.function.Supplier;
  *
  * @since 0.1.0
  */
-public final class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
+public final class UserGrpcService implements UserServiceGrpc.AsyncService, BindableService {
   /** Default limit on the items of one BatchCreateUsers call; the service's own limit also applies. */
   public static final int DEFAULT_MAX_BATCH_ITEMS = DefaultUserService.DEFAULT_MAX_BATCH_SIZE;
 
@@ -90,6 +93,15 @@ public final class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
     }
     this.maxBatchItems = maxBatchItems;
   }
+  /**
+   * Binds the service with strict request parsing: a request that is not a valid message of its
+   * method fails with INVALID_ARGUMENT instead of gRPC's own {@code UNKNOWN}.
+   */
+  @Override
+  public ServerServiceDefinition bindService() {
+    return StrictParsing.wrap(UserServiceGrpc.bindService(this));
+  }
+
 
   @Override
   public void createUser(CreateUserRequest request, StreamObserver<dev.userapi.proto.v1.User> out) {

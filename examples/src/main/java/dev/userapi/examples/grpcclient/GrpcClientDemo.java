@@ -1,0 +1,38 @@
+package dev.userapi.examples.grpcclient;
+
+import dev.userapi.examples.scenario.Scenario;
+import dev.userapi.examples.server.UserServer;
+import dev.userapi.grpc.GrpcUserClient;
+
+/**
+ * Runs the {@link Scenario} over gRPC with {@link GrpcUserClient}.
+ *
+ * <pre>
+ * java -cp examples/target/userapi-server.jar dev.userapi.examples.grpcclient.GrpcClientDemo localhost:9090
+ * </pre>
+ *
+ * <p>Without an argument it starts a {@link UserServer} on free ports and talks to that.
+ *
+ * @since 0.1.0
+ */
+public final class GrpcClientDemo {
+  private GrpcClientDemo() {}
+
+  public static void main(String[] args) {
+    if (args.length > 0) {
+      run(args[0]);
+      return;
+    }
+    try (UserServer server = UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0").start()) {
+      run(server.grpcTarget());
+    }
+  }
+
+  /** Runs the scenario against the gRPC server at {@code target} ({@code host:port}). */
+  public static void run(String target) {
+    System.out.println("gRPC client demo against " + target);
+    try (GrpcUserClient users = GrpcUserClient.connect(target)) {
+      Scenario.run(users, System.out);
+    }
+  }
+}

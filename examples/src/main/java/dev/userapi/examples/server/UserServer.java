@@ -1,0 +1,461 @@
+package dev.userapi.examples.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.userapi.core.UserService;
+import dev.userapi.examples.server.internal.DrainingUserService;
+import dev.userapi.examples.server.internal.GrpcEndpoint;
+import dev.userapi.examples.server.internal.NamedThreads;
+import dev.userapi.examples.server.internal.RestEndpoint;
+import dev.userapi.examples.server.internal.Store;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The userapi server: one {@link UserService} served over REST (Jersey on Grizzly, with Swagger UI
+ * at {@code /docs/}) and gRPC (Netty, with health and reflection) from one process, on the
+ * in-memory store or PostgreSQL.
+ *
+ * <pre>{@code
+ * java -jar examples/target/userapi-server.jar --rest-port 8080 --grpc-port 9090 --seed 100
+ * }</pre>
+ *
+ * <p>From code (tests, benchmarks):
+ *
+ * <pre>{@code
+ * try (UserServer server = UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0").start()) {
+ *   URI api = server.restUri();          // http://127.0.0.1:<port>/
+ *   String target = server.grpcTarget(); // 127.0.0.1:<port>
+ * }
+ * }</pre>
+ *
+ * <p>Threading follows the store: when it never blocks (in-memory) gRPC calls run on the Netty
+ * event loop and REST requests on Grizzly's selector threads, with no thread hop; streaming REST
+ * endpoints and requests whose body is still arriving go to a bounded worker pool. When the store
+ * blocks (JDBC) both protocols run every call on bounded worker pools.
+ *
+ * <p>Shutdown is graceful: health turns NOT_SERVING, open watches end normally, both servers stop
+ * accepting, and calls in flight get the grace period to finish.
+ *
+ * <p>Thread-safe.
+ *
+ * @since 0.1.0
+ */
+@Command(
+    name = "userapi-server",
+    mixinStandardHelpOptions = true,
+    version = "userapi-server 0.1.0",
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Serves one user service over REST and gRPC from one process.",
+      "REST: http://<bind>:<rest-port>/api/users (Swagger UI at /docs/).",
+      "gRPC: <bind>:<grpc-port>, service userapi.v1.UserService with health and reflection.",
+      ""
+    },
+    footer = {
+      "",
+      "Every option can also come from an environment variable: USERAPI_REST_PORT,",
+      "USERAPI_GRPC_PORT, USERAPI_BIND, USERAPI_SEED, USERAPI_JDBC_URL, USERAPI_JDBC_USER,",
+      "USERAPI_JDBC_PASSWORD, USERAPI_GRACE_PERIOD. A flag wins over its variable.",
+      "",
+      "Example: userapi-server --rest-port 0 --grpc-port 0 --seed 1000"
+    })
+public final class UserServer implements Callable<Integer>, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(UserServer.class);
+  /** Threads for calls that may block: REST streaming everywhere, every call on a blocking store. */
+  private static final int WORKER_THREADS = 16;
+
+  @Option(
+      names = "--rest-port",
+      paramLabel = "PORT",
+      defaultValue = "${env:USERAPI_REST_PORT:-8080}",
+      description = "HTTP port for REST and /docs; 0 picks a free port (default: ${DEFAULT-VALUE}).")
+  private int restPort;
+
+  @Option(
+      names = "--grpc-port",
+      paramLabel = "PORT",
+      defaultValue = "${env:USERAPI_GRPC_PORT:-9090}",
+      description = "gRPC port; 0 picks a free port (default: ${DEFAULT-VALUE}).")
+  private int grpcPort;
+
+  @Option(
+      names = "--bind",
+      paramLabel = "ADDRESS",
+      defaultValue = "${env:USERAPI_BIND:-127.0.0.1}",
+      description = "Address both protocols listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+  private String bind;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "${env:USERAPI_SEED:-0}",
+      description = "Create N deterministic users (user1@example.com ...) at start (default: ${DEFAULT-VALUE}).")
+  private int seed;
+
+  @Option(
+      names = "--jdbc-url",
+      paramLabel = "URL",
+      defaultValue = "${env:USERAPI_JDBC_URL}",
+      description = "PostgreSQL JDBC URL, e.g. jdbc:postgresql://localhost:5432/users; without it the store is in memory.")
+  private String jdbcUrl;
+
+  @Option(
+      names = "--jdbc-user",
+      paramLabel = "USER",
+      defaultValue = "${env:USERAPI_JDBC_USER}",
+      description = "Database user.")
+  private String jdbcUser;
+
+  @Option(
+      names = "--jdbc-password",
+      paramLabel = "PASSWORD",
+      defaultValue = "${env:USERAPI_JDBC_PASSWORD}",
+      description = "Database password (prefer the USERAPI_JDBC_PASSWORD variable: flags show in ps).")
+  private String jdbcPassword;
+
+  @Option(
+      names = "--grace-period",
+      paramLabel = "DURATION",
+      defaultValue = "${env:USERAPI_GRACE_PERIOD:-10s}",
+      converter = DurationConverter.class,
+      description = "How long calls in flight may run on shutdown: 500ms, 10s, 2m or ISO-8601 (default: ${DEFAULT-VALUE}).")
+  private Duration gracePeriod;
+
+  // TLS and bearer tokens (issue #8) will be options here; the server is plaintext and open.
+
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile Running running;
+
+  /** A server configured from command-line arguments (and environment variables); not started. */
+  public static UserServer fromArgs(String... args) {
+    UserServer server = new UserServer();
+    new CommandLine(server).parseArgs(args);
+    return server;
+  }
+
+  /** Runs the server until Ctrl-C (or SIGTERM); {@code --help} lists the options. */
+  public static void main(String[] args) {
+    int exit = new CommandLine(new UserServer()).execute(args);
+    if (exit != 0) {
+      System.exit(exit);
+    }
+  }
+
+  /** The picocli entry point: start, print how to call it, serve until the JVM is asked to stop. */
+  @Override
+  public Integer call() throws InterruptedException {
+    start();
+    printBanner(System.out);
+    Runtime.getRuntime().addShutdownHook(new Thread(this::close, "userapi-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /**
+   * Opens the store, seeds it if asked, and starts both protocols.
+   *
+   * @throws IllegalStateException if already started
+   */
+  public UserServer start() {
+    validate();
+    quietContainerLogging();
+    return start(openStore());
+  }
+
+  /** Starts over {@code store}, which the server closes on shutdown (tests use their own). */
+  synchronized UserServer start(Store store) {
+    if (running != null) {
+      throw new IllegalStateException("already started");
+    }
+    try {
+      running = Running.start(this, store);
+    } catch (RuntimeException e) {
+      closeQuietly(store.resources());
+      throw e;
+    }
+    return this;
+  }
+
+  /** The REST port actually bound (useful with {@code --rest-port 0}). */
+  public int restPort() {
+    return running().rest.port();
+  }
+
+  /** The gRPC port actually bound (useful with {@code --grpc-port 0}). */
+  public int grpcPort() {
+    return running().grpc.port();
+  }
+
+  /** The root of the REST server; the API is under {@code api/}, Swagger UI under {@code docs/}. */
+  public URI restUri() {
+    return URI.create("http://" + hostForUrls() + ":" + restPort() + "/");
+  }
+
+  /** The gRPC target, {@code host:port}, for {@code GrpcUserClient.connect} or grpcurl. */
+  public String grpcTarget() {
+    return hostForUrls() + ":" + grpcPort();
+  }
+
+  /** The configured grace period. */
+  public Duration gracePeriod() {
+    return gracePeriod;
+  }
+
+  /**
+   * Stops gracefully: NOT_SERVING, open watches end normally, both servers stop accepting, and
+   * calls in flight get up to {@code grace} to finish; then the store is closed. Idempotent.
+   */
+  public void shutdown(Duration grace) {
+    requireNonNull(grace, "grace");
+    Running r;
+    synchronized (this) {
+      r = running;
+      running = null;
+    }
+    if (r != null) {
+      r.shutdown(grace);
+    }
+    stopped.countDown();
+  }
+
+  /** {@link #shutdown(Duration)} with the configured grace period. */
+  @Override
+  public void close() {
+    shutdown(gracePeriod);
+  }
+
+  /** Prints where each protocol listens and commands to try. */
+  public void printBanner(PrintStream out) {
+    Running r = running();
+    String rest = restUri().toString();
+    String grpc = grpcTarget();
+    String seeded = seed > 0 ? ", " + r.seeded + " users seeded" : "";
+    out.println("userapi server: one UserService (" + r.store.description() + " store" + seeded + ") over REST and gRPC");
+    out.println("  REST  listening on " + rest + "api/users");
+    out.println("        Swagger UI " + rest + "docs/  OpenAPI " + rest + "api/openapi.yaml");
+    out.println("  gRPC  listening on " + grpc + "  (userapi.v1.UserService, grpc.health.v1, reflection)");
+    out.println();
+    out.println("Try REST:");
+    out.println("  curl -i -H 'Content-Type: application/json' -d '{\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\",\"age\":36}' " + rest + "api/users");
+    out.println("  curl '" + rest + "api/users?pageSize=5'");
+    out.println("  curl -N " + rest + "api/users:stream");
+    out.println("  curl -N " + rest + "api/users:watch");
+    out.println("Try gRPC (grpcurl; reflection means no .proto is needed):");
+    out.println("  grpcurl -plaintext " + grpc + " list userapi.v1.UserService");
+    out.println("  grpcurl -plaintext -d '{\"user\":{\"name\":\"Grace Hopper\",\"email\":\"grace@example.com\",\"age\":85}}' " + grpc + " userapi.v1.UserService/CreateUser");
+    out.println("  grpcurl -plaintext -d '{\"pageSize\":5}' " + grpc + " userapi.v1.UserService/ListUsers");
+    out.println("  grpcurl -plaintext -d '{}' " + grpc + " userapi.v1.UserService/WatchUsers");
+    out.println("Ctrl-C stops the server; calls in flight get " + format(gracePeriod) + " to finish.");
+    out.flush();
+  }
+
+  private Running running() {
+    Running r = running;
+    if (r == null) {
+      throw new IllegalStateException("not running");
+    }
+    return r;
+  }
+
+  private void validate() {
+    checkPort("--rest-port", restPort);
+    checkPort("--grpc-port", grpcPort);
+    if (seed < 0) {
+      throw new IllegalArgumentException("--seed: " + seed + " (expected: >= 0)");
+    }
+    if (gracePeriod.isNegative()) {
+      throw new IllegalArgumentException("--grace-period: " + gracePeriod + " (expected: >= 0)");
+    }
+  }
+
+  private static void checkPort(String flag, int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(flag + ": " + port + " (expected: 0..65535)");
+    }
+  }
+
+  private Store openStore() {
+    if (jdbcUrl == null || jdbcUrl.isBlank()) {
+      return Store.inMemory();
+    }
+    return Store.postgres(jdbcUrl, jdbcUser, jdbcPassword, WORKER_THREADS);
+  }
+
+  private String hostForUrls() {
+    return bind.equals("0.0.0.0") || bind.equals("::") ? "localhost" : bind;
+  }
+
+  private static String format(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+  }
+
+  private static void closeQuietly(AutoCloseable resource) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      log.warn("closing the store failed", e);
+    }
+  }
+
+  /**
+   * Grizzly and Jersey log through java.util.logging; keep their info chatter (and the notice that
+   * a graceful shutdown has begun, which we log ourselves) off the console. Held here because JUL
+   * keeps loggers weakly.
+   */
+  private static final java.util.logging.Logger GLASSFISH =
+      java.util.logging.Logger.getLogger("org.glassfish");
+  private static final java.util.logging.Logger GRIZZLY_SHUTDOWN =
+      java.util.logging.Logger.getLogger("org.glassfish.grizzly.nio.GracefulShutdownRunner");
+
+  private static void quietContainerLogging() {
+    GLASSFISH.setLevel(Level.WARNING);
+    GRIZZLY_SHUTDOWN.setLevel(Level.SEVERE);
+  }
+
+  /** What runs between {@link #start()} and {@link #shutdown(Duration)}. */
+  private static final class Running {
+    final Store store;
+    final DrainingUserService service;
+    final ExecutorService restWorkers;
+    final ExecutorService grpcWorkers; // null: calls run on the event loop
+    final RestEndpoint rest;
+    final GrpcEndpoint grpc;
+    final int seeded;
+
+    private Running(
+        Store store,
+        DrainingUserService service,
+        ExecutorService restWorkers,
+        ExecutorService grpcWorkers,
+        RestEndpoint rest,
+        GrpcEndpoint grpc,
+        int seeded) {
+      this.store = store;
+      this.service = service;
+      this.restWorkers = restWorkers;
+      this.grpcWorkers = grpcWorkers;
+      this.rest = rest;
+      this.grpc = grpc;
+      this.seeded = seeded;
+    }
+
+    static Running start(UserServer options, Store store) {
+      int seeded = 0;
+      if (options.seed > 0) {
+        Seeder.Result result = Seeder.seed(store.service(), options.seed);
+        seeded = result.created() + result.alreadyPresent();
+        log.info("seeded {} users ({} were already there)", seeded, result.alreadyPresent());
+      }
+      DrainingUserService service = new DrainingUserService(store.service());
+      ExecutorService restWorkers =
+          Executors.newFixedThreadPool(WORKER_THREADS, new NamedThreads("userapi-rest-worker"));
+      ExecutorService grpcWorkers =
+          store.blocks()
+              ? Executors.newFixedThreadPool(WORKER_THREADS, new NamedThreads("userapi-grpc-worker"))
+              : null;
+      GrpcEndpoint grpc = null;
+      try {
+        grpc =
+            GrpcEndpoint.start(
+                new InetSocketAddress(options.bind, options.grpcPort), service, grpcWorkers);
+        ResourceConfig app =
+            new ResourceConfig().property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        RestEndpoint rest =
+            RestEndpoint.start(
+                new InetSocketAddress(options.bind, options.restPort), app, store.blocks(), restWorkers);
+        log.info("listening: REST on port {}, gRPC on port {}", rest.port(), grpc.port());
+        return new Running(store, service, restWorkers, grpcWorkers, rest, grpc, seeded);
+      } catch (RuntimeException e) {
+        if (grpc != null) {
+          grpc.shutdownNow();
+        }
+        restWorkers.shutdownNow();
+        if (grpcWorkers != null) {
+          grpcWorkers.shutdownNow();
+        }
+        throw e;
+      }
+    }
+
+    void shutdown(Duration grace) {
+      log.info("shutting down; calls in flight get {}", format(grace));
+      grpc.notServing();
+      service.drain();
+      long deadline = System.nanoTime() + grace.toNanos();
+      grpc.stopAccepting();
+      rest.stopAccepting(grace);
+      boolean grpcDrained = grpc.awaitDrained(grace);
+      boolean restDone = rest.awaitDrained(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      restWorkers.shutdown();
+      if (grpcWorkers != null) {
+        grpcWorkers.shutdown();
+      }
+      awaitQuietly(restWorkers);
+      awaitQuietly(grpcWorkers);
+      closeQuietly(store.resources());
+      log.info("stopped ({})", grpcDrained && restDone ? "every call finished" : "some calls were cut off");
+    }
+
+    private static void awaitQuietly(ExecutorService executor) {
+      if (executor == null) {
+        return;
+      }
+      try {
+        if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+          executor.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        executor.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, a bare number of seconds, or ISO-8601. */
+  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String v = value.trim().toLowerCase(Locale.ROOT);
+      try {
+        if (v.startsWith("p")) {
+          return Duration.parse(v.toUpperCase(Locale.ROOT));
+        }
+        if (v.endsWith("ms")) {
+          return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+        }
+        if (v.endsWith("s")) {
+          return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+        }
+        if (v.endsWith("m")) {
+          return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+        }
+        if (v.endsWith("h")) {
+          return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
+        }
+        return Duration.ofSeconds(Long.parseLong(v));
+      } catch (NumberFormatException | DateTimeParseException e) {
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is not a duration (expected e.g. 500ms, 10s, 2m or PT10S)");
+      }
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package dev.userapi.examples.server.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.userapi.core.UserService;
+import dev.userapi.grpc.UserGrpcService;
+import dev.userapi.proto.v1.UserServiceGrpc;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * gRPC on Netty: the user service, health checking and server reflection, bound to one address.
+ * Calls run on the Netty event loop ({@code directExecutor}) when the store never blocks, which
+ * saves a thread hop per call, and on the given bounded executor when it may block.
+ *
+ * <p>Not API: used by the example server only.
+ */
+public final class GrpcEndpoint {
+  private static final Logger log = LoggerFactory.getLogger(GrpcEndpoint.class);
+
+  private final Server server;
+  private final HealthStatusManager health;
+
+  private GrpcEndpoint(Server server, HealthStatusManager health) {
+    this.server = server;
+    this.health = health;
+  }
+
+  /**
+   * Builds and starts the server.
+   *
+   * @param executor runs calls when the store may block; null to run them on the event loop
+   */
+  public static GrpcEndpoint start(InetSocketAddress address, UserService users, Executor executor) {
+    requireNonNull(address, "address");
+    requireNonNull(users, "users");
+    HealthStatusManager health = new HealthStatusManager();
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(address)
+            .addService(new UserGrpcService(users))
+            .addService(health.getHealthService())
+            .addService(ProtoReflectionServiceV1.newInstance());
+    if (executor == null) {
+      builder.directExecutor();
+    } else {
+      builder.executor(executor);
+    }
+    Server server = builder.build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the gRPC server on " + address, e);
+    }
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+    health.setStatus(UserServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    return new GrpcEndpoint(server, health);
+  }
+
+  /** The bound port. */
+  public int port() {
+    return server.getPort();
+  }
+
+  /** Reports NOT_SERVING to health checkers, so that load balancers move away first. */
+  public void notServing() {
+    health.enterTerminalState();
+  }
+
+  /** Stops taking new calls; calls in flight go on. */
+  public void stopAccepting() {
+    server.shutdown();
+  }
+
+  /**
+   * Waits up to {@code grace} for calls in flight, then cancels what is left. Returns whether
+   * everything finished within the grace period.
+   */
+  public boolean awaitDrained(Duration grace) {
+    try {
+      if (server.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)) {
+        return true;
+      }
+      log.warn("gRPC calls still running after the grace period; cancelling them");
+      server.shutdownNow();
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    return false;
+  }
+
+  /** Stops at once. */
+  public void shutdownNow() {
+    server.shutdownNow();
+  }
+}

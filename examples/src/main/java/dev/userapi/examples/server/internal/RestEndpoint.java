@@ -1,0 +1,229 @@
+package dev.userapi.examples.server.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.glassfish.grizzly.GrizzlyFuture;
+import org.glassfish.grizzly.http.Method;
+import org.glassfish.grizzly.http.server.CLStaticHttpHandler;
+import org.glassfish.grizzly.http.server.HttpHandler;
+import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.server.RequestExecutorProvider;
+import org.glassfish.grizzly.http.server.Response;
+import org.glassfish.grizzly.http.server.ServerConfiguration;
+import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainer;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainerProvider;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Jersey on Grizzly, tuned for the store behind it.
+ *
+ * <p>Grizzly reads and parses on its selector threads ({@link SameThreadIOStrategy}); each request
+ * then runs either right there or on a bounded worker pool:
+ *
+ * <ul>
+ *   <li>on the selector thread when the store never blocks and the request can finish without
+ *       waiting: its body (if any) has fully arrived and it is not a streaming endpoint. That is no
+ *       thread hop per request, which is what the in-memory store wants;
+ *   <li>on the worker pool otherwise: a store that blocks (JDBC), a body still in flight (reading
+ *       it would block), and the streaming endpoints ({@code :stream} writes NDJSON while waiting
+ *       for the store; {@code :watch} replays history; {@code :batchCreate} reads a long body).
+ * </ul>
+ *
+ * <p>Swagger UI (the {@code org.webjars:swagger-ui} jar) is served at {@code /docs/} over the
+ * OpenAPI document at {@code /api/openapi.yaml}.
+ *
+ * <p>Not API: used by the example server only.
+ */
+public final class RestEndpoint {
+  private static final Logger log = LoggerFactory.getLogger(RestEndpoint.class);
+  private static final String LISTENER = "userapi-rest";
+
+  private final HttpServer server;
+  private volatile GrizzlyFuture<HttpServer> shutdown;
+
+  private RestEndpoint(HttpServer server) {
+    this.server = server;
+  }
+
+  /**
+   * Builds and starts the server.
+   *
+   * @param app the Jersey application (the user API is registered in it)
+   * @param storeBlocks whether the store may block (then every request runs on a worker)
+   * @param workers runs requests that must not run on a selector thread; owned by the caller
+   */
+  public static RestEndpoint start(
+      InetSocketAddress address, ResourceConfig app, boolean storeBlocks, ExecutorService workers) {
+    requireNonNull(address, "address");
+    requireNonNull(app, "app");
+    requireNonNull(workers, "workers");
+    HttpServer server = new HttpServer();
+    NetworkListener listener =
+        new NetworkListener(LISTENER, address.getHostString(), address.getPort());
+    listener.getTransport().setIOStrategy(SameThreadIOStrategy.getInstance());
+    server.addListener(listener);
+
+    ServerConfiguration config = server.getServerConfiguration();
+    config.setDefaultQueryEncoding(StandardCharsets.UTF_8);
+    config.setJmxEnabled(false);
+    GrizzlyHttpContainer jersey =
+        new GrizzlyHttpContainerProvider().createContainer(GrizzlyHttpContainer.class, app);
+    config.addHttpHandler(new RoutedJersey(jersey, storeBlocks, workers), "/");
+    config.addHttpHandler(
+        new Docs(), HttpHandlerRegistration.builder().contextPath("/docs").urlPattern("/*").build());
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the REST server on " + address, e);
+    }
+    return new RestEndpoint(server);
+  }
+
+  /** The bound port. */
+  public int port() {
+    return server.getListener(LISTENER).getPort();
+  }
+
+  /**
+   * Stops accepting connections; requests in flight go on for up to {@code grace}, then are cut
+   * off. See {@link #awaitDrained(Duration)}.
+   */
+  public void stopAccepting(Duration grace) {
+    requireNonNull(grace, "grace");
+    shutdown = server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Waits up to {@code timeout} for the requests in flight after {@link #stopAccepting}; cuts off
+   * what is left. Returns whether everything finished in time.
+   */
+  public boolean awaitDrained(Duration timeout) {
+    GrizzlyFuture<HttpServer> done = shutdown;
+    if (done == null) {
+      throw new IllegalStateException("stopAccepting first");
+    }
+    try {
+      done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException | ExecutionException e) {
+      log.warn("REST requests still running after the grace period; closing them");
+      server.shutdownNow();
+      return false;
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Stops at once. */
+  public void shutdownNow() {
+    server.shutdownNow();
+  }
+
+  /** The version of the Swagger UI webjar on the class path. */
+  static String swaggerUiVersion() {
+    String pom = "/META-INF/maven/org.webjars/swagger-ui/pom.properties";
+    try (InputStream in = RestEndpoint.class.getResourceAsStream(pom)) {
+      if (in == null) {
+        throw new IllegalStateException("org.webjars:swagger-ui is not on the class path");
+      }
+      Properties properties = new Properties();
+      properties.load(in);
+      return properties.getProperty("version");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Swagger UI from the webjar, with our {@code swagger-initializer.js} (pointing the UI at
+   * {@code /api/openapi.yaml}) shadowing the webjar's; {@code /docs} redirects to {@code /docs/} so
+   * that the UI's relative links resolve. Static files are read on a worker (Grizzly's default).
+   */
+  private static final class Docs extends HttpHandler {
+    private final CLStaticHttpHandler files =
+        new CLStaticHttpHandler(
+            RestEndpoint.class.getClassLoader(),
+            "/dev/userapi/examples/server/docs/",
+            "/META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion() + "/");
+
+    Docs() {
+      files.setFileCacheEnabled(false);
+    }
+
+    @Override
+    public void service(Request request, Response response) throws Exception {
+      if (request.getRequestURI().equals("/docs")) {
+        response.setStatus(301);
+        response.setHeader("Location", "/docs/");
+        return;
+      }
+      files.service(request, response);
+    }
+  }
+
+  /** Jersey, run on the selector thread or a worker as the class comment describes. */
+  private static final class RoutedJersey extends HttpHandler {
+    private final GrizzlyHttpContainer jersey;
+    private final RequestExecutorProvider executors;
+
+    RoutedJersey(GrizzlyHttpContainer jersey, boolean storeBlocks, Executor workers) {
+      this.jersey = jersey;
+      this.executors = request -> mayBlock(request, storeBlocks) ? workers : null;
+    }
+
+    @Override
+    public RequestExecutorProvider getRequestExecutorProvider() {
+      return executors;
+    }
+
+    @Override
+    public void service(Request request, Response response) throws Exception {
+      jersey.service(request, response);
+    }
+
+    @Override
+    public void start() {
+      jersey.start();
+    }
+
+    @Override
+    public void destroy() {
+      jersey.destroy();
+    }
+
+    static boolean mayBlock(Request request, boolean storeBlocks) {
+      if (storeBlocks) {
+        return true;
+      }
+      String uri = request.getRequestURI();
+      if (uri.endsWith(":stream") || uri.endsWith(":watch") || uri.endsWith(":batchCreate")) {
+        return true;
+      }
+      Method method = request.getMethod();
+      if (method == Method.GET || method == Method.HEAD || method == Method.DELETE) {
+        return false;
+      }
+      return !request.getInputBuffer().isFinished();
+    }
+  }
+}

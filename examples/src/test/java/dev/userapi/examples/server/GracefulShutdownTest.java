@@ -1,0 +1,86 @@
+package dev.userapi.examples.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.userapi.core.BlockingStream;
+import dev.userapi.core.DefaultUserService;
+import dev.userapi.core.ErrorCode;
+import dev.userapi.core.NewUser;
+import dev.userapi.core.User;
+import dev.userapi.core.UserEvent;
+import dev.userapi.core.UserException;
+import dev.userapi.core.UserService;
+import dev.userapi.core.UserUpdate;
+import dev.userapi.examples.server.internal.Store;
+import dev.userapi.grpc.GrpcUserClient;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class GracefulShutdownTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  private GatedUserService gated;
+  private UserServer server;
+  private GrpcUserClient grpc;
+
+  @BeforeEach
+  void start() {
+    gated = new GatedUserService(DefaultUserService.inMemory());
+    // The gate blocks, so the store is declared blocking: calls run on workers, not the event loop.
+    server =
+        UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--grace-period", "30s")
+            .start(new Store("gated in-memory", gated, true, () -> {}));
+    grpc = GrpcUserClient.connect(server.grpcTarget());
+  }
+
+  @AfterEach
+  void stop() {
+    gated.release();
+    grpc.close();
+    server.shutdown(Duration.ZERO);
+  }
+
+  @Test
+  void anOpenGrpcWatchEndsCleanlyWhileAnInFlightCallStillCompletes() throws Exception {
+    User ada = grpc.create(NewUser.of("Ada", "ada@example.com", 36));
+    try (BlockingStream<UserEvent> watch = BlockingStream.of(grpc.watch(UserService.WATCH_FROM_NOW))) {
+      awaitLive(watch, ada);
+      gated.arm(ada.id());
+      CompletableFuture<User> inFlight = CompletableFuture.supplyAsync(() -> grpc.get(ada.id()));
+      gated.awaitEntered();
+
+      CompletableFuture<Void> shutdown =
+          CompletableFuture.runAsync(() -> server.shutdown(Duration.ofSeconds(30)));
+
+      // The watch ends normally (no error) while the unary call is still held at the gate.
+      assertThat(watch.hasNext(WAIT)).isFalse();
+      assertThat(inFlight).isNotDone();
+      gated.release();
+      assertThat(inFlight.get(20, TimeUnit.SECONDS).id()).isEqualTo(ada.id());
+      shutdown.get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void callsAfterShutdownAreRefusedAsUnavailable() {
+    server.shutdown(Duration.ofSeconds(5));
+
+    assertThatThrownBy(() -> grpc.get("01a21285-7fcd-7000-9c1a-9fd14d31ee73"))
+        .isInstanceOfSatisfying(
+            UserException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+  }
+
+  /** Writes until the watch shows the write, so the watch is known to be open on the server. */
+  private void awaitLive(BlockingStream<UserEvent> watch, User user) {
+    grpc.update(user.id(), UserUpdate.builder().age(37).build(), null);
+    assertThat(watch.hasNext(WAIT)).isTrue();
+    assertThat(watch.next().user().id()).isEqualTo(user.id());
+  }
+}
