@@ -1,0 +1,617 @@
+package dev.userapi.rest;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.userapi.core.CreateResult;
+import dev.userapi.core.ErrorCode;
+import dev.userapi.core.HealthStatus;
+import dev.userapi.core.NewUser;
+import dev.userapi.core.Page;
+import dev.userapi.core.User;
+import dev.userapi.core.UserEvent;
+import dev.userapi.core.UserException;
+import dev.userapi.core.UserFilter;
+import dev.userapi.core.UserQuery;
+import dev.userapi.core.UserService;
+import dev.userapi.core.UserUpdate;
+import dev.userapi.rest.internal.Dtos.BatchItemDto;
+import dev.userapi.rest.internal.Dtos.BatchResultDto;
+import dev.userapi.rest.internal.Dtos.EventDto;
+import dev.userapi.rest.internal.Dtos.HealthDto;
+import dev.userapi.rest.internal.Dtos.PageDto;
+import dev.userapi.rest.internal.Dtos.ProblemDto;
+import dev.userapi.rest.internal.Dtos.UserDto;
+import dev.userapi.rest.internal.EntityTags;
+import dev.userapi.rest.internal.Filters;
+import dev.userapi.rest.internal.JsonMapper;
+import dev.userapi.rest.internal.RemoteSubscription;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.client.Client;
+import jakarta.ws.rs.client.ClientBuilder;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.client.Invocation;
+import jakarta.ws.rs.client.WebTarget;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * A {@link UserService} over HTTP, speaking to a {@link UserResource} through the Jakarta REST
+ * client API. A problem+json answer becomes the same {@link UserException} (code, message, field
+ * violations) that the server's service threw; a connection failure is UNAVAILABLE and a timeout
+ * DEADLINE_EXCEEDED.
+ *
+ * <pre>{@code
+ * try (RestUserClient users = RestUserClient.connect(URI.create("http://localhost:8080/"))) {
+ *   User ada = users.create(NewUser.of("Ada", "ada@example.com"));
+ * }
+ * }</pre>
+ *
+ * <p>The base URI is where the API is mounted: requests go to {@code <base>/api/users...}. Writes
+ * with an expected etag send {@code If-Match}; PATCH travels as {@code POST} with {@code
+ * X-HTTP-Method-Override: PATCH}, so the JDK's HttpURLConnection-based connectors work too.
+ * {@link #stream} (NDJSON) and {@link #watch} (Server-Sent Events) are read lazily on the client's
+ * executor, one item per unit of demand, and cancelling closes the HTTP response.
+ *
+ * <p>Needs a Jakarta REST client implementation at run time; Jersey's client comes with this
+ * module as a runtime dependency (exclude it and pass your own {@link Client} to use another).
+ *
+ * <p>Thread-safe; share one instance and {@link #close()} it when done.
+ *
+ * @since 0.1.0
+ */
+public final class RestUserClient implements UserService, AutoCloseable {
+  private static final MediaType JSON = MediaType.APPLICATION_JSON_TYPE;
+  private static final MediaType MERGE_PATCH = MediaType.valueOf(UserResource.MERGE_PATCH_JSON);
+  private static final String ACCEPT_JSON = "application/json, application/problem+json";
+
+  private final Client client;
+  private final boolean ownsClient;
+  private final URI baseUri;
+  private final WebTarget api;
+  private final String authorization;
+  private final boolean gzip;
+  private final Executor executor;
+  private final ExecutorService ownedExecutor;
+  private final ObjectMapper mapper = JsonMapper.newObjectMapper();
+  private final ObjectReader lenient;
+
+  private RestUserClient(Builder builder) {
+    this.baseUri = builder.baseUri;
+    if (builder.client != null) {
+      this.client = builder.client;
+      this.ownsClient = false;
+    } else {
+      ClientBuilder clients = ClientBuilder.newBuilder();
+      if (builder.connectTimeout != null) {
+        clients.connectTimeout(builder.connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      if (builder.readTimeout != null) {
+        clients.readTimeout(builder.readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      this.client = clients.build();
+      this.ownsClient = true;
+    }
+    this.api = client.target(baseUri).path("api");
+    this.authorization = builder.bearerToken == null ? null : "Bearer " + builder.bearerToken;
+    this.gzip = builder.gzip;
+    if (builder.executor != null) {
+      this.executor = builder.executor;
+      this.ownedExecutor = null;
+    } else {
+      this.ownedExecutor = Executors.newCachedThreadPool(new ReaderThreads());
+      this.executor = ownedExecutor;
+    }
+    // Forward compatible: a newer server may add members.
+    this.lenient = mapper.reader().without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  }
+
+  /** A client with default settings for the API mounted at {@code baseUri}. */
+  public static RestUserClient connect(URI baseUri) {
+    return builder().baseUri(baseUri).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The base URI this client talks to. */
+  public URI baseUri() {
+    return baseUri;
+  }
+
+  // ---- unary calls ---------------------------------------------------------------------------
+
+  @Override
+  public User create(NewUser newUser, String requestId) {
+    requireNonNull(newUser, "newUser");
+    Invocation.Builder request = request(api.path("users"), ACCEPT_JSON);
+    if (requestId != null) {
+      request.header(UserResource.IDEMPOTENCY_KEY, requestId);
+    }
+    byte[] body = write(JsonMapper.toDto(newUser));
+    return user(call(() -> request.post(Entity.entity(body, JSON))));
+  }
+
+  @Override
+  public User get(String id) {
+    requireNonNull(id, "id");
+    return user(call(() -> request(userTarget(id), ACCEPT_JSON).get()));
+  }
+
+  @Override
+  public User update(String id, UserUpdate update, String expectedEtag) {
+    requireNonNull(id, "id");
+    requireNonNull(update, "update");
+    Invocation.Builder request =
+        ifMatch(request(userTarget(id), ACCEPT_JSON), expectedEtag)
+            .header(Filters.METHOD_OVERRIDE, "PATCH");
+    byte[] body = write(JsonMapper.toPatch(update));
+    return user(call(() -> request.post(Entity.entity(body, MERGE_PATCH))));
+  }
+
+  @Override
+  public User replace(String id, NewUser replacement, String expectedEtag) {
+    requireNonNull(id, "id");
+    requireNonNull(replacement, "replacement");
+    Invocation.Builder request = ifMatch(request(userTarget(id), ACCEPT_JSON), expectedEtag);
+    byte[] body = write(JsonMapper.toDto(replacement));
+    return user(call(() -> request.put(Entity.entity(body, JSON))));
+  }
+
+  @Override
+  public void delete(String id, String expectedEtag) {
+    requireNonNull(id, "id");
+    Invocation.Builder request = ifMatch(request(userTarget(id), ACCEPT_JSON), expectedEtag);
+    call(() -> request.delete());
+  }
+
+  @Override
+  public Page<User> list(UserQuery query) {
+    requireNonNull(query, "query");
+    WebTarget target = withFilter(api.path("users"), query.filter());
+    if (query.pageSize() != 0) {
+      target = query(target, "pageSize", Integer.toString(query.pageSize()));
+    }
+    if (!query.pageToken().isEmpty()) {
+      target = query(target, "pageToken", query.pageToken());
+    }
+    WebTarget page = target;
+    return JsonMapper.toPage(read(call(() -> request(page, ACCEPT_JSON).get()), PageDto.class));
+  }
+
+  @Override
+  public List<CreateResult> createAll(List<NewUser> newUsers) {
+    requireNonNull(newUsers, "newUsers");
+    List<Object> items = new ArrayList<>(newUsers.size());
+    for (NewUser newUser : newUsers) {
+      items.add(newUser == null ? null : JsonMapper.toDto(newUser));
+    }
+    byte[] body = write(items);
+    Invocation.Builder request = request(api.path("users:batchCreate"), ACCEPT_JSON);
+    BatchResultDto result =
+        read(call(() -> request.post(Entity.entity(body, JSON))), BatchResultDto.class);
+    List<CreateResult> results = new ArrayList<>(result.results().size());
+    for (BatchItemDto item : result.results()) {
+      results.add(JsonMapper.toResult(item));
+    }
+    return List.copyOf(results);
+  }
+
+  @Override
+  public HealthStatus health() {
+    Response response;
+    try {
+      response = request(api.path("health"), ACCEPT_JSON).get();
+    } catch (ProcessingException e) {
+      return HealthStatus.NOT_SERVING;
+    }
+    try (response) {
+      if (response.getStatus() != 200) {
+        return HealthStatus.NOT_SERVING;
+      }
+      return JsonMapper.toHealth(read(response, HealthDto.class).status());
+    }
+  }
+
+  // ---- streams -------------------------------------------------------------------------------
+
+  @Override
+  public Flow.Publisher<User> stream(UserFilter filter) {
+    requireNonNull(filter, "filter");
+    WebTarget target = withFilter(api.path("users:stream"), filter);
+    return subscriber -> {
+      requireNonNull(subscriber, "subscriber");
+      subscriber.onSubscribe(
+          new RemoteSubscription<>(subscriber, new NdjsonSource(target), executor));
+    };
+  }
+
+  @Override
+  public Flow.Publisher<UserEvent> watch(long afterSequence) {
+    WebTarget target = api.path("users:watch");
+    return subscriber -> {
+      requireNonNull(subscriber, "subscriber");
+      subscriber.onSubscribe(
+          new RemoteSubscription<>(subscriber, new SseSource(target, afterSequence), executor));
+    };
+  }
+
+  /** Closes the HTTP client (if this client created it) and stops the stream readers. */
+  @Override
+  public void close() {
+    if (ownsClient) {
+      client.close();
+    }
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdownNow();
+    }
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------
+
+  private WebTarget userTarget(String id) {
+    return api.path("users/{id}").resolveTemplate("id", id);
+  }
+
+  private static WebTarget withFilter(WebTarget target, UserFilter filter) {
+    WebTarget t = target;
+    if (filter.email().isPresent()) {
+      t = query(t, "email", filter.email().get());
+    }
+    if (filter.namePrefix().isPresent()) {
+      t = query(t, "namePrefix", filter.namePrefix().get());
+    }
+    if (filter.minAge().isPresent()) {
+      t = query(t, "minAge", Integer.toString(filter.minAge().getAsInt()));
+    }
+    if (filter.maxAge().isPresent()) {
+      t = query(t, "maxAge", Integer.toString(filter.maxAge().getAsInt()));
+    }
+    return t;
+  }
+
+  /** Adds a query parameter whose value is taken literally (never as a URI template). */
+  private static WebTarget query(WebTarget target, String name, String value) {
+    return target.queryParam(name, "{" + name + "}").resolveTemplate(name, value);
+  }
+
+  private Invocation.Builder request(WebTarget target, String accept) {
+    Invocation.Builder request = target.request(accept);
+    if (authorization != null) {
+      request.header(HttpHeaders.AUTHORIZATION, authorization);
+    }
+    if (gzip) {
+      request.header(HttpHeaders.ACCEPT_ENCODING, "gzip");
+    }
+    return request;
+  }
+
+  private static Invocation.Builder ifMatch(Invocation.Builder request, String expectedEtag) {
+    return expectedEtag == null
+        ? request
+        : request.header(HttpHeaders.IF_MATCH, EntityTags.format(expectedEtag));
+  }
+
+  /** Sends, maps transport failures and error statuses to UserException; the caller closes. */
+  private Response call(Supplier<Response> send) {
+    Response response;
+    try {
+      response = send.get();
+    } catch (ProcessingException e) {
+      throw transportFailure(e);
+    }
+    if (response.getStatus() >= 400) {
+      try (response) {
+        throw problem(response);
+      }
+    }
+    return response;
+  }
+
+  private UserException transportFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedIOException || t instanceof java.net.http.HttpTimeoutException) {
+        return new UserException(
+            ErrorCode.DEADLINE_EXCEEDED, "the server at " + baseUri + " did not answer in time",
+            List.of(), e);
+      }
+    }
+    return new UserException(
+        ErrorCode.UNAVAILABLE, "cannot reach the server at " + baseUri, List.of(), e);
+  }
+
+  private UserException problem(Response response) {
+    int status = response.getStatus();
+    try {
+      byte[] body = bytes(response);
+      MediaType type = response.getMediaType();
+      if (type != null && type.getSubtype().endsWith("json") && body.length > 0) {
+        ProblemDto problem = lenient.readValue(body, ProblemDto.class);
+        return JsonMapper.toException(problem, status);
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not a problem document (a proxy's page): fall back to the status.
+    }
+    return new UserException(JsonMapper.codeOf(status), "HTTP " + status + " from " + baseUri);
+  }
+
+  private User user(Response response) {
+    try (response) {
+      return JsonMapper.toUser(read(response, UserDto.class));
+    }
+  }
+
+  private <T> T read(Response response, Class<T> type) {
+    try (response) {
+      return lenient.readValue(bytes(response), type);
+    } catch (IOException e) {
+      throw new UserException(
+          ErrorCode.INTERNAL, "the server sent a malformed response", List.of(), e);
+    } catch (ProcessingException e) {
+      throw transportFailure(e);
+    }
+  }
+
+  private byte[] bytes(Response response) throws IOException {
+    try (InputStream in = body(response)) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static InputStream body(Response response) throws IOException {
+    InputStream in = response.readEntity(InputStream.class);
+    if (in == null) {
+      return InputStream.nullInputStream();
+    }
+    String encoding = response.getHeaderString(HttpHeaders.CONTENT_ENCODING);
+    return "gzip".equalsIgnoreCase(encoding) ? new GZIPInputStream(in) : in;
+  }
+
+  private byte[] write(Object value) {
+    try {
+      return mapper.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new UserException(ErrorCode.INTERNAL, "cannot encode the request", List.of(), e);
+    }
+  }
+
+  /** Opens a streamed response and hands out a line reader over it. */
+  private abstract class StreamSource<T> implements RemoteSubscription.Source<T> {
+    private volatile Response response;
+    private volatile boolean closed;
+    BufferedReader lines;
+
+    abstract Invocation.Builder prepare();
+
+    @Override
+    public void open() {
+      Invocation.Builder request = prepare();
+      Response r = call(request::get);
+      response = r;
+      if (closed) {
+        r.close();
+        throw new UserException(ErrorCode.UNAVAILABLE, "the stream was cancelled");
+      }
+      try {
+        lines = new BufferedReader(new InputStreamReader(body(r), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw transportFailure(e);
+      }
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      Response r = response;
+      if (r != null) {
+        r.close();
+      }
+    }
+  }
+
+  /** Reads users, one per line; an {@code {"error":...}} line ends the stream with that error. */
+  private final class NdjsonSource extends StreamSource<User> {
+    private final WebTarget target;
+
+    NdjsonSource(WebTarget target) {
+      this.target = target;
+    }
+
+    @Override
+    Invocation.Builder prepare() {
+      return request(target, UserResource.NDJSON + ", application/problem+json");
+    }
+
+    @Override
+    public User next() throws IOException {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode node = lenient.readTree(line);
+        if (node.has("error") && !node.has("id")) {
+          ProblemDto problem = lenient.treeToValue(node.get("error"), ProblemDto.class);
+          throw JsonMapper.toException(problem, problem.status());
+        }
+        return JsonMapper.toUser(lenient.treeToValue(node, UserDto.class));
+      }
+      return null;
+    }
+  }
+
+  /** Reads Server-Sent Events; an {@code error} event ends the stream with that error. */
+  private final class SseSource extends StreamSource<UserEvent> {
+    private final WebTarget target;
+    private final long afterSequence;
+
+    SseSource(WebTarget target, long afterSequence) {
+      this.target = target;
+      this.afterSequence = afterSequence;
+    }
+
+    @Override
+    Invocation.Builder prepare() {
+      Invocation.Builder request =
+          request(target, MediaType.SERVER_SENT_EVENTS + ", application/problem+json");
+      if (afterSequence != WATCH_FROM_NOW) {
+        request.header("Last-Event-ID", Long.toString(afterSequence));
+      }
+      return request;
+    }
+
+    @Override
+    public UserEvent next() throws IOException {
+      String name = null;
+      StringBuilder data = null;
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        if (line.isEmpty()) {
+          if (data != null) {
+            return event(name, data.toString());
+          }
+          name = null;
+          continue;
+        }
+        if (line.startsWith(":")) {
+          continue; // a comment (heartbeat)
+        }
+        int colon = line.indexOf(':');
+        String field = colon < 0 ? line : line.substring(0, colon);
+        String value = colon < 0 ? "" : line.substring(colon + 1);
+        if (value.startsWith(" ")) {
+          value = value.substring(1);
+        }
+        if (field.equals("event")) {
+          name = value;
+        } else if (field.equals("data")) {
+          data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+        }
+      }
+      return null;
+    }
+
+    private UserEvent event(String name, String data) throws IOException {
+      if ("error".equals(name)) {
+        ProblemDto problem = lenient.readValue(data, ProblemDto.class);
+        throw JsonMapper.toException(problem, problem.status());
+      }
+      return JsonMapper.toEvent(lenient.readValue(data, EventDto.class));
+    }
+  }
+
+  /** Daemon threads for stream readers, named for thread dumps. */
+  private static final class ReaderThreads implements ThreadFactory {
+    private static final AtomicInteger clients = new AtomicInteger();
+    private final int client = clients.incrementAndGet();
+    private final AtomicInteger threads = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable task) {
+      Thread thread =
+          new Thread(task, "userapi-rest-client-" + client + "-reader-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    }
+  }
+
+  /** Configures a {@link RestUserClient}. Not thread-safe. */
+  public static final class Builder {
+    private URI baseUri;
+    private Client client;
+    private String bearerToken;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration readTimeout;
+    private boolean gzip;
+    private Executor executor;
+
+    private Builder() {}
+
+    /** Where the API is mounted, e.g. {@code http://localhost:8080/} (required). */
+    public Builder baseUri(URI baseUri) {
+      this.baseUri = requireNonNull(baseUri, "baseUri");
+      return this;
+    }
+
+    /**
+     * The Jakarta REST client to use (not closed by {@link RestUserClient#close()}); by default a
+     * new one from {@link ClientBuilder}, closed with this client. Timeouts set here are ignored
+     * when a client is given: configure them on it.
+     */
+    public Builder client(Client client) {
+      this.client = requireNonNull(client, "client");
+      return this;
+    }
+
+    /** Sends {@code Authorization: Bearer <token>} on every request. */
+    public Builder bearerToken(String bearerToken) {
+      this.bearerToken = requireNonNull(bearerToken, "bearerToken");
+      return this;
+    }
+
+    /** Connect timeout of the default client; 10 s by default. */
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = requireNonNull(connectTimeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * Read timeout of the default client; none by default. It also bounds the quiet time of a
+     * {@link RestUserClient#watch watch}, so leave it unset if watches may be idle.
+     */
+    public Builder readTimeout(Duration readTimeout) {
+      this.readTimeout = requireNonNull(readTimeout, "readTimeout");
+      return this;
+    }
+
+    /** Asks for gzip-compressed responses ({@code Accept-Encoding: gzip}); off by default. */
+    public Builder gzip(boolean gzip) {
+      this.gzip = gzip;
+      return this;
+    }
+
+    /**
+     * Runs the readers of {@link RestUserClient#stream} and {@link RestUserClient#watch} (one task
+     * per open stream, blocking on the socket); by default a cached pool of daemon threads owned by
+     * the client.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Builds the client.
+     *
+     * @throws IllegalStateException when no base URI was set
+     */
+    public RestUserClient build() {
+      if (baseUri == null) {
+        throw new IllegalStateException("baseUri is required");
+      }
+      return new RestUserClient(this);
+    }
+  }
+}

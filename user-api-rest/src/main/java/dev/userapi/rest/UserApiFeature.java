@@ -1,0 +1,148 @@
+package dev.userapi.rest;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
+import dev.userapi.core.UserService;
+import dev.userapi.rest.internal.ExceptionMappers;
+import dev.userapi.rest.internal.Filters;
+import dev.userapi.rest.internal.JsonMapper;
+import dev.userapi.rest.internal.ObjectMapperResolver;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.core.Feature;
+import jakarta.ws.rs.core.FeatureContext;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Everything the REST API needs, in one registration: {@link UserResource}, the Jackson provider
+ * with the module's one {@link ObjectMapper} (hardened: unknown properties, duplicate keys and
+ * oversize numbers are 400s; exposed through a {@code ContextResolver}), the exception mappers that
+ * answer every error as {@code application/problem+json}, the body size limit (413, chunked bodies
+ * included), {@code X-HTTP-Method-Override: PATCH}, and the {@code Cache-Control} and {@code Vary}
+ * headers.
+ *
+ * <pre>{@code
+ * ResourceConfig app = new ResourceConfig().register(new UserApiFeature(users));
+ * }</pre>
+ *
+ * <p>Needs only the Jakarta REST API and Jackson; on Jersey also add {@code jersey-media-sse} for
+ * the watch endpoint; Jersey's own Jackson support may be present: this feature's exception mappers
+ * take precedence over its text/plain ones. Immutable and thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class UserApiFeature implements Feature {
+  /** Default limit on request bodies: 1 MiB. */
+  public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+  /** Default {@code Cache-Control} of responses that set none. */
+  public static final String DEFAULT_CACHE_CONTROL = "private, no-cache";
+
+  private static final String JERSEY_CONTENT_LENGTH_BUFFER = "jersey.config.server.contentLength.buffer";
+
+  private static final int MAPPER_PRIORITY = 1;
+
+  private final UserService service;
+  private final long maxBodyBytes;
+  private final String cacheControl;
+  private final boolean requireIfMatch;
+  private final ScheduledExecutorService heartbeats;
+  private final Duration heartbeatInterval;
+
+  /** The feature with default settings serving {@code service}. */
+  public UserApiFeature(UserService service) {
+    this(builder(service));
+  }
+
+  private UserApiFeature(Builder builder) {
+    this.service = builder.service;
+    this.maxBodyBytes = builder.maxBodyBytes;
+    this.cacheControl = builder.cacheControl;
+    this.requireIfMatch = builder.requireIfMatch;
+    this.heartbeats = builder.heartbeats;
+    this.heartbeatInterval = builder.heartbeatInterval;
+  }
+
+  /** A builder for a feature serving {@code service}. */
+  public static Builder builder(UserService service) {
+    return new Builder(service);
+  }
+
+  @Override
+  public boolean configure(FeatureContext context) {
+    ObjectMapper mapper = JsonMapper.newObjectMapper();
+    context.register(
+        new UserResource(service, mapper, requireIfMatch, heartbeats, heartbeatInterval));
+    context.register(new ObjectMapperResolver(mapper));
+    context.register(new JacksonJsonProvider(mapper));
+    // A high binding priority so that ours win over mappers for the same types that a runtime
+    // registers on its own (Jersey's auto-discovered Jackson support).
+    ExceptionMappers.all().forEach(m -> context.register(m, MAPPER_PRIORITY));
+    context.register(new Filters.MethodOverrideFilter(), Priorities.HEADER_DECORATOR);
+    context.register(new Filters.BodyLimitFilter(maxBodyBytes), Priorities.ENTITY_CODER);
+    context.register(new Filters.CacheHeadersFilter(cacheControl), Priorities.HEADER_DECORATOR);
+    // Jersey holds back the first 8 KiB of every response to compute a Content-Length, and a
+    // flush does not release them: NDJSON lines would wait. A plain property, so no compile-time
+    // dependency on Jersey; other runtimes ignore it.
+    context.property(JERSEY_CONTENT_LENGTH_BUFFER, 0);
+    return true;
+  }
+
+  /** Configures a {@link UserApiFeature}. Not thread-safe. */
+  public static final class Builder {
+    private final UserService service;
+    private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private String cacheControl = DEFAULT_CACHE_CONTROL;
+    private boolean requireIfMatch;
+    private ScheduledExecutorService heartbeats;
+    private Duration heartbeatInterval;
+
+    private Builder(UserService service) {
+      this.service = requireNonNull(service, "service");
+    }
+
+    /** Largest accepted request body; longer ones get 413. Default 1 MiB. */
+    public Builder maxBodyBytes(long maxBodyBytes) {
+      if (maxBodyBytes < 1) {
+        throw new IllegalArgumentException(
+            "maxBodyBytes: " + maxBodyBytes + " (expected: >= 1)");
+      }
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    /** {@code Cache-Control} for responses that set none; default {@code private, no-cache}. */
+    public Builder cacheControl(String cacheControl) {
+      this.cacheControl = requireNonNull(cacheControl, "cacheControl");
+      return this;
+    }
+
+    /** Whether PUT, PATCH and DELETE without {@code If-Match} are refused with 428. */
+    public Builder requireIfMatch(boolean requireIfMatch) {
+      this.requireIfMatch = requireIfMatch;
+      return this;
+    }
+
+    /**
+     * Writes an SSE comment to every open watch each {@code interval}, on {@code scheduler} (owned
+     * by the caller, who shuts it down after the server). Without heartbeats a watch notices that
+     * its client left only when the next change is written; with them, within one interval. Off by
+     * default.
+     */
+    public Builder watchHeartbeat(Duration interval, ScheduledExecutorService scheduler) {
+      requireNonNull(interval, "interval");
+      requireNonNull(scheduler, "scheduler");
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("interval: " + interval + " (expected: > 0)");
+      }
+      this.heartbeatInterval = interval;
+      this.heartbeats = scheduler;
+      return this;
+    }
+
+    public UserApiFeature build() {
+      return new UserApiFeature(this);
+    }
+  }
+}

@@ -1,0 +1,485 @@
+package dev.userapi.rest;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.userapi.core.BlockingStream;
+import dev.userapi.core.CreateResult;
+import dev.userapi.core.ErrorCode;
+import dev.userapi.core.FieldViolation;
+import dev.userapi.core.HealthStatus;
+import dev.userapi.core.NewUser;
+import dev.userapi.core.User;
+import dev.userapi.core.UserException;
+import dev.userapi.core.UserFilter;
+import dev.userapi.core.UserQuery;
+import dev.userapi.core.UserService;
+import dev.userapi.rest.internal.Dtos.BatchItemDto;
+import dev.userapi.rest.internal.Dtos.BatchResultDto;
+import dev.userapi.rest.internal.Dtos.HealthDto;
+import dev.userapi.rest.internal.Dtos.NewUserDto;
+import dev.userapi.rest.internal.Dtos.PageDto;
+import dev.userapi.rest.internal.Dtos.StreamErrorDto;
+import dev.userapi.rest.internal.Dtos.UserDto;
+import dev.userapi.rest.internal.EntityTags;
+import dev.userapi.rest.internal.JsonMapper;
+import dev.userapi.rest.internal.Problems;
+import dev.userapi.rest.internal.SseWatch;
+import dev.userapi.rest.internal.StatusException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JAX-RS resource serving any {@link UserService} under {@code /api}. It needs only the Jakarta
+ * REST API at compile time and runs on any JAX-RS runtime; register it through {@link
+ * UserApiFeature}, which also installs the JSON configuration, the problem+json error mapping and
+ * the filters it relies on.
+ *
+ * <table>
+ *   <caption>Routes</caption>
+ *   <tr><td>{@code POST /api/users}</td><td>create: 201 + Location + ETag; {@code Idempotency-Key}
+ *       makes retries safe</td></tr>
+ *   <tr><td>{@code GET /api/users/{id}}</td><td>read: ETag; {@code If-None-Match} gives 304</td></tr>
+ *   <tr><td>{@code PATCH /api/users/{id}}</td><td>RFC 7396 merge patch; {@code If-Match}</td></tr>
+ *   <tr><td>{@code PUT /api/users/{id}}</td><td>replace; {@code If-Match}</td></tr>
+ *   <tr><td>{@code DELETE /api/users/{id}}</td><td>204, idempotent; {@code If-Match}</td></tr>
+ *   <tr><td>{@code GET /api/users}</td><td>one page: {@code pageSize, pageToken, email,
+ *       namePrefix, minAge, maxAge}</td></tr>
+ *   <tr><td>{@code GET /api/users:stream}</td><td>every match as NDJSON, streamed</td></tr>
+ *   <tr><td>{@code GET /api/users:watch}</td><td>changes as Server-Sent Events;
+ *       {@code Last-Event-ID} resumes</td></tr>
+ *   <tr><td>{@code POST /api/users:batchCreate}</td><td>JSON array or NDJSON in, per-item results
+ *       out</td></tr>
+ *   <tr><td>{@code GET /api/health}</td><td>200 SERVING or 503 NOT_SERVING</td></tr>
+ *   <tr><td>{@code GET /api/openapi.yaml}</td><td>the OpenAPI 3.1 document</td></tr>
+ * </table>
+ *
+ * <p>Resource methods throw; the mappers of {@link UserApiFeature} write every error as {@code
+ * application/problem+json}. Thread-safe: one instance serves all requests.
+ *
+ * @since 0.1.0
+ */
+@Path("/api")
+@Produces(MediaType.APPLICATION_JSON)
+public final class UserResource {
+  /** {@code application/x-ndjson}: one JSON value per line. */
+  public static final String NDJSON = "application/x-ndjson";
+  /** {@code application/merge-patch+json} (RFC 7396). */
+  public static final String MERGE_PATCH_JSON = "application/merge-patch+json";
+  /** Request header carrying the create request id (AIP-155). */
+  public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+  private static final Logger log = LoggerFactory.getLogger(UserResource.class);
+  private static final String IF_MATCH = HttpHeaders.IF_MATCH;
+  private static final String IF_NONE_MATCH = HttpHeaders.IF_NONE_MATCH;
+
+  private final UserService service;
+  private final ObjectMapper mapper;
+  private final boolean requireIfMatch;
+  private final ScheduledExecutorService heartbeats;
+  private final Duration heartbeatInterval;
+
+  /**
+   * A resource serving {@code service}. Prefer {@code new UserApiFeature(service)}, which
+   * registers this resource together with the providers it needs.
+   */
+  public UserResource(UserService service) {
+    this(service, JsonMapper.newObjectMapper(), false, null, null);
+  }
+
+  UserResource(
+      UserService service,
+      ObjectMapper mapper,
+      boolean requireIfMatch,
+      ScheduledExecutorService heartbeats,
+      Duration heartbeatInterval) {
+    this.service = requireNonNull(service, "service");
+    this.mapper = requireNonNull(mapper, "mapper");
+    this.requireIfMatch = requireIfMatch;
+    this.heartbeats = heartbeats;
+    this.heartbeatInterval = heartbeatInterval;
+  }
+
+  // ---- single users --------------------------------------------------------------------------
+
+  @POST
+  @Path("users")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response create(
+      NewUserDto body, @HeaderParam(IDEMPOTENCY_KEY) String requestId, @Context UriInfo uriInfo) {
+    User user = service.create(JsonMapper.toNewUser(body), requestId);
+    URI location =
+        uriInfo.getBaseUriBuilder().path(UserResource.class).path("users").path(user.id()).build();
+    return Response.created(location)
+        .header(HttpHeaders.ETAG, EntityTags.format(user.etag()))
+        .entity(JsonMapper.toDto(user))
+        .build();
+  }
+
+  @GET
+  @Path("users/{id}")
+  public Response get(@PathParam("id") String id, @HeaderParam(IF_NONE_MATCH) String ifNoneMatch) {
+    User user = service.get(id);
+    if (ifNoneMatch != null && matchesWeakly(EntityTags.parse(IF_NONE_MATCH, ifNoneMatch), user)) {
+      return Response.notModified().header(HttpHeaders.ETAG, EntityTags.format(user.etag())).build();
+    }
+    return withEtag(user);
+  }
+
+  @PATCH
+  @Path("users/{id}")
+  @Consumes(MERGE_PATCH_JSON)
+  public Response update(
+      @PathParam("id") String id, JsonNode patch, @HeaderParam(IF_MATCH) String ifMatch) {
+    return withEtag(service.update(id, JsonMapper.toUpdate(patch), expectedEtag(id, ifMatch)));
+  }
+
+  @PUT
+  @Path("users/{id}")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response replace(
+      @PathParam("id") String id, NewUserDto body, @HeaderParam(IF_MATCH) String ifMatch) {
+    NewUser replacement = JsonMapper.toNewUser(body);
+    return withEtag(service.replace(id, replacement, expectedEtag(id, ifMatch)));
+  }
+
+  @DELETE
+  @Path("users/{id}")
+  public Response delete(@PathParam("id") String id, @HeaderParam(IF_MATCH) String ifMatch) {
+    service.delete(id, expectedEtag(id, ifMatch));
+    return Response.noContent().build();
+  }
+
+  // ---- collections ---------------------------------------------------------------------------
+
+  @GET
+  @Path("users")
+  public PageDto list(
+      @QueryParam("pageSize") String pageSize,
+      @QueryParam("pageToken") String pageToken,
+      @QueryParam("email") String email,
+      @QueryParam("namePrefix") String namePrefix,
+      @QueryParam("minAge") String minAge,
+      @QueryParam("maxAge") String maxAge) {
+    List<FieldViolation> violations = new ArrayList<>();
+    UserFilter filter = filter(email, namePrefix, minAge, maxAge, violations);
+    Integer size = integer("pageSize", pageSize, violations);
+    if (!violations.isEmpty()) {
+      throw UserException.invalidArgument(violations);
+    }
+    UserQuery query =
+        new UserQuery(filter, size == null ? 0 : size, pageToken == null ? "" : pageToken);
+    return JsonMapper.toDto(service.list(query));
+  }
+
+  @GET
+  @Path("users:stream")
+  @Produces(NDJSON)
+  public Response stream(
+      @QueryParam("email") String email,
+      @QueryParam("namePrefix") String namePrefix,
+      @QueryParam("minAge") String minAge,
+      @QueryParam("maxAge") String maxAge) {
+    List<FieldViolation> violations = new ArrayList<>();
+    UserFilter filter = filter(email, namePrefix, minAge, maxAge, violations);
+    if (!violations.isEmpty()) {
+      throw UserException.invalidArgument(violations);
+    }
+    BlockingStream<User> users = BlockingStream.of(service.stream(filter));
+    try {
+      // A failure before the first item (an invalid filter) still gets a proper status code.
+      users.hasNext();
+    } catch (RuntimeException e) {
+      users.close();
+      throw e;
+    }
+    StreamingOutput body = out -> writeNdjson(users, out);
+    return Response.ok(body, NDJSON).build();
+  }
+
+  private void writeNdjson(BlockingStream<User> users, OutputStream out) throws IOException {
+    try (users) {
+      while (nextOrFlush(users, out)) {
+        out.write(mapper.writeValueAsBytes(JsonMapper.toDto(users.next())));
+        out.write('\n');
+      }
+    } catch (UserException e) {
+      writeStreamError(out, e);
+    } catch (RuntimeException e) {
+      Response internal = Problems.internal(e);
+      log.debug("stream ended by an internal error, status {}", internal.getStatus());
+      writeStreamError(
+          out, new UserException(ErrorCode.INTERNAL, "the stream failed; it has been logged"));
+    }
+    out.flush();
+  }
+
+  /**
+   * Waits for the next item, flushing what was written before blocking so that a slow source never
+   * holds back lines that are ready.
+   */
+  private static boolean nextOrFlush(BlockingStream<User> users, OutputStream out)
+      throws IOException {
+    try {
+      return users.hasNext(Duration.ZERO);
+    } catch (UserException e) {
+      if (e.code() != ErrorCode.DEADLINE_EXCEEDED) {
+        throw e;
+      }
+      // Nothing ready (or the source failed with DEADLINE_EXCEEDED: hasNext() rethrows that).
+      out.flush();
+      return users.hasNext();
+    }
+  }
+
+  private void writeStreamError(OutputStream out, UserException e) throws IOException {
+    out.write(mapper.writeValueAsBytes(new StreamErrorDto(JsonMapper.toProblem(e))));
+    out.write('\n');
+  }
+
+  @GET
+  @Path("users:watch")
+  @Produces(MediaType.SERVER_SENT_EVENTS)
+  public void watch(
+      @HeaderParam("Last-Event-ID") String lastEventId,
+      @QueryParam("afterSequence") String afterSequence,
+      @Context SseEventSink sink,
+      @Context Sse sse) {
+    long after = UserService.WATCH_FROM_NOW;
+    String resumeFrom = lastEventId != null ? lastEventId : afterSequence;
+    if (resumeFrom != null && !resumeFrom.isBlank()) {
+      try {
+        after = Long.parseLong(resumeFrom.trim());
+      } catch (NumberFormatException e) {
+        throw UserException.invalidArgument(
+            lastEventId != null ? "Last-Event-ID" : "afterSequence",
+            "must be an event sequence (an integer)");
+      }
+    }
+    SseWatch watch = new SseWatch(sink, sse, mapper, heartbeats, heartbeatInterval);
+    service.watch(after).subscribe(watch);
+    // Throws (before anything was sent) when the service refused the watch at once.
+    watch.start();
+  }
+
+  @POST
+  @Path("users:batchCreate")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public BatchResultDto batchCreateFromArray(InputStream body) throws IOException {
+    JsonNode array = mapper.readTree(body);
+    if (array == null || !array.isArray()) {
+      throw UserException.invalidArgument("body", "must be a JSON array of users");
+    }
+    List<JsonNode> items = new ArrayList<>(array.size());
+    array.forEach(items::add);
+    return batchCreate(items, new ArrayList<>());
+  }
+
+  @POST
+  @Path("users:batchCreate")
+  @Consumes(NDJSON)
+  public BatchResultDto batchCreateFromLines(InputStream body) throws IOException {
+    List<JsonNode> items = new ArrayList<>();
+    List<CreateResult> failures = new ArrayList<>();
+    BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+      if (line.isBlank()) {
+        continue;
+      }
+      try {
+        items.add(mapper.readTree(line));
+      } catch (JsonProcessingException e) {
+        failures.add(CreateResult.failure(items.size(), Problems.fromJson(e)));
+        items.add(null);
+      }
+    }
+    return batchCreate(items, failures);
+  }
+
+  /** Converts items (null = already failed in {@code failures}), creates the valid ones. */
+  private BatchResultDto batchCreate(List<JsonNode> items, List<CreateResult> failures) {
+    CreateResult[] results = new CreateResult[items.size()];
+    failures.forEach(f -> results[f.index()] = f);
+    List<NewUser> valid = new ArrayList<>();
+    List<Integer> validIndexes = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      if (results[i] != null) {
+        continue;
+      }
+      JsonNode item = items.get(i);
+      try {
+        NewUserDto dto = item.isNull() ? null : mapper.treeToValue(item, NewUserDto.class);
+        valid.add(dto == null ? null : JsonMapper.toNewUser(dto));
+        validIndexes.add(i);
+      } catch (JsonProcessingException e) {
+        results[i] = CreateResult.failure(i, Problems.fromJson(e));
+      }
+    }
+    List<CreateResult> created = service.createAll(valid);
+    for (CreateResult r : created) {
+      int index = validIndexes.get(r.index());
+      results[index] =
+          r.succeeded()
+              ? CreateResult.success(index, r.user())
+              : CreateResult.failure(index, r.error());
+    }
+    List<BatchItemDto> out = Arrays.stream(results).map(JsonMapper::toDto).toList();
+    return new BatchResultDto(out);
+  }
+
+  // ---- service -------------------------------------------------------------------------------
+
+  @GET
+  @Path("health")
+  public Response health() {
+    HealthStatus status = service.health();
+    return Response.status(status == HealthStatus.SERVING ? 200 : 503)
+        .entity(new HealthDto(status.name()))
+        .build();
+  }
+
+  @GET
+  @Path("openapi.yaml")
+  @Produces({"application/yaml", "text/yaml", MediaType.TEXT_PLAIN})
+  public Response openApi() {
+    InputStream document =
+        UserResource.class.getResourceAsStream("/META-INF/openapi/userapi.yaml");
+    if (document == null) {
+      throw new StatusException(404, "this build carries no OpenAPI document");
+    }
+    return Response.ok(document).build();
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private Response withEtag(User user) {
+    return Response.ok(JsonMapper.toDto(user))
+        .header(HttpHeaders.ETAG, EntityTags.format(user.etag()))
+        .build();
+  }
+
+  private static boolean matchesWeakly(List<String> tags, User user) {
+    if (tags == EntityTags.ANY) {
+      return true;
+    }
+    for (String tag : tags) {
+      String opaque = tag.startsWith("W/") ? tag.substring(2) : tag;
+      if (opaque.equals(user.etag())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The etag a write must match, from {@code If-Match}: null when absent (unless configured to
+   * require one: 428), {@code *} means "exists", and a list matches if any strong tag is current.
+   */
+  private String expectedEtag(String id, String ifMatch) {
+    if (ifMatch == null) {
+      if (requireIfMatch) {
+        throw new StatusException(
+            428, "this server requires If-Match on writes: read the user and send its ETag");
+      }
+      return null;
+    }
+    List<String> tags = EntityTags.parse(IF_MATCH, ifMatch);
+    List<String> strong = tags.stream().filter(t -> !t.startsWith("W/")).toList();
+    if (tags == EntityTags.ANY) {
+      current(id);
+      return null;
+    }
+    if (strong.isEmpty()) {
+      throw UserException.staleEtag(id);
+    }
+    if (strong.size() == 1) {
+      return strong.get(0);
+    }
+    String current = current(id).etag();
+    if (strong.contains(current)) {
+      return current;
+    }
+    throw UserException.staleEtag(id);
+  }
+
+  /** The user, where "missing" fails the precondition (RFC 9110: If-Match needs a current one). */
+  private User current(String id) {
+    try {
+      return service.get(id);
+    } catch (UserException e) {
+      if (e.code() == ErrorCode.NOT_FOUND) {
+        throw UserException.staleEtag(id);
+      }
+      throw e;
+    }
+  }
+
+  private static UserFilter filter(
+      String email,
+      String namePrefix,
+      String minAge,
+      String maxAge,
+      List<FieldViolation> violations) {
+    UserFilter.Builder filter = UserFilter.builder();
+    if (email != null && !email.isEmpty()) {
+      filter.email(email);
+    }
+    if (namePrefix != null && !namePrefix.isEmpty()) {
+      filter.namePrefix(namePrefix);
+    }
+    Integer min = integer("minAge", minAge, violations);
+    if (min != null) {
+      filter.minAge(min);
+    }
+    Integer max = integer("maxAge", maxAge, violations);
+    if (max != null) {
+      filter.maxAge(max);
+    }
+    return filter.build();
+  }
+
+  private static Integer integer(String field, String value, List<FieldViolation> violations) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    try {
+      return Integer.valueOf(value.trim());
+    } catch (NumberFormatException e) {
+      violations.add(new FieldViolation(field, "must be an integer"));
+      return null;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package dev.userapi.rest.internal;
+
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.HttpHeaders;
+
+/**
+ * The request and response filters of the REST server.
+ *
+ * <p>Not API: used by userapi modules only.
+ */
+public final class Filters {
+  /** Header a client without PATCH support (HttpURLConnection) uses to tunnel it through POST. */
+  public static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
+
+  private Filters() {}
+
+  /**
+   * Bounds request bodies: a declared Content-Length over the limit is refused at once, and every
+   * body (chunked ones too) is counted as it is read.
+   */
+  @PreMatching
+  public static final class BodyLimitFilter implements ContainerRequestFilter {
+    private final long maxBodyBytes;
+
+    public BodyLimitFilter(long maxBodyBytes) {
+      this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+      String declared = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+      if (declared != null) {
+        try {
+          if (Long.parseLong(declared.trim()) > maxBodyBytes) {
+            request.abortWith(Problems.bodyTooLarge(maxBodyBytes));
+            return;
+          }
+        } catch (NumberFormatException ignored) {
+          // The container validates framing; counting below still bounds the body.
+        }
+      }
+      if (request.hasEntity()) {
+        request.setEntityStream(new LimitedInputStream(request.getEntityStream(), maxBodyBytes));
+      }
+    }
+  }
+
+  /** Lets {@code POST} + {@code X-HTTP-Method-Override: PATCH} stand for {@code PATCH}. */
+  @PreMatching
+  public static final class MethodOverrideFilter implements ContainerRequestFilter {
+    @Override
+    public void filter(ContainerRequestContext request) {
+      String override = request.getHeaderString(METHOD_OVERRIDE);
+      if (override != null
+          && HttpMethod.POST.equals(request.getMethod())
+          && HttpMethod.PATCH.equalsIgnoreCase(override.trim())) {
+        request.setMethod(HttpMethod.PATCH);
+      }
+    }
+  }
+
+  /** Adds {@code Cache-Control} (unless the resource set one) and {@code Vary: Accept}. */
+  public static final class CacheHeadersFilter implements ContainerResponseFilter {
+    private final String cacheControl;
+
+    public CacheHeadersFilter(String cacheControl) {
+      this.cacheControl = cacheControl;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+      if (!response.getHeaders().containsKey(HttpHeaders.CACHE_CONTROL)) {
+        response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, cacheControl);
+      }
+      if (!response.getHeaders().containsKey(HttpHeaders.VARY)) {
+        response.getHeaders().putSingle(HttpHeaders.VARY, HttpHeaders.ACCEPT);
+      }
+    }
+  }
+}

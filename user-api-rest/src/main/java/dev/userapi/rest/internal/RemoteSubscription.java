@@ -1,0 +1,148 @@
+package dev.userapi.rest.internal;
+
+import dev.userapi.core.ErrorCode;
+import dev.userapi.core.UserException;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One subscription to a streamed HTTP response (NDJSON or SSE), read on a thread of the client's
+ * executor so that neither {@code subscribe} nor {@code request} ever blocks the caller. The reader
+ * opens the response on the first request, then reads an item only while there is demand, so TCP
+ * flow control slows the server when the subscriber is slow. {@link #cancel()} closes the response
+ * (on the executor: a blocked read may hold the stream's lock), which stops the server's work.
+ *
+ * <p>Not API: used by userapi modules only.
+ *
+ * @param <T> the item type
+ */
+public final class RemoteSubscription<T> implements Flow.Subscription, Runnable {
+  private static final Logger log = LoggerFactory.getLogger(RemoteSubscription.class);
+
+  /** Opens and reads one response. */
+  public interface Source<T> extends AutoCloseable {
+    /** Sends the request; throws UserException for an error status. */
+    void open();
+
+    /** Reads the next item, or returns null at the end of the stream. */
+    T next() throws IOException;
+
+    /** Releases the response; may be called from any thread, more than once. */
+    @Override
+    void close();
+  }
+
+  private final Flow.Subscriber<? super T> subscriber;
+  private final Source<T> source;
+  private final Executor executor;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private long demand; // guarded by this
+  private volatile boolean cancelled;
+
+  public RemoteSubscription(
+      Flow.Subscriber<? super T> subscriber, Source<T> source, Executor executor) {
+    this.subscriber = subscriber;
+    this.source = source;
+    this.executor = executor;
+  }
+
+  @Override
+  public void request(long n) {
+    if (cancelled) {
+      return;
+    }
+    if (n <= 0) {
+      cancel();
+      subscriber.onError(new IllegalArgumentException("request: " + n + " (expected: > 0)"));
+      return;
+    }
+    synchronized (this) {
+      demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+      notifyAll();
+    }
+    if (started.compareAndSet(false, true)) {
+      executor.execute(this);
+    }
+  }
+
+  @Override
+  public void cancel() {
+    cancelled = true;
+    synchronized (this) {
+      notifyAll();
+    }
+    if (started.get()) {
+      executor.execute(this::closeSource);
+    } else {
+      closeSource();
+    }
+  }
+
+  @Override
+  public void run() {
+    try {
+      source.open();
+      while (awaitDemand()) {
+        T item = source.next();
+        if (cancelled) {
+          return;
+        }
+        if (item == null) {
+          subscriber.onComplete();
+          return;
+        }
+        synchronized (this) {
+          demand--;
+        }
+        subscriber.onNext(item);
+      }
+    } catch (UserException e) {
+      signalError(e);
+    } catch (IOException | RuntimeException e) {
+      signalError(
+          new UserException(
+              ErrorCode.UNAVAILABLE, "the stream from the server broke: " + e.getMessage(),
+              List.of(), e));
+    } finally {
+      closeSource();
+    }
+  }
+
+  private boolean awaitDemand() {
+    synchronized (this) {
+      while (demand == 0 && !cancelled) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          cancelled = true;
+        }
+      }
+      return !cancelled;
+    }
+  }
+
+  private void signalError(UserException e) {
+    if (!cancelled) {
+      subscriber.onError(e);
+    } else {
+      log.debug("stream failed after cancellation", e);
+    }
+  }
+
+  private void closeSource() {
+    if (closed.compareAndSet(false, true)) {
+      try {
+        source.close();
+      } catch (RuntimeException e) {
+        log.debug("closing a stream failed", e);
+      }
+    }
+  }
+}

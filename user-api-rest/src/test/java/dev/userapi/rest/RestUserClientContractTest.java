@@ -1,0 +1,34 @@
+package dev.userapi.rest;
+
+import dev.userapi.core.DefaultUserService;
+import dev.userapi.core.UserService;
+import dev.userapi.testkit.UserServiceContract;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The service contract through {@link RestUserClient} → Jersey on Grizzly on loopback → {@link
+ * UserResource} → in-memory service.
+ */
+class RestUserClientContractTest extends UserServiceContract {
+  private TestServer server;
+
+  @Override
+  protected UserService newService() {
+    try {
+      server = TestServer.start(new UserApiFeature(DefaultUserService.inMemory()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return RestUserClient.connect(server.baseUri());
+  }
+
+  @Override
+  protected void closeService(UserService service) throws Exception {
+    try {
+      ((RestUserClient) service).close();
+    } finally {
+      server.close();
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.userapi.rest;
+
+import java.io.IOException;
+import java.net.URI;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
+import org.glassfish.jersey.server.ResourceConfig;
+
+/** Jersey on Grizzly on a loopback ephemeral port, serving one {@link UserApiFeature}. */
+final class TestServer implements AutoCloseable {
+  private final HttpServer server;
+  private final URI baseUri;
+
+  private TestServer(HttpServer server) {
+    this.server = server;
+    int port = server.getListener("grizzly").getPort();
+    this.baseUri = URI.create("http://127.0.0.1:" + port + "/");
+  }
+
+  static TestServer start(UserApiFeature feature, Object... extraComponents) throws IOException {
+    ResourceConfig config = new ResourceConfig().register(feature);
+    for (Object component : extraComponents) {
+      config.register(component);
+    }
+    HttpServer server =
+        GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:0/"), config, false);
+    server.start();
+    return new TestServer(server);
+  }
+
+  /** The server root; the API lives under {@code api/}. */
+  URI baseUri() {
+    return baseUri;
+  }
+
+  URI uri(String path) {
+    return baseUri.resolve(path);
+  }
+
+  @Override
+  public void close() {
+    server.shutdownNow();
+  }
+}
