@@ -259,7 +259,7 @@ public final class Benchmark implements Callable<Integer> {
         String path = u.getPath() == null || u.getPath().isEmpty() ? "/api" : u.getPath().replaceAll("/$", "");
         rest = new RestLoad(u.getHost(), u.getPort() < 0 ? 80 : u.getPort(), path);
         if (seeder == null) {
-          seeder = RestApi.client(u);
+          seeder = RestApi.client(URI.create(u.getScheme() + "://" + u.getAuthority() + "/"));
           closeSeeder = seeder instanceof AutoCloseable c ? c : null;
         }
       }

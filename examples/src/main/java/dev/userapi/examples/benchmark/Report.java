@@ -131,8 +131,8 @@ final class Report {
             label = a.workload() + " " + a.mode() + " vs " + b.mode() + cellSuffix(b);
           }
           if (label != null) {
-            kinds.put(label, kind);
-            values.computeIfAbsent(label, k -> new ArrayList<>()).add(new double[] {
+            kinds.put(kind + "|" + label, kind);
+            values.computeIfAbsent(kind + "|" + label, k -> new ArrayList<>()).add(new double[] {
                 a.itemsPerSec() / b.itemsPerSec(),
                 a.perItem() ? Double.NaN : a.p50Us() / b.p50Us(),
                 a.serverCpuUs() < 0 ? Double.NaN : a.serverCpuUs() / b.serverCpuUs(),
@@ -142,8 +142,8 @@ final class Report {
       }
     }
     List<Ratio> out = new ArrayList<>();
-    values.forEach((label, list) -> out.add(new Ratio(
-        kinds.get(label), label, med(list, 0), med(list, 1), med(list, 2), med(list, 3))));
+    values.forEach((key, list) -> out.add(new Ratio(
+        kinds.get(key), key.substring(key.indexOf('|') + 1), med(list, 0), med(list, 1), med(list, 2), med(list, 3))));
     out.sort(Comparator.comparing(Ratio::kind, Comparator.comparing((String k) -> k.startsWith("grpc")).thenComparing(k -> k)));
     return out;
   }

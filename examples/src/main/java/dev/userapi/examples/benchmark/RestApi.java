@@ -1,6 +1,8 @@
 package dev.userapi.examples.benchmark;
 
 import dev.userapi.core.UserService;
+import dev.userapi.rest.RestUserClient;
+import dev.userapi.rest.UserApiFeature;
 import java.net.URI;
 import org.glassfish.jersey.server.ResourceConfig;
 
@@ -10,16 +12,16 @@ final class RestApi {
 
   /** Whether the real REST API is registered by {@link #register}. */
   static boolean available() {
-    return false;
+    return true;
   }
 
   /** Registers the real REST API serving {@code users} under {@code /api}. */
   static void register(ResourceConfig app, UserService users) {
-    // user-api-rest is not on main yet; the REST cells run against the bare resource only.
+    app.register(new UserApiFeature(users));
   }
 
-  /** A REST client of a running server, to seed users. */
-  static UserService client(URI uri) {
-    throw new UnsupportedOperationException("REST client not available yet: " + uri);
+  /** A REST client of a running server (its root URI), to seed users. */
+  static UserService client(URI root) {
+    return RestUserClient.connect(root);
   }
 }
