@@ -378,13 +378,22 @@ final class Report {
     return 10 * p;
   }
 
-  /** Percentile on a log scale of 1/(1-p), from 0 to 99.99; latency linear, clipped at the largest p99.9. */
+  /** Percentile on a log scale of 1/(1-p), from 0 to 99.99; latency on a log scale too. */
   private static String latencyChart(String title, List<Result> cells) {
     StringBuilder s = svgStart(title);
-    double max = niceMax(cells.stream().mapToDouble(Result::p999Us).max().orElse(1));
-    yAxis(s, max, "µs");
+    double max = cells.stream().flatMap(r -> r.distribution().stream()).mapToDouble(p -> p[1]).max().orElse(10);
+    double min = cells.stream().flatMap(r -> r.distribution().stream()).mapToDouble(p -> p[1]).filter(v -> v > 0).min().orElse(1);
+    double lo = Math.floor(Math.log10(Math.max(1, min)));
+    double hi = Math.max(lo + 1, Math.ceil(Math.log10(Math.max(10, max))));
     int plotW = W - L - R;
     int plotH = H - T - B;
+    for (double e = lo; e <= hi; e++) {
+      double y = T + plotH - plotH * (e - lo) / (hi - lo);
+      s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>", L, y, W - R, y));
+      s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>", L - 4, y + 4, esc(fmt(Math.pow(10, e)))));
+    }
+    s.append(String.format(Locale.ROOT, "<text x=\"12\" y=\"%d\" transform=\"rotate(-90 12 %d)\" text-anchor=\"middle\">µs (log)</text>", T + plotH / 2, T + plotH / 2));
+    s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>", L, H - B, W - R, H - B));
     double[] ticks = {0, 90, 99, 99.9, 99.99};
     for (double p : ticks) {
       double x = L + plotW * xOf(p) / 4.0;
@@ -398,7 +407,8 @@ final class Report {
       for (double[] point : r.distribution()) {
         double p = Math.min(point[0], 99.99);
         double x = L + plotW * xOf(p) / 4.0;
-        double y = T + plotH - plotH * Math.min(point[1], max) / max;
+        double v = Math.log10(Math.max(1, point[1]));
+        double y = T + plotH - plotH * Math.max(0, v - lo) / (hi - lo);
         pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
       }
       s.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(color(series(r), i)).append("\" points=\"").append(pts.toString().trim()).append("\"/>");
