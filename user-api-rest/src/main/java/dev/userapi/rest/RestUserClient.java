@@ -32,6 +32,7 @@ import dev.userapi.rest.internal.RemoteSubscription;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
+import javax.net.ssl.SSLContext;
 import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.client.Invocation;
 import jakarta.ws.rs.client.WebTarget;
@@ -111,6 +112,9 @@ public final class RestUserClient implements UserService, AutoCloseable {
       }
       if (builder.readTimeout != null) {
         clients.readTimeout(builder.readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      if (builder.sslContext != null) {
+        clients.sslContext(builder.sslContext);
       }
       this.client = clients.build();
       this.ownsClient = true;
@@ -546,6 +550,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
     private Duration readTimeout;
     private boolean gzip;
     private Executor executor;
+    private SSLContext sslContext;
 
     private Builder() {}
 
@@ -583,6 +588,15 @@ public final class RestUserClient implements UserService, AutoCloseable {
      */
     public Builder readTimeout(Duration readTimeout) {
       this.readTimeout = requireNonNull(readTimeout, "readTimeout");
+      return this;
+    }
+
+    /**
+     * TLS settings of the default client (trusted CAs and, for mutual TLS, a client certificate);
+     * the JVM's defaults otherwise. Ignored when a {@link #client(Client)} is given.
+     */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = requireNonNull(sslContext, "sslContext");
       return this;
     }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
+import dev.userapi.core.Authenticator;
 import dev.userapi.core.UserService;
 import dev.userapi.rest.internal.ExceptionMappers;
 import dev.userapi.rest.internal.Filters;
@@ -49,6 +50,7 @@ public final class UserApiFeature implements Feature {
   private final boolean requireIfMatch;
   private final ScheduledExecutorService heartbeats;
   private final Duration heartbeatInterval;
+  private final Authenticator authenticator;
 
   /** The feature with default settings serving {@code service}. */
   public UserApiFeature(UserService service) {
@@ -62,6 +64,7 @@ public final class UserApiFeature implements Feature {
     this.requireIfMatch = builder.requireIfMatch;
     this.heartbeats = builder.heartbeats;
     this.heartbeatInterval = builder.heartbeatInterval;
+    this.authenticator = builder.authenticator;
   }
 
   /** A builder for a feature serving {@code service}. */
@@ -79,6 +82,9 @@ public final class UserApiFeature implements Feature {
     // A high binding priority so that ours win over mappers for the same types that a runtime
     // registers on its own (Jersey's auto-discovered Jackson support).
     ExceptionMappers.all().forEach(m -> context.register(m, MAPPER_PRIORITY));
+    if (authenticator != null) {
+      context.register(new BearerAuthFilter(authenticator), Priorities.AUTHENTICATION);
+    }
     context.register(new Filters.MethodOverrideFilter(), Priorities.HEADER_DECORATOR);
     context.register(new Filters.BodyLimitFilter(maxBodyBytes), Priorities.ENTITY_CODER);
     context.register(new Filters.CacheHeadersFilter(cacheControl), Priorities.HEADER_DECORATOR);
@@ -97,6 +103,7 @@ public final class UserApiFeature implements Feature {
     private boolean requireIfMatch;
     private ScheduledExecutorService heartbeats;
     private Duration heartbeatInterval;
+    private Authenticator authenticator;
 
     private Builder(UserService service) {
       this.service = requireNonNull(service, "service");
@@ -141,6 +148,16 @@ public final class UserApiFeature implements Feature {
       return this;
     }
 
+    /**
+     * Requires a bearer token with the right scope on every user call; see {@link
+     * BearerAuthFilter}. Open (no authentication) by default.
+     */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /** Builds the feature. */
     public UserApiFeature build() {
       return new UserApiFeature(this);
     }

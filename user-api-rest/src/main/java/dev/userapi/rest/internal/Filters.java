@@ -44,7 +44,12 @@ public final class Filters {
           // The container validates framing; counting below still bounds the body.
         }
       }
-      if (request.hasEntity()) {
+      // Decided from the framing headers, never by peeking at the stream: hasEntity() reads
+      // ahead, and on a request without a body that the container cannot frame (a GET carrying
+      // "Upgrade: h2c", as java.net.http sends by default) that read blocks until a timeout.
+      boolean hasBody =
+          declared != null || request.getHeaderString("Transfer-Encoding") != null;
+      if (hasBody) {
         request.setEntityStream(new LimitedInputStream(request.getEntityStream(), maxBodyBytes));
       }
     }

@@ -1,0 +1,139 @@
+package dev.userapi.rest;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.userapi.core.Authenticator;
+import dev.userapi.core.ErrorCode;
+import dev.userapi.core.Principal;
+import dev.userapi.core.UserException;
+import dev.userapi.core.UserOperation;
+import dev.userapi.rest.internal.Problems;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.lang.reflect.Method;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Authenticates every call to {@link UserResource} from its {@code Authorization: Bearer <token>}
+ * header (RFC 6750) and authorises it by the scope its {@link UserOperation} needs — the same rules
+ * the gRPC interceptor applies. No or an invalid token: 401 with {@code WWW-Authenticate: Bearer};
+ * a valid token without the scope: 403 naming the scope. Both as {@code application/problem+json},
+ * and the resource method never runs. {@code /api/health} and {@code /api/openapi.yaml} stay open.
+ * The principal is then the request's {@link SecurityContext#getUserPrincipal()}, and {@code
+ * isUserInRole(scope)} answers for its scopes.
+ *
+ * <p>Register it with {@link UserApiFeature.Builder#authenticator(Authenticator)}. Tokens are never
+ * logged. Thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class BearerAuthFilter implements ContainerRequestFilter {
+  private static final Map<String, UserOperation> OPERATIONS =
+      Map.ofEntries(
+          Map.entry("create", UserOperation.CREATE),
+          Map.entry("get", UserOperation.GET),
+          Map.entry("update", UserOperation.UPDATE),
+          Map.entry("replace", UserOperation.REPLACE),
+          Map.entry("delete", UserOperation.DELETE),
+          Map.entry("list", UserOperation.LIST),
+          Map.entry("stream", UserOperation.STREAM),
+          Map.entry("watch", UserOperation.WATCH),
+          Map.entry("batchCreateFromArray", UserOperation.CREATE_ALL),
+          Map.entry("batchCreateFromLines", UserOperation.CREATE_ALL));
+
+  private final Authenticator authenticator;
+
+  @Context private ResourceInfo resourceInfo;
+
+  /** Checks callers with {@code authenticator}. */
+  public BearerAuthFilter(Authenticator authenticator) {
+    this.authenticator = requireNonNull(authenticator, "authenticator");
+  }
+
+  @Override
+  public void filter(ContainerRequestContext request) {
+    Method method = resourceInfo == null ? null : resourceInfo.getResourceMethod();
+    if (method == null || method.getDeclaringClass() != UserResource.class) {
+      return; // not ours: unmatched paths answer 404/405 as usual
+    }
+    UserOperation operation = OPERATIONS.get(method.getName());
+    if (operation == null) {
+      return; // health and the OpenAPI document are open to probes and browsers
+    }
+    String token = bearerToken(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+    if (token == null) {
+      request.abortWith(
+          Problems.toResponse(
+              new UserException(
+                  ErrorCode.UNAUTHENTICATED, "send a bearer token in the Authorization header")));
+      return;
+    }
+    Principal principal;
+    try {
+      principal = authenticator.authenticate(token);
+    } catch (UserException e) {
+      request.abortWith(
+          withChallenge(Problems.toResponse(e), "Bearer realm=\"userapi\", error=\"invalid_token\""));
+      return;
+    }
+    if (!principal.mayPerform(operation)) {
+      request.abortWith(
+          withChallenge(
+              Problems.toResponse(
+                  new UserException(
+                      ErrorCode.PERMISSION_DENIED,
+                      "this call needs the scope " + operation.requiredScope())),
+              "Bearer realm=\"userapi\", error=\"insufficient_scope\", scope=\""
+                  + operation.requiredScope()
+                  + "\""));
+      return;
+    }
+    request.setSecurityContext(new PrincipalContext(principal, request.getSecurityContext()));
+  }
+
+  private static Response withChallenge(Response response, String challenge) {
+    return Response.fromResponse(response).header(HttpHeaders.WWW_AUTHENTICATE, null)
+        .header(HttpHeaders.WWW_AUTHENTICATE, challenge).build();
+  }
+
+  /** The token of an {@code Authorization} value of the Bearer scheme, or null. */
+  static String bearerToken(String authorization) {
+    if (authorization == null || authorization.length() < 7) {
+      return null;
+    }
+    if (!authorization.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+      return null;
+    }
+    String token = authorization.substring(7).strip();
+    return token.isEmpty() ? null : token;
+  }
+
+  private record PrincipalContext(Principal principal, SecurityContext transport)
+      implements SecurityContext {
+    @Override
+    public java.security.Principal getUserPrincipal() {
+      return principal::name;
+    }
+
+    @Override
+    public boolean isUserInRole(String scope) {
+      return principal.scopes().contains(scope);
+    }
+
+    @Override
+    public boolean isSecure() {
+      return transport != null && transport.isSecure();
+    }
+
+    @Override
+    public String getAuthenticationScheme() {
+      return "Bearer";
+    }
+  }
+}
