@@ -30,6 +30,8 @@ import dev.userapi.proto.v1.UserServiceGrpc;
 import io.grpc.CallCredentials;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -81,7 +83,8 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
   private final UserServiceGrpc.UserServiceStub asyncStub;
   private final HealthGrpc.HealthBlockingStub healthStub;
 
-  private GrpcUserClient(Builder builder, Channel channel, ManagedChannel ownedChannel) {
+  private GrpcUserClient(Builder builder, Channel transport, ManagedChannel ownedChannel) {
+    Channel channel = ClientInterceptors.interceptForward(transport, builder.interceptors);
     this.ownedChannel = ownedChannel;
     this.deadline = builder.deadline;
     this.blockingStub = configure(UserServiceGrpc.newBlockingStub(channel), builder);
@@ -327,6 +330,7 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
     private CallCredentials callCredentials;
     private Duration deadline = DEFAULT_DEADLINE;
     private boolean gzip;
+    private final List<ClientInterceptor> interceptors = new ArrayList<>();
 
     private Builder() {}
 
@@ -372,6 +376,15 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
     /** Whether to gzip requests; off by default. */
     public Builder gzip(boolean gzip) {
       this.gzip = gzip;
+      return this;
+    }
+
+    /**
+     * Adds an interceptor to every call of the client, for example {@link
+     * GrpcTracing#clientInterceptor}. Interceptors run in the order they were added.
+     */
+    public Builder intercept(ClientInterceptor interceptor) {
+      interceptors.add(requireNonNull(interceptor, "interceptor"));
       return this;
     }
 

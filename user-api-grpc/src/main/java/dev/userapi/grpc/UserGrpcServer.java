@@ -18,6 +18,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -134,6 +135,7 @@ public final class UserGrpcServer implements AutoCloseable {
     private int maxBatchItems = UserGrpcService.DEFAULT_MAX_BATCH_ITEMS;
     private Executor executor;
     private boolean compressResponses;
+    private ServerInterceptor metrics;
 
     private Builder(UserService users) {
       this.users = users;
@@ -205,9 +207,22 @@ public final class UserGrpcServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Records per-method metrics of the user service into {@code registry}; see {@link
+     * GrpcMetrics}. Runs before every other interceptor, so rejected calls are counted too. Needs
+     * {@code io.micrometer:micrometer-core} on the class path.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.metrics = GrpcMetrics.interceptor(registry);
+      return this;
+    }
+
     /** Builds the server; call {@link UserGrpcServer#start()} to listen. */
     public UserGrpcServer build() {
       List<ServerInterceptor> chain = new ArrayList<>(interceptors);
+      if (metrics != null) {
+        chain.add(0, metrics);
+      }
       if (compressResponses) {
         chain.add(new GzipResponses());
       }

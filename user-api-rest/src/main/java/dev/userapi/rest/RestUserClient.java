@@ -119,7 +119,11 @@ public final class RestUserClient implements UserService, AutoCloseable {
       this.client = clients.build();
       this.ownsClient = true;
     }
-    this.api = client.target(baseUri).path("api");
+    WebTarget root = client.target(baseUri);
+    for (Object component : builder.components) {
+      root = root.register(component);
+    }
+    this.api = root.path("api");
     this.authorization = builder.bearerToken == null ? null : "Bearer " + builder.bearerToken;
     this.gzip = builder.gzip;
     if (builder.executor != null) {
@@ -551,6 +555,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
     private boolean gzip;
     private Executor executor;
     private SSLContext sslContext;
+    private final List<Object> components = new ArrayList<>();
 
     private Builder() {}
 
@@ -613,6 +618,16 @@ public final class RestUserClient implements UserService, AutoCloseable {
      */
     public Builder executor(Executor executor) {
       this.executor = requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Registers a JAX-RS client provider (a filter or interceptor, for example {@link
+     * RestTracing#clientFilter}) for the requests of this client only; a {@link #client(Client)}
+     * given here is not changed.
+     */
+    public Builder register(Object component) {
+      components.add(requireNonNull(component, "component"));
       return this;
     }
 

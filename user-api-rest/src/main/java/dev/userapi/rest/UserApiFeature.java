@@ -10,6 +10,7 @@ import dev.userapi.rest.internal.ExceptionMappers;
 import dev.userapi.rest.internal.Filters;
 import dev.userapi.rest.internal.JsonMapper;
 import dev.userapi.rest.internal.ObjectMapperResolver;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
@@ -51,6 +52,7 @@ public final class UserApiFeature implements Feature {
   private final ScheduledExecutorService heartbeats;
   private final Duration heartbeatInterval;
   private final Authenticator authenticator;
+  private final Feature metrics;
 
   /** The feature with default settings serving {@code service}. */
   public UserApiFeature(UserService service) {
@@ -65,6 +67,7 @@ public final class UserApiFeature implements Feature {
     this.heartbeats = builder.heartbeats;
     this.heartbeatInterval = builder.heartbeatInterval;
     this.authenticator = builder.authenticator;
+    this.metrics = builder.metrics;
   }
 
   /** A builder for a feature serving {@code service}. */
@@ -82,6 +85,9 @@ public final class UserApiFeature implements Feature {
     // A high binding priority so that ours win over mappers for the same types that a runtime
     // registers on its own (Jersey's auto-discovered Jackson support).
     ExceptionMappers.all().forEach(m -> context.register(m, MAPPER_PRIORITY));
+    if (metrics != null) {
+      context.register(metrics);
+    }
     if (authenticator != null) {
       context.register(new BearerAuthFilter(authenticator), Priorities.AUTHENTICATION);
     }
@@ -104,6 +110,7 @@ public final class UserApiFeature implements Feature {
     private ScheduledExecutorService heartbeats;
     private Duration heartbeatInterval;
     private Authenticator authenticator;
+    private Feature metrics;
 
     private Builder(UserService service) {
       this.service = requireNonNull(service, "service");
@@ -154,6 +161,15 @@ public final class UserApiFeature implements Feature {
      */
     public Builder authenticator(Authenticator authenticator) {
       this.authenticator = requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /**
+     * Records per-method metrics of every request into {@code registry}; see {@link RestMetrics}.
+     * Needs {@code io.micrometer:micrometer-core} on the class path.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.metrics = RestMetrics.feature(registry);
       return this;
     }
 

@@ -1,0 +1,49 @@
+package dev.userapi.grpc;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.userapi.grpc.internal.MicrometerCalls;
+import dev.userapi.grpc.internal.ObservedCalls;
+import io.grpc.ServerInterceptor;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Per-method metrics of the user service through Micrometer. Every call is timed from its start
+ * until it ends — for streaming calls, until the stream ends — and recorded as:
+ *
+ * <ul>
+ *   <li>the timer {@value #CALLS} (count, total time, maximum), tagged {@code protocol=grpc},
+ *       {@code method} (the bare rpc name, e.g. {@code GetUser}) and {@code code} ({@code OK}, the
+ *       {@code ErrorCode} name such as {@code NOT_FOUND}, or {@code CANCELLED} when the client went
+ *       away first);
+ *   <li>for failed calls, the counter {@value #ERRORS} with the same tags.
+ * </ul>
+ *
+ * <p>The REST adapter records the same names with {@code protocol=rest}, so one dashboard covers
+ * both. Micrometer ({@code io.micrometer:micrometer-core}) is an optional dependency of this
+ * module: add it to use this class; nothing else in the module loads it.
+ *
+ * <pre>{@code
+ * UserGrpcServer.builder(users).meterRegistry(registry).build().start();
+ * // or, on your own server:
+ * ServerInterceptors.intercept(new UserGrpcService(users), GrpcMetrics.interceptor(registry));
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public final class GrpcMetrics {
+  /** Name of the timer of all calls. */
+  public static final String CALLS = "userapi.server.calls";
+  /** Name of the counter of failed calls. */
+  public static final String ERRORS = "userapi.server.errors";
+
+  private GrpcMetrics() {}
+
+  /**
+   * A server interceptor recording every call it sees into {@code registry}. Install it first (outermost) to
+   * also count calls that other interceptors reject. Thread-safe.
+   */
+  public static ServerInterceptor interceptor(MeterRegistry registry) {
+    return new ObservedCalls(new MicrometerCalls(requireNonNull(registry, "registry")));
+  }
+}
