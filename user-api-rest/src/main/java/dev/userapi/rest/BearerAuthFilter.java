@@ -8,6 +8,7 @@ import dev.userapi.core.Principal;
 import dev.userapi.core.UserException;
 import dev.userapi.core.UserOperation;
 import dev.userapi.rest.internal.Problems;
+import dev.userapi.rest.internal.ResourceOperations;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -17,7 +18,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.lang.reflect.Method;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Authenticates every call to {@link UserResource} from its {@code Authorization: Bearer <token>}
@@ -34,19 +34,6 @@ import java.util.Map;
  * @since 0.1.0
  */
 public final class BearerAuthFilter implements ContainerRequestFilter {
-  private static final Map<String, UserOperation> OPERATIONS =
-      Map.ofEntries(
-          Map.entry("create", UserOperation.CREATE),
-          Map.entry("get", UserOperation.GET),
-          Map.entry("update", UserOperation.UPDATE),
-          Map.entry("replace", UserOperation.REPLACE),
-          Map.entry("delete", UserOperation.DELETE),
-          Map.entry("list", UserOperation.LIST),
-          Map.entry("stream", UserOperation.STREAM),
-          Map.entry("watch", UserOperation.WATCH),
-          Map.entry("batchCreateFromArray", UserOperation.CREATE_ALL),
-          Map.entry("batchCreateFromLines", UserOperation.CREATE_ALL));
-
   private final Authenticator authenticator;
 
   @Context private ResourceInfo resourceInfo;
@@ -59,12 +46,11 @@ public final class BearerAuthFilter implements ContainerRequestFilter {
   @Override
   public void filter(ContainerRequestContext request) {
     Method method = resourceInfo == null ? null : resourceInfo.getResourceMethod();
-    if (method == null || method.getDeclaringClass() != UserResource.class) {
-      return; // not ours: unmatched paths answer 404/405 as usual
-    }
-    UserOperation operation = OPERATIONS.get(method.getName());
+    UserOperation operation = ResourceOperations.of(method);
     if (operation == null) {
-      return; // health and the OpenAPI document are open to probes and browsers
+      // Not a user operation: health and the OpenAPI document are open to probes and browsers,
+      // and unmatched paths answer 404/405 as usual.
+      return;
     }
     String token = bearerToken(request.getHeaderString(HttpHeaders.AUTHORIZATION));
     if (token == null) {

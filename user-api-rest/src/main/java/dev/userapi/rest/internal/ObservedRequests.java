@@ -1,7 +1,6 @@
 package dev.userapi.rest.internal;
 
 import dev.userapi.core.UserOperation;
-import dev.userapi.rest.UserResource;
 import dev.userapi.rest.internal.Dtos.ProblemDto;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -16,7 +15,6 @@ import jakarta.ws.rs.ext.WriterInterceptor;
 import jakarta.ws.rs.ext.WriterInterceptorContext;
 import java.io.IOException;
 import java.lang.reflect.Method;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -50,19 +48,6 @@ public final class ObservedRequests
      */
     void record(String method, int status, String code, long nanos);
   }
-
-  private static final Map<String, UserOperation> OPERATIONS =
-      Map.ofEntries(
-          Map.entry("create", UserOperation.CREATE),
-          Map.entry("get", UserOperation.GET),
-          Map.entry("update", UserOperation.UPDATE),
-          Map.entry("replace", UserOperation.REPLACE),
-          Map.entry("delete", UserOperation.DELETE),
-          Map.entry("list", UserOperation.LIST),
-          Map.entry("stream", UserOperation.STREAM),
-          Map.entry("watch", UserOperation.WATCH),
-          Map.entry("batchCreateFromArray", UserOperation.CREATE_ALL),
-          Map.entry("batchCreateFromLines", UserOperation.CREATE_ALL));
 
   private final Sink sink;
   // Per instance, so that two of these (metrics and logging) never share a property.
@@ -114,8 +99,7 @@ public final class ObservedRequests
     if (method == null) {
       return UNMATCHED;
     }
-    UserOperation operation =
-        method.getDeclaringClass() == UserResource.class ? OPERATIONS.get(method.getName()) : null;
+    UserOperation operation = ResourceOperations.of(method);
     return operation != null ? operation.name() : method.getName();
   }
 
