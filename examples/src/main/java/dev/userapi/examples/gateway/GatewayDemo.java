@@ -107,7 +107,7 @@ public final class GatewayDemo implements AutoCloseable {
 
   /** The self-contained demo: backend, gateway, the scenario through both hops. */
   public static void run(java.io.PrintStream out) {
-    try (UserServer server = UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0").start();
+    try (UserServer server = UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--grace-period", "1s").start();
         GatewayDemo gateway = start(server.grpcTarget(), 0);
         RestUserClient users = RestUserClient.connect(gateway.restUri())) {
       out.println(

@@ -25,7 +25,7 @@ public final class RestClientDemo {
       run(URI.create(args[0]));
       return;
     }
-    try (UserServer server = UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0").start()) {
+    try (UserServer server = UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--grace-period", "1s").start()) {
       run(server.restUri());
     }
   }

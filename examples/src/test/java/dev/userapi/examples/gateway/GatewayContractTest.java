@@ -25,7 +25,7 @@ class GatewayContractTest extends UserServiceContract {
   @AfterAll
   static void stop() {
     gateway.close();
-    backend.shutdown(Duration.ofSeconds(5));
+    backend.shutdown(Duration.ofSeconds(1));
   }
 
   @Override

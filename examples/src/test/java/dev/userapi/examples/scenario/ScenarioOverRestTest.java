@@ -17,7 +17,7 @@ class ScenarioOverRestTest {
   @Test
   void theWholeScenarioBehavesAsDescribedThroughRestUserClientAgainstARunningServer() {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    try (UserServer server = UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--seed", "50").start();
+    try (UserServer server = UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--seed", "50", "--grace-period", "1s").start();
         RestUserClient users = RestUserClient.connect(server.restUri())) {
       Scenario.run(users, new PrintStream(printed, true, StandardCharsets.UTF_8));
     }

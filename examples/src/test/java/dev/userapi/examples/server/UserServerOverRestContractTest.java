@@ -18,7 +18,7 @@ class UserServerOverRestContractTest extends UserServiceContract {
 
   @AfterAll
   static void stopServer() {
-    server.shutdown(Duration.ofSeconds(5));
+    server.shutdown(Duration.ofSeconds(1));
   }
 
   @Override
