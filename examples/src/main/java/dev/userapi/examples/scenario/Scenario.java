@@ -34,6 +34,7 @@ import java.util.UUID;
  */
 public final class Scenario {
   private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Duration GLANCE = Duration.ofMillis(500);
   private static final int BULK = 25;
   private static final int PAGE = 10;
 
@@ -121,15 +122,19 @@ public final class Scenario {
         "watch",
         () -> {
           try (BlockingStream<UserEvent> events = BlockingStream.of(users.watch(UserService.WATCH_FROM_NOW))) {
-            User renamed = users.update(ada.id(), UserUpdate.builder().name(tag + "Countess of Lovelace").build(), null);
-            while (events.hasNext(WAIT)) {
-              UserEvent event = events.next();
-              if (event.user().id().equals(renamed.id())) {
+            // A watch "from now" starts when the server has opened it, which over REST is a round
+            // trip after watch() returns: a change made before that is not shown. So change, look
+            // for the event a moment, and change again if it has not come.
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            for (int attempt = 1; System.nanoTime() < deadline; attempt++) {
+              User renamed = users.update(ada.id(), UserUpdate.builder().name(tag + "Countess of Lovelace " + attempt).build(), null);
+              UserEvent event = awaitEventFor(events, renamed);
+              if (event != null) {
                 out.println("    saw event #" + event.sequence() + " " + event.type() + " " + event.user().name());
                 return event;
               }
             }
-            throw new IllegalStateException("the watch ended before showing the update");
+            throw new IllegalStateException("the watch showed none of the updates within " + WAIT.toSeconds() + "s");
           }
         });
 
@@ -175,6 +180,24 @@ public final class Scenario {
           out.println("    created " + created.size() + " of " + batch.size() + "; each item succeeds or fails on its own");
           return created;
         });
+  }
+
+  /** The event for {@code user}, or null if none comes within {@link #GLANCE}. */
+  private static UserEvent awaitEventFor(BlockingStream<UserEvent> events, User user) {
+    try {
+      while (events.hasNext(GLANCE)) {
+        UserEvent event = events.next();
+        if (event.user().id().equals(user.id()) && event.user().etag().equals(user.etag())) {
+          return event;
+        }
+      }
+    } catch (UserException e) {
+      if (e.code() == ErrorCode.DEADLINE_EXCEEDED) {
+        return null;
+      }
+      throw e;
+    }
+    throw new IllegalStateException("the watch ended before showing the update");
   }
 
   private void expectError(String what, ErrorCode expected, Runnable call) {

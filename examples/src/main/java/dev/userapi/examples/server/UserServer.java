@@ -6,8 +6,10 @@ import dev.userapi.core.UserService;
 import dev.userapi.examples.server.internal.DrainingUserService;
 import dev.userapi.examples.server.internal.GrpcEndpoint;
 import dev.userapi.examples.server.internal.NamedThreads;
+import dev.userapi.examples.server.internal.OffloadedWatchService;
 import dev.userapi.examples.server.internal.RestEndpoint;
 import dev.userapi.examples.server.internal.Store;
+import dev.userapi.rest.UserApiFeature;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -18,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -82,6 +85,8 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UserServer.class);
   /** Threads for calls that may block: REST streaming everywhere, every call on a blocking store. */
   private static final int WORKER_THREADS = 16;
+  /** An SSE comment on idle watches this often finds departed clients and keeps proxies open. */
+  private static final Duration WATCH_HEARTBEAT = Duration.ofSeconds(15);
 
   @Option(
       names = "--rest-port",
@@ -337,6 +342,7 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
     final DrainingUserService service;
     final ExecutorService restWorkers;
     final ExecutorService grpcWorkers; // null: calls run on the event loop
+    final ScheduledExecutorService heartbeats;
     final RestEndpoint rest;
     final GrpcEndpoint grpc;
     final int seeded;
@@ -346,6 +352,7 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
         DrainingUserService service,
         ExecutorService restWorkers,
         ExecutorService grpcWorkers,
+        ScheduledExecutorService heartbeats,
         RestEndpoint rest,
         GrpcEndpoint grpc,
         int seeded) {
@@ -353,6 +360,7 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
       this.service = service;
       this.restWorkers = restWorkers;
       this.grpcWorkers = grpcWorkers;
+      this.heartbeats = heartbeats;
       this.rest = rest;
       this.grpc = grpc;
       this.seeded = seeded;
@@ -372,23 +380,34 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
           store.blocks()
               ? Executors.newFixedThreadPool(WORKER_THREADS, new NamedThreads("userapi-grpc-worker"))
               : null;
+      ScheduledExecutorService heartbeats =
+          Executors.newSingleThreadScheduledExecutor(new NamedThreads("userapi-rest-heartbeat"));
       GrpcEndpoint grpc = null;
       try {
         grpc =
             GrpcEndpoint.start(
                 new InetSocketAddress(options.bind, options.grpcPort), service, grpcWorkers);
+        // SSE watches write to their connection: their events go through the worker pool rather
+        // than the writer's selector thread or event loop (see OffloadedWatchService).
+        UserApiFeature api =
+            UserApiFeature.builder(new OffloadedWatchService(service, restWorkers))
+                .watchHeartbeat(WATCH_HEARTBEAT, heartbeats)
+                .build();
         ResourceConfig app =
-            new ResourceConfig().property(ServerProperties.WADL_FEATURE_DISABLE, true);
+            new ResourceConfig()
+                .property(ServerProperties.WADL_FEATURE_DISABLE, true)
+                .register(api);
         RestEndpoint rest =
             RestEndpoint.start(
                 new InetSocketAddress(options.bind, options.restPort), app, store.blocks(), restWorkers);
         log.info("listening: REST on port {}, gRPC on port {}", rest.port(), grpc.port());
-        return new Running(store, service, restWorkers, grpcWorkers, rest, grpc, seeded);
+        return new Running(store, service, restWorkers, grpcWorkers, heartbeats, rest, grpc, seeded);
       } catch (RuntimeException e) {
         if (grpc != null) {
           grpc.shutdownNow();
         }
         restWorkers.shutdownNow();
+        heartbeats.shutdownNow();
         if (grpcWorkers != null) {
           grpcWorkers.shutdownNow();
         }
@@ -405,6 +424,7 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
       rest.stopAccepting(grace);
       boolean grpcDrained = grpc.awaitDrained(grace);
       boolean restDone = rest.awaitDrained(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      heartbeats.shutdownNow();
       restWorkers.shutdown();
       if (grpcWorkers != null) {
         grpcWorkers.shutdown();

@@ -14,6 +14,7 @@ import dev.userapi.core.UserService;
 import dev.userapi.core.UserUpdate;
 import dev.userapi.examples.server.internal.Store;
 import dev.userapi.grpc.GrpcUserClient;
+import dev.userapi.rest.RestUserClient;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,7 @@ class GracefulShutdownTest {
   private GatedUserService gated;
   private UserServer server;
   private GrpcUserClient grpc;
+  private RestUserClient rest;
 
   @BeforeEach
   void start() {
@@ -38,11 +40,13 @@ class GracefulShutdownTest {
         UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--grace-period", "30s")
             .start(new Store("gated in-memory", gated, true, () -> {}));
     grpc = GrpcUserClient.connect(server.grpcTarget());
+    rest = RestUserClient.connect(server.restUri());
   }
 
   @AfterEach
   void stop() {
     gated.release();
+    rest.close();
     grpc.close();
     server.shutdown(Duration.ZERO);
   }
@@ -69,6 +73,54 @@ class GracefulShutdownTest {
   }
 
   @Test
+  void anOpenSseWatchEndsCleanlyWhileAnInFlightRestCallStillCompletes() throws Exception {
+    User ada = rest.create(NewUser.of("Ada", "ada@example.com", 36));
+    try (BlockingStream<UserEvent> watch = BlockingStream.of(rest.watch(UserService.WATCH_FROM_NOW))) {
+      awaitLive(watch, ada);
+      gated.arm(ada.id());
+      CompletableFuture<User> inFlight = CompletableFuture.supplyAsync(() -> rest.get(ada.id()));
+      gated.awaitEntered();
+
+      CompletableFuture<Void> shutdown =
+          CompletableFuture.runAsync(() -> server.shutdown(Duration.ofSeconds(30)));
+
+      // The SSE stream ends normally (no error event) while the GET is still held at the gate.
+      assertThat(watch.hasNext(WAIT)).isFalse();
+      assertThat(inFlight).isNotDone();
+      gated.release();
+      User got = inFlight.get(20, TimeUnit.SECONDS);
+      assertThat(got.id()).isEqualTo(ada.id());
+      shutdown.get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void restHealthStopsReportingServingWhileAnInFlightRestCallDrains() throws Exception {
+    User ada = rest.create(NewUser.of("Ada", "ada@example.com", 36));
+    gated.arm(ada.id());
+    CompletableFuture<User> inFlight = CompletableFuture.supplyAsync(() -> rest.get(ada.id()));
+    gated.awaitEntered();
+    CompletableFuture<Void> shutdown =
+        CompletableFuture.runAsync(() -> server.shutdown(Duration.ofSeconds(30)));
+
+    // Keep-alive connections may still reach the server while the GET holds the drain open.
+    org.awaitility.Awaitility.await()
+        .atMost(WAIT)
+        .until(() -> healthOrUnavailable() != dev.userapi.core.HealthStatus.SERVING);
+    gated.release();
+    assertThat(inFlight.get(20, TimeUnit.SECONDS).id()).isEqualTo(ada.id());
+    shutdown.get(20, TimeUnit.SECONDS);
+  }
+
+  private dev.userapi.core.HealthStatus healthOrUnavailable() {
+    try {
+      return rest.health();
+    } catch (UserException e) {
+      return dev.userapi.core.HealthStatus.NOT_SERVING;
+    }
+  }
+
+  @Test
   void callsAfterShutdownAreRefusedAsUnavailable() {
     server.shutdown(Duration.ofSeconds(5));
 
@@ -79,8 +131,17 @@ class GracefulShutdownTest {
 
   /** Writes until the watch shows the write, so the watch is known to be open on the server. */
   private void awaitLive(BlockingStream<UserEvent> watch, User user) {
-    grpc.update(user.id(), UserUpdate.builder().age(37).build(), null);
-    assertThat(watch.hasNext(WAIT)).isTrue();
-    assertThat(watch.next().user().id()).isEqualTo(user.id());
+    // A REST watch opens a round trip after watch() returns: write until one write shows.
+    for (int age = 1; ; age++) {
+      assertThat(age).as("writes before the watch showed one").isLessThan(100);
+      grpc.update(user.id(), UserUpdate.builder().age(age).build(), null);
+      try {
+        if (watch.hasNext(Duration.ofMillis(500)) && watch.next().user().id().equals(user.id())) {
+          return;
+        }
+      } catch (UserException e) {
+        assertThat(e.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED);
+      }
+    }
   }
 }

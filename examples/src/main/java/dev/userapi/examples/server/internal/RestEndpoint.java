@@ -40,12 +40,19 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>on the selector thread when the store never blocks and the request can finish without
- *       waiting: its body (if any) has fully arrived and it is not a streaming endpoint. That is no
- *       thread hop per request, which is what the in-memory store wants;
+ *       waiting: a single-user call or a health check or a small page ({@code pageSize} up to
+ *       {@value #SMALL_PAGE}), whose body (if any) has fully arrived. That is no thread hop per
+ *       request, which is what the in-memory store wants;
  *   <li>on the worker pool otherwise: a store that blocks (JDBC), a body still in flight (reading
- *       it would block), and the streaming endpoints ({@code :stream} writes NDJSON while waiting
- *       for the store; {@code :watch} replays history; {@code :batchCreate} reads a long body).
+ *       it would block), the streaming endpoints ({@code :stream} writes NDJSON while waiting for
+ *       the store and the client; {@code :watch} replays history; {@code :batchCreate} reads a long
+ *       body), large pages, the OpenAPI document, Swagger UI's files, and any path the API does not
+ *       know. A large response could fill Grizzly's write queue for a slow client, and a selector
+ *       thread waiting for its own connection to drain would stall every connection it serves.
  * </ul>
+ *
+ * <p>Only an allow-list of paths runs on the selector, so that a spelling the list does not expect
+ * ({@code users%3Astream}, a matrix parameter) can only cost a thread hop, never a blocked selector.
  *
  * <p>Swagger UI (the {@code org.webjars:swagger-ui} jar) is served at {@code /docs/} over the
  * OpenAPI document at {@code /api/openapi.yaml}.
@@ -55,6 +62,8 @@ import org.slf4j.LoggerFactory;
 public final class RestEndpoint {
   private static final Logger log = LoggerFactory.getLogger(RestEndpoint.class);
   private static final String LISTENER = "userapi-rest";
+  /** Largest page served on a selector thread; 100 users are some 25 KiB of JSON. */
+  static final int SMALL_PAGE = 100;
 
   private final HttpServer server;
   private volatile GrizzlyFuture<HttpServer> shutdown;
@@ -88,7 +97,7 @@ public final class RestEndpoint {
         new GrizzlyHttpContainerProvider().createContainer(GrizzlyHttpContainer.class, app);
     config.addHttpHandler(new RoutedJersey(jersey, storeBlocks, workers), "/");
     config.addHttpHandler(
-        new Docs(), HttpHandlerRegistration.builder().contextPath("/docs").urlPattern("/*").build());
+        new Docs(workers), HttpHandlerRegistration.builder().contextPath("/docs").urlPattern("/*").build());
     try {
       server.start();
     } catch (IOException e) {
@@ -157,7 +166,8 @@ public final class RestEndpoint {
   /**
    * Swagger UI from the webjar, with our {@code swagger-initializer.js} (pointing the UI at
    * {@code /api/openapi.yaml}) shadowing the webjar's; {@code /docs} redirects to {@code /docs/} so
-   * that the UI's relative links resolve. Static files are read on a worker (Grizzly's default).
+   * that the UI's relative links resolve. Files are written on a worker: the UI's bundle is over
+   * a megabyte.
    */
   private static final class Docs extends HttpHandler {
     private final CLStaticHttpHandler files =
@@ -165,9 +175,16 @@ public final class RestEndpoint {
             RestEndpoint.class.getClassLoader(),
             "/dev/userapi/examples/server/docs/",
             "/META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion() + "/");
+    private final RequestExecutorProvider executors;
 
-    Docs() {
+    Docs(Executor workers) {
       files.setFileCacheEnabled(false);
+      this.executors = request -> workers;
+    }
+
+    @Override
+    public RequestExecutorProvider getRequestExecutorProvider() {
+      return executors;
     }
 
     @Override
@@ -212,11 +229,7 @@ public final class RestEndpoint {
     }
 
     static boolean mayBlock(Request request, boolean storeBlocks) {
-      if (storeBlocks) {
-        return true;
-      }
-      String uri = request.getRequestURI();
-      if (uri.endsWith(":stream") || uri.endsWith(":watch") || uri.endsWith(":batchCreate")) {
+      if (storeBlocks || !isShortCall(request)) {
         return true;
       }
       Method method = request.getMethod();
@@ -224,6 +237,36 @@ public final class RestEndpoint {
         return false;
       }
       return !request.getInputBuffer().isFinished();
+    }
+
+    /** {@code /api/users/{id}}, {@code /api/health}, or {@code /api/users} with a small page. */
+    private static boolean isShortCall(Request request) {
+      String path = request.getRequestURI();
+      if (path.indexOf('%') >= 0 || path.indexOf(';') >= 0) {
+        return false;
+      }
+      if (path.equals("/api/health")) {
+        return true;
+      }
+      if (path.equals("/api/users")) {
+        return request.getMethod() != Method.GET || isSmallPage(request.getParameter("pageSize"));
+      }
+      String prefix = "/api/users/";
+      return path.startsWith(prefix)
+          && path.length() > prefix.length()
+          && path.indexOf('/', prefix.length()) < 0
+          && path.indexOf(':', prefix.length()) < 0;
+    }
+
+    private static boolean isSmallPage(String pageSize) {
+      if (pageSize == null || pageSize.isEmpty()) {
+        return true; // the service's default page size is small
+      }
+      try {
+        return Integer.parseInt(pageSize.trim()) <= SMALL_PAGE;
+      } catch (NumberFormatException e) {
+        return true; // a 400 problem
+      }
     }
   }
 }

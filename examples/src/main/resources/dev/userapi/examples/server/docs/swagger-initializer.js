@@ -13,6 +13,14 @@ window.onload = function () {
       }
       return request;
     },
+    // The document names http://localhost:8080 as its server; show this server instead, so that
+    // the Servers list and the generated curl lines match where the UI was loaded from.
+    responseInterceptor: function (response) {
+      if (response.url && response.url.indexOf("/api/openapi.yaml") >= 0 && typeof response.text === "string") {
+        response.text = response.text.replace(/^servers:\n  - url: .*$/m, "servers:\n  - url: " + window.location.origin);
+      }
+      return response;
+    },
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
     plugins: [SwaggerUIBundle.plugins.DownloadUrl],
     layout: "StandaloneLayout"

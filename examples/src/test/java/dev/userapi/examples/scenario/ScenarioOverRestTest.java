@@ -1,0 +1,28 @@
+package dev.userapi.examples.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.userapi.examples.server.UserServer;
+import dev.userapi.rest.RestUserClient;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ScenarioOverRestTest {
+
+  @Test
+  void theWholeScenarioBehavesAsDescribedThroughRestUserClientAgainstARunningServer() {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    try (UserServer server = UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--seed", "50", "--grace-period", "1s").start();
+        RestUserClient users = RestUserClient.connect(server.restUri())) {
+      Scenario.run(users, new PrintStream(printed, true, StandardCharsets.UTF_8));
+    }
+
+    assertThat(printed.toString(StandardCharsets.UTF_8))
+        .contains("PRECONDITION_FAILED", "NOT_FOUND", "INVALID_ARGUMENT", "ALREADY_EXISTS", "saw event", "done.");
+  }
+}
