@@ -2,16 +2,21 @@ package dev.userapi.examples.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.userapi.core.LimitedUserService;
 import dev.userapi.core.UserService;
 import dev.userapi.examples.server.internal.DrainingUserService;
 import dev.userapi.examples.server.internal.GrpcEndpoint;
 import dev.userapi.examples.server.internal.NamedThreads;
 import dev.userapi.examples.server.internal.OffloadedWatchService;
 import dev.userapi.examples.server.internal.RestEndpoint;
+import dev.userapi.examples.server.internal.Security;
 import dev.userapi.examples.server.internal.Store;
 import dev.userapi.rest.UserApiFeature;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -77,7 +82,9 @@ import picocli.CommandLine.Option;
       "",
       "Every option can also come from an environment variable: USERAPI_REST_PORT,",
       "USERAPI_GRPC_PORT, USERAPI_BIND, USERAPI_SEED, USERAPI_JDBC_URL, USERAPI_JDBC_USER,",
-      "USERAPI_JDBC_PASSWORD, USERAPI_GRACE_PERIOD. A flag wins over its variable.",
+      "USERAPI_JDBC_PASSWORD, USERAPI_GRACE_PERIOD, USERAPI_TOKEN_FILE, USERAPI_TLS_CERT,",
+      "USERAPI_TLS_KEY, USERAPI_TLS_CLIENT_CA, USERAPI_INSECURE, USERAPI_MAX_WATCHES,",
+      "USERAPI_MAX_STREAMS. A flag wins over its variable.",
       "",
       "Example: userapi-server --rest-port 0 --grpc-port 0 --seed 1000"
     })
@@ -145,7 +152,58 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
       description = "How long calls in flight may run on shutdown: 500ms, 10s, 2m or ISO-8601 (default: ${DEFAULT-VALUE}).")
   private Duration gracePeriod;
 
-  // TLS and bearer tokens (issue #8) will be options here; the server is plaintext and open.
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      defaultValue = "${env:USERAPI_TOKEN_FILE}",
+      description = {
+        "Require bearer tokens on both protocols. One per line: '<token> <scope>[,<scope>...] [<name>]',",
+        "scopes users.read, users.write, users.admin. Without it the server is open."
+      })
+  private Path tokenFile;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      defaultValue = "${env:USERAPI_TLS_CERT}",
+      description = "PEM certificate chain: serve HTTPS and gRPC over TLS (with --tls-key).")
+  private Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      defaultValue = "${env:USERAPI_TLS_KEY}",
+      description = "PEM PKCS#8 private key of --tls-cert.")
+  private Path tlsKey;
+
+  @Option(
+      names = "--tls-client-ca",
+      paramLabel = "FILE",
+      defaultValue = "${env:USERAPI_TLS_CLIENT_CA}",
+      description = "PEM CA certificates: require client certificates signed by them (mutual TLS).")
+  private Path tlsClientCa;
+
+  @Option(
+      names = "--insecure",
+      defaultValue = "${env:USERAPI_INSECURE:-false}",
+      description = "Allow serving a non-loopback --bind address without --token-file.")
+  private boolean insecure;
+
+  @Option(
+      names = "--max-watches",
+      paramLabel = "N",
+      defaultValue = "${env:USERAPI_MAX_WATCHES:-1024}",
+      description = "Open watches allowed at once, both protocols; more get RESOURCE_EXHAUSTED / 429 (default: ${DEFAULT-VALUE}).")
+  private int maxWatches;
+
+  @Option(
+      names = "--max-streams",
+      paramLabel = "N",
+      defaultValue = "${env:USERAPI_MAX_STREAMS:-256}",
+      description = "Open user streams allowed at once, both protocols (default: ${DEFAULT-VALUE}).")
+  private int maxStreams;
+
+  private Security security;
 
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Running running;
@@ -182,6 +240,8 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
    */
   public UserServer start() {
     validate();
+    security = Security.load(tlsCert, tlsKey, tlsClientCa, tokenFile);
+    checkExposure();
     quietContainerLogging();
     return start(openStore());
   }
@@ -190,6 +250,10 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
   synchronized UserServer start(Store store) {
     if (running != null) {
       throw new IllegalStateException("already started");
+    }
+    if (security == null) {
+      security = Security.load(tlsCert, tlsKey, tlsClientCa, tokenFile);
+      checkExposure();
     }
     try {
       running = Running.start(this, store);
@@ -212,7 +276,8 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
 
   /** The root of the REST server; the API is under {@code api/}, Swagger UI under {@code docs/}. */
   public URI restUri() {
-    return URI.create("http://" + hostForUrls() + ":" + restPort() + "/");
+    String scheme = security != null && security.tls() ? "https" : "http";
+    return URI.create(scheme + "://" + hostForUrls() + ":" + restPort() + "/");
   }
 
   /** The gRPC target, {@code host:port}, for {@code GrpcUserClient.connect} or grpcurl. */
@@ -259,16 +324,24 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
     out.println("        Swagger UI " + rest + "docs/  OpenAPI " + rest + "api/openapi.yaml");
     out.println("  gRPC  listening on " + grpc + "  (userapi.v1.UserService, grpc.health.v1, reflection)");
     out.println();
+    boolean tls = security != null && security.tls();
+    boolean tokens = security != null && security.authenticator() != null;
+    String curl = "curl" + (tls ? " --cacert CA.pem" : "") + (tokens ? " -H \"Authorization: Bearer $TOKEN\"" : "");
+    String grpcurl =
+        "grpcurl " + (tls ? "-cacert CA.pem" : "-plaintext") + (tokens ? " -H \"authorization: Bearer $TOKEN\"" : "");
     out.println("Try REST:");
-    out.println("  curl -i -H 'Content-Type: application/json' -d '{\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\",\"age\":36}' " + rest + "api/users");
-    out.println("  curl '" + rest + "api/users?pageSize=5'");
-    out.println("  curl -N " + rest + "api/users:stream");
-    out.println("  curl -N " + rest + "api/users:watch");
+    out.println("  " + curl + " -i -H 'Content-Type: application/json' -d '{\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\",\"age\":36}' " + rest + "api/users");
+    out.println("  " + curl + " '" + rest + "api/users?pageSize=5'");
+    out.println("  " + curl + " -N " + rest + "api/users:stream");
+    out.println("  " + curl + " -N " + rest + "api/users:watch");
     out.println("Try gRPC (grpcurl; reflection means no .proto is needed):");
-    out.println("  grpcurl -plaintext " + grpc + " list userapi.v1.UserService");
-    out.println("  grpcurl -plaintext -d '{\"user\":{\"name\":\"Grace Hopper\",\"email\":\"grace@example.com\",\"age\":85}}' " + grpc + " userapi.v1.UserService/CreateUser");
-    out.println("  grpcurl -plaintext -d '{\"pageSize\":5}' " + grpc + " userapi.v1.UserService/ListUsers");
-    out.println("  grpcurl -plaintext -d '{}' " + grpc + " userapi.v1.UserService/WatchUsers");
+    out.println("  " + grpcurl + " " + grpc + " list userapi.v1.UserService");
+    out.println("  " + grpcurl + " -d '{\"user\":{\"name\":\"Grace Hopper\",\"email\":\"grace@example.com\",\"age\":85}}' " + grpc + " userapi.v1.UserService/CreateUser");
+    out.println("  " + grpcurl + " -d '{\"pageSize\":5}' " + grpc + " userapi.v1.UserService/ListUsers");
+    out.println("  " + grpcurl + " -d '{}' " + grpc + " userapi.v1.UserService/WatchUsers");
+    if (tokens) {
+      out.println("Every user call needs a bearer token from the token file ($TOKEN above); /api/health stays open.");
+    }
     out.println("Ctrl-C stops the server; calls in flight get " + format(gracePeriod) + " to finish.");
     out.flush();
   }
@@ -287,8 +360,35 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
     if (seed < 0) {
       throw new IllegalArgumentException("--seed: " + seed + " (expected: >= 0)");
     }
+    if (maxWatches < 1 || maxStreams < 1) {
+      throw new IllegalArgumentException("--max-watches and --max-streams: expected >= 1");
+    }
     if (gracePeriod.isNegative()) {
       throw new IllegalArgumentException("--grace-period: " + gracePeriod + " (expected: >= 0)");
+    }
+  }
+
+  /**
+   * An open server is for loopback: anyone who can reach a public address could read and change
+   * every user. Serving one without tokens takes an explicit --insecure.
+   */
+  private void checkExposure() {
+    boolean loopback;
+    try {
+      loopback = InetAddress.getByName(bind).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("--bind: cannot resolve " + bind);
+    }
+    if (loopback) {
+      return;
+    }
+    if (security.authenticator() == null && !insecure) {
+      throw new IllegalArgumentException(
+          "refusing to serve " + bind + " without authentication: give --token-file"
+              + " (and --tls-cert/--tls-key), or --insecure to serve it open anyway");
+    }
+    if (!security.tls()) {
+      log.warn("serving {} without TLS: tokens and personal data cross the network in clear text", bind);
     }
   }
 
@@ -373,7 +473,12 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
         seeded = result.created() + result.alreadyPresent();
         log.info("seeded {} users ({} were already there)", seeded, result.alreadyPresent());
       }
-      DrainingUserService service = new DrainingUserService(store.service());
+      DrainingUserService service =
+          new DrainingUserService(
+              LimitedUserService.builder(store.service())
+                  .maxConcurrentWatches(options.maxWatches)
+                  .maxConcurrentStreams(options.maxStreams)
+                  .build());
       ExecutorService restWorkers =
           Executors.newFixedThreadPool(WORKER_THREADS, new NamedThreads("userapi-rest-worker"));
       ExecutorService grpcWorkers =
@@ -386,20 +491,29 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
       try {
         grpc =
             GrpcEndpoint.start(
-                new InetSocketAddress(options.bind, options.grpcPort), service, grpcWorkers);
+                new InetSocketAddress(options.bind, options.grpcPort),
+                service,
+                grpcWorkers,
+                options.security);
         // SSE watches write to their connection: their events go through the worker pool rather
         // than the writer's selector thread or event loop (see OffloadedWatchService).
-        UserApiFeature api =
+        UserApiFeature.Builder api =
             UserApiFeature.builder(new OffloadedWatchService(service, restWorkers))
-                .watchHeartbeat(WATCH_HEARTBEAT, heartbeats)
-                .build();
+                .watchHeartbeat(WATCH_HEARTBEAT, heartbeats);
+        if (options.security.authenticator() != null) {
+          api.authenticator(options.security.authenticator());
+        }
         ResourceConfig app =
             new ResourceConfig()
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
-                .register(api);
+                .register(api.build());
         RestEndpoint rest =
             RestEndpoint.start(
-                new InetSocketAddress(options.bind, options.restPort), app, store.blocks(), restWorkers);
+                new InetSocketAddress(options.bind, options.restPort),
+                app,
+                store.blocks(),
+                restWorkers,
+                options.security);
         log.info("listening: REST on port {}, gRPC on port {}", rest.port(), grpc.port());
         return new Running(store, service, restWorkers, grpcWorkers, heartbeats, rest, grpc, seeded);
       } catch (RuntimeException e) {

@@ -7,7 +7,10 @@ import dev.userapi.grpc.UserGrpcService;
 import dev.userapi.proto.v1.UserServiceGrpc;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.NettyServerBuilder;
+import dev.userapi.grpc.BearerAuthInterceptor;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
@@ -29,6 +32,11 @@ import org.slf4j.LoggerFactory;
 public final class GrpcEndpoint {
   private static final Logger log = LoggerFactory.getLogger(GrpcEndpoint.class);
 
+  /** Calls in flight allowed on one connection. */
+  static final int MAX_CALLS_PER_CONNECTION = 128;
+  /** Largest request message: a batch item or a lookup is far smaller. */
+  static final int MAX_MESSAGE_BYTES = 1024 * 1024;
+
   private final Server server;
   private final HealthStatusManager health;
 
@@ -42,13 +50,23 @@ public final class GrpcEndpoint {
    *
    * @param executor runs calls when the store may block; null to run them on the event loop
    */
-  public static GrpcEndpoint start(InetSocketAddress address, UserService users, Executor executor) {
+  public static GrpcEndpoint start(
+      InetSocketAddress address, UserService users, Executor executor, Security security) {
     requireNonNull(address, "address");
     requireNonNull(users, "users");
+    requireNonNull(security, "security");
     HealthStatusManager health = new HealthStatusManager();
+    ServerServiceDefinition userService =
+        security.authenticator() == null
+            ? new UserGrpcService(users).bindService()
+            : ServerInterceptors.intercept(
+                new UserGrpcService(users), new BearerAuthInterceptor(security.authenticator()));
     NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(address)
-            .addService(new UserGrpcService(users))
+        NettyServerBuilder.forAddress(address, security.grpcCredentials())
+            // One connection cannot hog the server with streams (HTTP/2 MAX_CONCURRENT_STREAMS).
+            .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
+            .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+            .addService(userService)
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance());
     if (executor == null) {

@@ -21,6 +21,7 @@ import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.RequestExecutorProvider;
 import org.glassfish.grizzly.http.server.Response;
@@ -80,7 +81,11 @@ public final class RestEndpoint {
    * @param workers runs requests that must not run on a selector thread; owned by the caller
    */
   public static RestEndpoint start(
-      InetSocketAddress address, ResourceConfig app, boolean storeBlocks, ExecutorService workers) {
+      InetSocketAddress address,
+      ResourceConfig app,
+      boolean storeBlocks,
+      ExecutorService workers,
+      Security security) {
     requireNonNull(address, "address");
     requireNonNull(app, "app");
     requireNonNull(workers, "workers");
@@ -88,6 +93,11 @@ public final class RestEndpoint {
     NetworkListener listener =
         new NetworkListener(LISTENER, address.getHostString(), address.getPort());
     listener.getTransport().setIOStrategy(SameThreadIOStrategy.getInstance());
+    if (security.tls()) {
+      listener.setSecure(true);
+      listener.setSSLEngineConfig(
+          new SSLEngineConfigurator(security.sslContext(), false, security.mutualTls(), false));
+    }
     server.addListener(listener);
 
     ServerConfiguration config = server.getServerConfiguration();
