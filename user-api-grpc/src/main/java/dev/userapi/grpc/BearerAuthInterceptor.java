@@ -21,10 +21,10 @@ import java.util.Map;
 
 /**
  * Authenticates every call to the user service from its {@code authorization: Bearer <token>}
- * metadata and authorises it by the scope its {@link UserOperation} needs — the same rules the
- * REST filter applies. No or an invalid token fails the call with UNAUTHENTICATED, a valid token
- * without the scope with PERMISSION_DENIED; the service method never runs. The principal is
- * available to the service as {@link #PRINCIPAL}{@code .get()}.
+ * metadata and authorises it by the scope its {@link UserOperation} needs — the same rules the REST
+ * filter applies. No or an invalid token fails the call with UNAUTHENTICATED, a valid token without
+ * the scope with PERMISSION_DENIED; the service method never runs. The principal is available to
+ * the service as {@link #PRINCIPAL}{@code .get()}.
  *
  * <p>Install it with {@link UserGrpcServer.Builder#authenticator(Authenticator)}, or with {@code
  * ServerInterceptors.intercept(new UserGrpcService(users), new BearerAuthInterceptor(auth))} on
@@ -65,13 +65,16 @@ public final class BearerAuthInterceptor implements ServerInterceptor {
       ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
     Principal principal;
     try {
-      principal = authorize(call.getMethodDescriptor().getFullMethodName(), headers.get(AUTHORIZATION));
+      principal =
+          authorize(call.getMethodDescriptor().getFullMethodName(), headers.get(AUTHORIZATION));
     } catch (UserException e) {
       StatusRuntimeException status = GrpcErrors.toStatusException(e);
-      call.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
+      call.close(
+          status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
       return new ServerCall.Listener<>() {};
     }
-    return Contexts.interceptCall(Context.current().withValue(PRINCIPAL, principal), call, headers, next);
+    return Contexts.interceptCall(
+        Context.current().withValue(PRINCIPAL, principal), call, headers, next);
   }
 
   private Principal authorize(String fullMethodName, String authorization) {
@@ -82,7 +85,9 @@ public final class BearerAuthInterceptor implements ServerInterceptor {
     }
     Principal principal = authenticator.authenticate(token);
     UserOperation operation =
-        fullMethodName.startsWith(SERVICE) ? OPERATIONS.get(fullMethodName.substring(SERVICE.length())) : null;
+        fullMethodName.startsWith(SERVICE)
+            ? OPERATIONS.get(fullMethodName.substring(SERVICE.length()))
+            : null;
     if (operation == null || !principal.mayPerform(operation)) {
       throw new UserException(
           ErrorCode.PERMISSION_DENIED,

@@ -9,8 +9,8 @@ import java.util.concurrent.Executor;
 /**
  * Call credentials that send {@code authorization: Bearer <token>} with every call, for {@link
  * GrpcUserClient.Builder#bearerToken(String)} or any stub's {@code withCallCredentials}. Use TLS
- * channel credentials anywhere but loopback: a bearer token in plaintext can be replayed by
- * whoever sees it. Thread-safe.
+ * channel credentials anywhere but loopback: a bearer token in plaintext can be replayed by whoever
+ * sees it. Thread-safe.
  *
  * @since 0.1.0
  */
@@ -27,7 +27,8 @@ public final class BearerToken extends CallCredentials {
   }
 
   @Override
-  public void applyRequestMetadata(RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
+  public void applyRequestMetadata(
+      RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
     Metadata copy = new Metadata();
     copy.merge(headers);
     applier.apply(copy);

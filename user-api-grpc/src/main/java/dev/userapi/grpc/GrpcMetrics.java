@@ -34,14 +34,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class GrpcMetrics {
   /** Name of the timer of all calls. */
   public static final String CALLS = "userapi.server.calls";
+
   /** Name of the counter of failed calls. */
   public static final String ERRORS = "userapi.server.errors";
 
   private GrpcMetrics() {}
 
   /**
-   * A server interceptor recording every call it sees into {@code registry}. Install it first (outermost) to
-   * also count calls that other interceptors reject. Thread-safe.
+   * A server interceptor recording every call it sees into {@code registry}. Install it first
+   * (outermost) to also count calls that other interceptors reject. Thread-safe.
    */
   public static ServerInterceptor interceptor(MeterRegistry registry) {
     return new ObservedCalls(new MicrometerCalls(requireNonNull(registry, "registry")));

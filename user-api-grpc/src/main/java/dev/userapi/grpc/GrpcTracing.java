@@ -8,12 +8,12 @@ import io.grpc.ServerInterceptor;
 import io.opentelemetry.api.OpenTelemetry;
 
 /**
- * OpenTelemetry trace-context propagation through gRPC metadata, with the propagators of the
- * {@link OpenTelemetry} instance you pass (W3C {@code traceparent}/{@code tracestate} with the
- * usual configuration). The client interceptor writes the caller's current context into each
- * call's headers; the server interceptor reads it and makes it current while the service handles
- * the call, so spans the service starts become children of the caller's span. These interceptors
- * start no spans themselves: that is the job of your instrumentation (or the agent).
+ * OpenTelemetry trace-context propagation through gRPC metadata, with the propagators of the {@link
+ * OpenTelemetry} instance you pass (W3C {@code traceparent}/{@code tracestate} with the usual
+ * configuration). The client interceptor writes the caller's current context into each call's
+ * headers; the server interceptor reads it and makes it current while the service handles the call,
+ * so spans the service starts become children of the caller's span. These interceptors start no
+ * spans themselves: that is the job of your instrumentation (or the agent).
  *
  * <p>The OpenTelemetry API ({@code io.opentelemetry:opentelemetry-api}) is an optional dependency
  * of this module: add it to use this class; nothing else in the module loads it.
@@ -37,8 +37,8 @@ public final class GrpcTracing {
   }
 
   /**
-   * A server interceptor that makes the caller's context current for the call (the current
-   * context, unchanged, when the caller sent none). Thread-safe.
+   * A server interceptor that makes the caller's context current for the call (the current context,
+   * unchanged, when the caller sent none). Thread-safe.
    */
   public static ServerInterceptor serverInterceptor(OpenTelemetry openTelemetry) {
     requireNonNull(openTelemetry, "openTelemetry");

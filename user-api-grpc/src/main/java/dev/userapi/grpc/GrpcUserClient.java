@@ -69,8 +69,8 @@ import java.util.function.Supplier;
  * subscription is one call, its demand is the call's inbound flow control, and cancelling the
  * subscription cancels the call.
  *
- * <p>Thread-safe, and meant to be shared: create one per target, not one per call. {@link
- * #close()} shuts down the channel only if this client created it.
+ * <p>Thread-safe, and meant to be shared: create one per target, not one per call. {@link #close()}
+ * shuts down the channel only if this client created it.
  *
  * @since 0.1.0
  */
@@ -103,7 +103,10 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
     return configured;
   }
 
-  /** A client of the server at {@code target} ({@code "host:port"} or any gRPC target URI), in plaintext. */
+  /**
+   * A client of the server at {@code target} ({@code "host:port"} or any gRPC target URI), in
+   * plaintext.
+   */
   public static GrpcUserClient connect(String target) {
     return builder().target(target).build();
   }
@@ -115,7 +118,8 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
   @Override
   public User create(NewUser newUser, String requestId) {
     requireNonNull(newUser, "newUser");
-    CreateUserRequest.Builder request = CreateUserRequest.newBuilder().setUser(ProtoMapper.toProto(newUser));
+    CreateUserRequest.Builder request =
+        CreateUserRequest.newBuilder().setUser(ProtoMapper.toProto(newUser));
     if (requestId != null) {
       request.setRequestId(requestId);
     }
@@ -190,9 +194,7 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
   public List<CreateResult> createAll(List<NewUser> newUsers) {
     requireNonNull(newUsers, "newUsers");
     BatchUpload upload = new BatchUpload(newUsers);
-    asyncStub
-        .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)
-        .batchCreateUsers(upload);
+    asyncStub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS).batchCreateUsers(upload);
     BatchCreateUsersResponse response;
     try {
       response = upload.result.get();
@@ -220,7 +222,8 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
       HealthCheckResponse response =
           healthStub
               .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)
-              .check(HealthCheckRequest.newBuilder().setService(UserServiceGrpc.SERVICE_NAME).build());
+              .check(
+                  HealthCheckRequest.newBuilder().setService(UserServiceGrpc.SERVICE_NAME).build());
       return response.getStatus() == HealthCheckResponse.ServingStatus.SERVING
           ? HealthStatus.SERVING
           : HealthStatus.NOT_SERVING;
@@ -231,7 +234,9 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
     }
   }
 
-  /** Shuts down the channel if this client created it (waiting up to 5 seconds); otherwise nothing. */
+  /**
+   * Shuts down the channel if this client created it (waiting up to 5 seconds); otherwise nothing.
+   */
   @Override
   public void close() {
     if (ownedChannel == null) {
@@ -264,7 +269,9 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
     return value == null ? "" : value;
   }
 
-  /** Sends the items of one createAll as the transport becomes ready, then waits for the summary. */
+  /**
+   * Sends the items of one createAll as the transport becomes ready, then waits for the summary.
+   */
   private static final class BatchUpload
       implements ClientResponseObserver<BatchCreateUsersRequest, BatchCreateUsersResponse> {
     final CompletableFuture<BatchCreateUsersResponse> result = new CompletableFuture<>();

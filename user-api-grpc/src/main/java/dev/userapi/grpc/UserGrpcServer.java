@@ -157,8 +157,8 @@ public final class UserGrpcServer implements AutoCloseable {
     }
 
     /**
-     * Adds an interceptor for the user service (not for health or reflection), for example one
-     * that authenticates callers. Interceptors run in the order they were added.
+     * Adds an interceptor for the user service (not for health or reflection), for example one that
+     * authenticates callers. Interceptors run in the order they were added.
      */
     public Builder intercept(ServerInterceptor interceptor) {
       interceptors.add(requireNonNull(interceptor, "interceptor"));
@@ -174,7 +174,10 @@ public final class UserGrpcServer implements AutoCloseable {
       return this;
     }
 
-    /** The largest request message accepted; larger ones fail with RESOURCE_EXHAUSTED. 4 MiB by default. */
+    /**
+     * The largest request message accepted; larger ones fail with RESOURCE_EXHAUSTED. 4 MiB by
+     * default.
+     */
     public Builder maxInboundMessageSize(int bytes) {
       if (bytes < 1) {
         throw new IllegalArgumentException("maxInboundMessageSize: " + bytes + " (expected: >= 1)");
@@ -201,7 +204,10 @@ public final class UserGrpcServer implements AutoCloseable {
       return this;
     }
 
-    /** Whether to gzip responses for clients that accept it; off by default. Requests may always be gzipped. */
+    /**
+     * Whether to gzip responses for clients that accept it; off by default. Requests may always be
+     * gzipped.
+     */
     public Builder compressResponses(boolean compressResponses) {
       this.compressResponses = compressResponses;
       return this;

@@ -54,8 +54,8 @@ import java.util.function.Supplier;
  *
  * <p>Failures become gRPC statuses per the DESIGN.md table, with {@code google.rpc.ErrorInfo}
  * (reason = {@link ErrorCode} name, domain {@code userapi.dev}) and, for invalid arguments, {@code
- * google.rpc.BadRequest} details; unexpected exceptions become a terse INTERNAL status carrying only
- * an error id, and are logged under that id.
+ * google.rpc.BadRequest} details; unexpected exceptions become a terse INTERNAL status carrying
+ * only an error id, and are logged under that id.
  *
  * <p>Streams respect flow control: server streams produce only while the call is ready, and the
  * client-streaming and bidirectional calls read the next message only when the previous one has
@@ -70,21 +70,25 @@ import java.util.function.Supplier;
  * @since 0.1.0
  */
 public final class UserGrpcService implements UserServiceGrpc.AsyncService, BindableService {
-  /** Default limit on the items of one BatchCreateUsers call; the service's own limit also applies. */
+  /**
+   * Default limit on the items of one BatchCreateUsers call; the service's own limit also applies.
+   */
   public static final int DEFAULT_MAX_BATCH_ITEMS = DefaultUserService.DEFAULT_MAX_BATCH_SIZE;
 
   private final UserService users;
   private final int maxBatchItems;
 
-  /** Serves {@code users} with the default batch limit ({@value #DEFAULT_MAX_BATCH_ITEMS} items). */
+  /**
+   * Serves {@code users} with the default batch limit ({@value #DEFAULT_MAX_BATCH_ITEMS} items).
+   */
   public UserGrpcService(UserService users) {
     this(users, DEFAULT_MAX_BATCH_ITEMS);
   }
 
   /**
    * Serves {@code users}, failing a BatchCreateUsers call with RESOURCE_EXHAUSTED, before creating
-   * anything, when it carries more than {@code maxBatchItems} items. This bounds the memory one call
-   * may hold.
+   * anything, when it carries more than {@code maxBatchItems} items. This bounds the memory one
+   * call may hold.
    */
   public UserGrpcService(UserService users, int maxBatchItems) {
     this.users = requireNonNull(users, "users");
@@ -93,6 +97,7 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
     }
     this.maxBatchItems = maxBatchItems;
   }
+
   /**
    * Binds the service with strict request parsing: a request that is not a valid message of its
    * method fails with INVALID_ARGUMENT instead of gRPC's own {@code UNKNOWN}.
@@ -102,14 +107,14 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
     return StrictParsing.wrap(UserServiceGrpc.bindService(this));
   }
 
-
   @Override
   public void createUser(CreateUserRequest request, StreamObserver<dev.userapi.proto.v1.User> out) {
     unary(
         out,
         () -> {
           String requestId = request.getRequestId().isEmpty() ? null : request.getRequestId();
-          return ProtoMapper.toProto(users.create(ProtoMapper.toNewUser(request.getUser()), requestId));
+          return ProtoMapper.toProto(
+              users.create(ProtoMapper.toNewUser(request.getUser()), requestId));
         });
   }
 
@@ -133,14 +138,17 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
   }
 
   @Override
-  public void replaceUser(ReplaceUserRequest request, StreamObserver<dev.userapi.proto.v1.User> out) {
+  public void replaceUser(
+      ReplaceUserRequest request, StreamObserver<dev.userapi.proto.v1.User> out) {
     unary(
         out,
         () -> {
           dev.userapi.proto.v1.User user = request.getUser();
           return ProtoMapper.toProto(
               users.replace(
-                  user.getId(), ProtoMapper.toNewUser(user), ProtoMapper.etagOrNull(user.getEtag())));
+                  user.getId(),
+                  ProtoMapper.toNewUser(user),
+                  ProtoMapper.etagOrNull(user.getEtag())));
         });
   }
 
@@ -201,7 +209,10 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
   private static <T> void unary(StreamObserver<T> out, Supplier<T> work) {
     if (Context.current().isCancelled()) {
       // The caller gave up (cancel or deadline) before we started: do not do the work.
-      out.onError(Status.CANCELLED.withDescription("call cancelled before it started").asRuntimeException());
+      out.onError(
+          Status.CANCELLED
+              .withDescription("call cancelled before it started")
+              .asRuntimeException());
       return;
     }
     T response;
@@ -350,7 +361,8 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
     }
 
     private User byEmail(String email) {
-      Page<User> page = users.list(UserQuery.firstPage(UserFilter.builder().email(email).build(), 1));
+      Page<User> page =
+          users.list(UserQuery.firstPage(UserFilter.builder().email(email).build(), 1));
       if (page.items().isEmpty()) {
         throw new UserException(ErrorCode.NOT_FOUND, "no user has this email");
       }

@@ -42,8 +42,11 @@ class BearerAuthTest {
                 "reader-secret", new Principal("reader", Set.of(Scopes.READ)),
                 "writer-secret", new Principal("writer", Set.of(Scopes.READ, Scopes.WRITE)),
                 "admin-secret", new Principal("admin", Set.of(Scopes.ADMIN))));
-    server = UserGrpcServer.builder(DefaultUserService.of(store)).authenticator(tokens).build().start();
-    channel = Grpc.newChannelBuilder("127.0.0.1:" + server.port(), InsecureChannelCredentials.create()).build();
+    server =
+        UserGrpcServer.builder(DefaultUserService.of(store)).authenticator(tokens).build().start();
+    channel =
+        Grpc.newChannelBuilder("127.0.0.1:" + server.port(), InsecureChannelCredentials.create())
+            .build();
   }
 
   @AfterEach
@@ -67,7 +70,8 @@ class BearerAuthTest {
 
   @Test
   void unknownTokenIsUnauthenticatedAndNotEchoed() {
-    UserException error = fails(() -> client("guess-secret").list(dev.userapi.core.UserQuery.firstPage(10)));
+    UserException error =
+        fails(() -> client("guess-secret").list(dev.userapi.core.UserQuery.firstPage(10)));
 
     assertThat(error.code()).isEqualTo(ErrorCode.UNAUTHENTICATED);
     assertThat(error.getMessage()).doesNotContain("guess-secret");
@@ -81,7 +85,8 @@ class BearerAuthTest {
     assertThat(reader.get(ada.id())).isEqualTo(ada);
     assertThat(BlockingStream.toList(reader.stream(UserFilter.all()))).containsExactly(ada);
     UserException denied = fails(() -> reader.delete(ada.id(), null));
-    UserException bulkDenied = fails(() -> reader.createAll(List.of(NewUser.of("B", "b@example.com"))));
+    UserException bulkDenied =
+        fails(() -> reader.createAll(List.of(NewUser.of("B", "b@example.com"))));
 
     assertThat(denied.code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
     assertThat(denied.getMessage()).contains(Scopes.WRITE);

@@ -95,7 +95,8 @@ class CallsTest {
     // The front's own client has a long deadline; the caller's shorter one must win.
     GrpcUserClient frontToBackend =
         GrpcUserClient.builder().channel(backend.channel).deadline(Duration.ofMinutes(10)).build();
-    GrpcFixture front = start(GrpcFixture.netty(new UserGrpcService(frontToBackend), Duration.ofSeconds(30)));
+    GrpcFixture front =
+        start(GrpcFixture.netty(new UserGrpcService(frontToBackend), Duration.ofSeconds(30)));
 
     User ada = front.client.create(NewUser.of("Ada", "ada@example.com"));
 
@@ -110,7 +111,11 @@ class CallsTest {
     UnknownFieldSet fromTheFuture =
         UnknownFieldSet.newBuilder()
             .addField(99, UnknownFieldSet.Field.newBuilder().addVarint(42).build())
-            .addField(100, UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFromUtf8("x")).build())
+            .addField(
+                100,
+                UnknownFieldSet.Field.newBuilder()
+                    .addLengthDelimited(ByteString.copyFromUtf8("x"))
+                    .build())
             .build();
     CreateUserRequest request =
         CreateUserRequest.newBuilder()
@@ -122,7 +127,8 @@ class CallsTest {
             .setUnknownFields(fromTheFuture)
             .build();
 
-    dev.userapi.proto.v1.User created = UserServiceGrpc.newBlockingStub(fixture.channel).createUser(request);
+    dev.userapi.proto.v1.User created =
+        UserServiceGrpc.newBlockingStub(fixture.channel).createUser(request);
 
     assertThat(created.getName()).isEqualTo("Ada");
     assertThat(fixture.client.get(created.getId()).email()).isEqualTo("ada@example.com");
@@ -131,11 +137,13 @@ class CallsTest {
   @Test
   void aBatchOverTheServerLimitFailsWithResourceExhaustedAndCreatesNothing() {
     DefaultUserService users = DefaultUserService.inMemory();
-    GrpcFixture fixture = start(GrpcFixture.netty(new UserGrpcService(users, 3), Duration.ofSeconds(10)));
+    GrpcFixture fixture =
+        start(GrpcFixture.netty(new UserGrpcService(users, 3), Duration.ofSeconds(10)));
     List<NewUser> four =
         IntStream.range(0, 4).mapToObj(i -> NewUser.of("U" + i, "u" + i + "@example.com")).toList();
 
-    UserException e = catchThrowableOfType(UserException.class, () -> fixture.client.createAll(four));
+    UserException e =
+        catchThrowableOfType(UserException.class, () -> fixture.client.createAll(four));
 
     assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
     assertThat(users.list(UserQuery.firstPage(10)).items()).isEmpty();
@@ -146,15 +154,20 @@ class CallsTest {
     GrpcFixture fixture = start(GrpcFixture.netty(DefaultUserService.inMemory()));
     List<NewUser> batch =
         IntStream.range(0, 5_000)
-            .mapToObj(i -> i == 7 ? NewUser.of("", "bad") : NewUser.of("U" + i, "u" + i + "@example.com"))
+            .mapToObj(
+                i -> i == 7 ? NewUser.of("", "bad") : NewUser.of("U" + i, "u" + i + "@example.com"))
             .toList();
 
     List<CreateResult> results = fixture.client.createAll(batch);
 
     assertThat(results).hasSize(5_000);
-    assertThat(results).extracting(CreateResult::index).containsExactlyElementsOf(IntStream.range(0, 5_000).boxed().toList());
+    assertThat(results)
+        .extracting(CreateResult::index)
+        .containsExactlyElementsOf(IntStream.range(0, 5_000).boxed().toList());
     assertThat(results.get(7).error().code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
-    assertThat(results.get(7).error().violations()).extracting(v -> v.field()).containsExactlyInAnyOrder("name", "email");
+    assertThat(results.get(7).error().violations())
+        .extracting(v -> v.field())
+        .containsExactlyInAnyOrder("name", "email");
     assertThat(results.stream().filter(CreateResult::succeeded)).hasSize(4_999);
   }
 
@@ -187,7 +200,8 @@ class CallsTest {
                 });
     requests.onNext(LookupUsersRequest.newBuilder().setId(ada.id()).build());
     requests.onNext(LookupUsersRequest.newBuilder().setEmail("GRACE@example.com").build());
-    requests.onNext(LookupUsersRequest.newBuilder().setId("01890a5d-ac96-774b-bcce-b302099a8057").build());
+    requests.onNext(
+        LookupUsersRequest.newBuilder().setId("01890a5d-ac96-774b-bcce-b302099a8057").build());
     requests.onNext(LookupUsersRequest.newBuilder().setId("not-an-id").build());
     requests.onCompleted();
     done.get(10, TimeUnit.SECONDS);
@@ -219,7 +233,10 @@ class CallsTest {
                 requestStream.setOnReadyHandler(
                     () -> {
                       while (requestStream.isReady() && sent[0] < 10_000_000) {
-                        requestStream.onNext(LookupUsersRequest.newBuilder().setEmail("x" + sent[0]++ + "@example.com").build());
+                        requestStream.onNext(
+                            LookupUsersRequest.newBuilder()
+                                .setEmail("x" + sent[0]++ + "@example.com")
+                                .build());
                       }
                       if (!requestStream.isReady()) {
                         blocked.complete(null);

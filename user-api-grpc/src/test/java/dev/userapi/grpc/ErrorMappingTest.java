@@ -25,7 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The wire contract of errors, seen by a raw generated stub and by {@link GrpcUserClient}, over Netty. */
+/**
+ * The wire contract of errors, seen by a raw generated stub and by {@link GrpcUserClient}, over
+ * Netty.
+ */
 class ErrorMappingTest {
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
   private GrpcFixture fixture;
@@ -57,7 +60,10 @@ class ErrorMappingTest {
     StatusRuntimeException e =
         catchThrowableOfType(StatusRuntimeException.class, () -> rawStub.getUser(request()));
 
-    Status.Code expected = code == ErrorCode.PRECONDITION_FAILED ? Status.Code.ABORTED : Status.Code.valueOf(code.name());
+    Status.Code expected =
+        code == ErrorCode.PRECONDITION_FAILED
+            ? Status.Code.ABORTED
+            : Status.Code.valueOf(code.name());
     assertThat(e.getStatus().getCode()).isEqualTo(expected);
     assertThat(e.getStatus().getDescription()).isEqualTo("message for " + code);
     com.google.rpc.Status details = StatusProto.fromThrowable(e);
@@ -80,17 +86,18 @@ class ErrorMappingTest {
   @Test
   void fieldViolationsTravelAsBadRequestAndComeBackToTheClient() {
     List<FieldViolation> violations =
-        List.of(new FieldViolation("name", "is required"), new FieldViolation("age", "must be between 0 and 150"));
+        List.of(
+            new FieldViolation("name", "is required"),
+            new FieldViolation("age", "must be between 0 and 150"));
     failure.set(UserException.invalidArgument(violations));
 
     StatusRuntimeException raw =
         catchThrowableOfType(StatusRuntimeException.class, () -> rawStub.getUser(request()));
-    BadRequest badRequest = unpack(StatusProto.fromThrowable(raw).getDetailsList(), BadRequest.class);
+    BadRequest badRequest =
+        unpack(StatusProto.fromThrowable(raw).getDetailsList(), BadRequest.class);
     assertThat(badRequest.getFieldViolationsList())
         .extracting(BadRequest.FieldViolation::getField, BadRequest.FieldViolation::getDescription)
-        .containsExactly(
-            tuple("name", "is required"),
-            tuple("age", "must be between 0 and 150"));
+        .containsExactly(tuple("name", "is required"), tuple("age", "must be between 0 and 150"));
 
     UserException e = catchThrowableOfType(UserException.class, () -> fixture.client.get(anyId()));
     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
@@ -122,7 +129,8 @@ class ErrorMappingTest {
     return "01890a5d-ac96-774b-bcce-b302099a8057";
   }
 
-  private static <T extends com.google.protobuf.Message> T unpack(List<Any> details, Class<T> type) {
+  private static <T extends com.google.protobuf.Message> T unpack(
+      List<Any> details, Class<T> type) {
     for (Any detail : details) {
       if (detail.is(type)) {
         try {

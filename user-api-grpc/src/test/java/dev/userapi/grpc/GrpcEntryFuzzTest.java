@@ -95,7 +95,9 @@ class GrpcEntryFuzzTest {
   void listUsers(byte[] request) {
     Status status = call(UserServiceGrpc.getListUsersMethod(), request);
 
-    assertThat(status.getCode()).as(status.toString()).isIn(Status.Code.OK, Status.Code.INVALID_ARGUMENT);
+    assertThat(status.getCode())
+        .as(status.toString())
+        .isIn(Status.Code.OK, Status.Code.INVALID_ARGUMENT);
   }
 
   /** Sends {@code request} as the raw body of {@code method}, bypassing the typed stub. */

@@ -49,8 +49,7 @@ final class GrpcFixture implements AutoCloseable {
   static GrpcFixture inProcess(UserService users) {
     String name = "userapi-" + UUID.randomUUID();
     Server server =
-        start(
-            InProcessServerBuilder.forName(name).addService(new UserGrpcService(users)).build());
+        start(InProcessServerBuilder.forName(name).addService(new UserGrpcService(users)).build());
     ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
     return new GrpcFixture(server, channel, Duration.ofSeconds(10));
   }

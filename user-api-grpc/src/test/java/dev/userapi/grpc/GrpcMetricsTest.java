@@ -68,8 +68,7 @@ class GrpcMetricsTest {
 
     assertThat(timer("CreateUser", "OK").count()).isEqualTo(1);
     assertThat(timer("GetUser", "OK").count()).isEqualTo(2);
-    assertThat(timer("GetUser", "OK").totalTime(TimeUnit.NANOSECONDS))
-        .isPositive();
+    assertThat(timer("GetUser", "OK").totalTime(TimeUnit.NANOSECONDS)).isPositive();
     assertThat(registry.find(GrpcMetrics.ERRORS).counters()).isEmpty();
   }
 
@@ -117,8 +116,7 @@ class GrpcMetricsTest {
 
     watch.close();
 
-    await().atMost(Duration.ofSeconds(10))
-        .until(() -> timer("WatchUsers", "CANCELLED") != null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> timer("WatchUsers", "CANCELLED") != null);
     assertThat(timer("WatchUsers", "CANCELLED").count()).isEqualTo(1);
     assertThat(errors("WatchUsers", "CANCELLED").count()).isEqualTo(1);
   }

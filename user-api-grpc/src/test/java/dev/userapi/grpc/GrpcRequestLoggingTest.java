@@ -71,8 +71,11 @@ class GrpcRequestLoggingTest {
     String log = log();
 
     assertThat(log.lines().filter(l -> l.contains("grpc "))).hasSize(3);
-    assertThat(log).containsPattern("DEBUG " + GrpcRequestLogging.LOGGER
-        + " - grpc CreateUser OK [0-9.]+ ms peer=/127\\.0\\.0\\.1:[0-9]+");
+    assertThat(log)
+        .containsPattern(
+            "DEBUG "
+                + GrpcRequestLogging.LOGGER
+                + " - grpc CreateUser OK [0-9.]+ ms peer=/127\\.0\\.0\\.1:[0-9]+");
     assertThat(log).containsPattern("grpc GetUser NOT_FOUND [0-9.]+ ms");
   }
 
@@ -82,14 +85,16 @@ class GrpcRequestLoggingTest {
     client.get(user.id());
     client.list(new UserQuery(UserFilter.builder().email(EMAIL).build(), 10, ""));
     BlockingStream.toList(client.stream(UserFilter.builder().email(EMAIL).build()));
-    catchThrowableOfType(
-        UserException.class, () -> client.create(NewUser.of(NAME, EMAIL), null));
+    catchThrowableOfType(UserException.class, () -> client.create(NewUser.of(NAME, EMAIL), null));
 
     String log = log();
 
-    assertThat(log).contains("grpc CreateUser ALREADY_EXISTS", "grpc ListUsers OK",
-        "grpc StreamUsers OK");
-    assertThat(log).doesNotContain(EMAIL).doesNotContain("grace.hopper").doesNotContain(NAME)
+    assertThat(log)
+        .contains("grpc CreateUser ALREADY_EXISTS", "grpc ListUsers OK", "grpc StreamUsers OK");
+    assertThat(log)
+        .doesNotContain(EMAIL)
+        .doesNotContain("grace.hopper")
+        .doesNotContain(NAME)
         .doesNotContain("Secretname");
   }
 }

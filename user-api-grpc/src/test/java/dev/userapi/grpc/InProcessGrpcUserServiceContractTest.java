@@ -4,7 +4,10 @@ import dev.userapi.core.DefaultUserService;
 import dev.userapi.core.UserService;
 import dev.userapi.testkit.UserServiceContract;
 
-/** The service contract through {@link GrpcUserClient} → in-process transport → {@link UserGrpcService} → in-memory. */
+/**
+ * The service contract through {@link GrpcUserClient} → in-process transport → {@link
+ * UserGrpcService} → in-memory.
+ */
 class InProcessGrpcUserServiceContractTest extends UserServiceContract {
   private GrpcFixture fixture;
 

@@ -42,7 +42,8 @@ class StreamingTest {
     GeneratedUsers store = new GeneratedUsers(Long.MAX_VALUE);
     fixture = GrpcFixture.netty(store);
 
-    try (BlockingStream<User> users = BlockingStream.of(fixture.client.stream(UserFilter.all()), 16)) {
+    try (BlockingStream<User> users =
+        BlockingStream.of(fixture.client.stream(UserFilter.all()), 16)) {
       for (int i = 0; i < 100; i++) {
         assertThat(users.next().name()).isEqualTo("User " + i);
       }
@@ -61,7 +62,8 @@ class StreamingTest {
 
     long consumed = 0;
     long maxInFlight = 0;
-    try (BlockingStream<User> users = BlockingStream.of(fixture.client.stream(UserFilter.all()), 64)) {
+    try (BlockingStream<User> users =
+        BlockingStream.of(fixture.client.stream(UserFilter.all()), 64)) {
       users.next();
       consumed++;
       // The reader stalls: the server must stop producing once the transport is full.
@@ -101,7 +103,9 @@ class StreamingTest {
       assertThat(watchCancelled.getCount()).isEqualTo(1);
     }
 
-    assertThat(watchCancelled.await(10, TimeUnit.SECONDS)).as("server-side watch cancelled").isTrue();
+    assertThat(watchCancelled.await(10, TimeUnit.SECONDS))
+        .as("server-side watch cancelled")
+        .isTrue();
   }
 
   /** Waits until the producer's count stops moving for a while. */
@@ -119,7 +123,8 @@ class StreamingTest {
             });
   }
 
-  private static <T> Flow.Publisher<T> observeCancel(Flow.Publisher<T> publisher, CountDownLatch cancelled) {
+  private static <T> Flow.Publisher<T> observeCancel(
+      Flow.Publisher<T> publisher, CountDownLatch cancelled) {
     return subscriber ->
         publisher.subscribe(
             new Flow.Subscriber<T>() {

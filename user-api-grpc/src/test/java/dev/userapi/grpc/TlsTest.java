@@ -21,7 +21,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** TLS and mutual TLS between {@link GrpcUserClient} and {@link UserGrpcServer}, with certificates made at test time. */
+/**
+ * TLS and mutual TLS between {@link GrpcUserClient} and {@link UserGrpcServer}, with certificates
+ * made at test time.
+ */
 class TlsTest {
   private final TestCertificates certs = TestCertificates.generate();
   private UserGrpcServer server;
@@ -35,9 +38,15 @@ class TlsTest {
 
   @Test
   void clientTrustingTheCaTalksToATlsServer() throws IOException {
-    start(TlsServerCredentials.create(stream(certs.serverCertificateChainPem()), stream(certs.serverPrivateKeyPem())));
+    start(
+        TlsServerCredentials.create(
+            stream(certs.serverCertificateChainPem()), stream(certs.serverPrivateKeyPem())));
 
-    try (GrpcUserClient client = client(TlsChannelCredentials.newBuilder().trustManager(stream(certs.caCertificatePem())).build())) {
+    try (GrpcUserClient client =
+        client(
+            TlsChannelCredentials.newBuilder()
+                .trustManager(stream(certs.caCertificatePem()))
+                .build())) {
       User ada = client.create(NewUser.of("Ada", "ada@example.com"));
       assertThat(client.get(ada.id())).isEqualTo(ada);
     }
@@ -45,10 +54,14 @@ class TlsTest {
 
   @Test
   void plaintextClientCannotTalkToATlsServer() throws IOException {
-    start(TlsServerCredentials.create(stream(certs.serverCertificateChainPem()), stream(certs.serverPrivateKeyPem())));
+    start(
+        TlsServerCredentials.create(
+            stream(certs.serverCertificateChainPem()), stream(certs.serverPrivateKeyPem())));
 
     try (GrpcUserClient client = client(InsecureChannelCredentials.create())) {
-      UserException error = catchThrowableOfType(UserException.class, () -> client.create(NewUser.of("Ada", "ada@example.com")));
+      UserException error =
+          catchThrowableOfType(
+              UserException.class, () -> client.create(NewUser.of("Ada", "ada@example.com")));
       assertThat(error.code()).isEqualTo(ErrorCode.UNAVAILABLE);
     }
   }
@@ -57,7 +70,8 @@ class TlsTest {
   void mutualTlsAdmitsOnlyClientsWithACertificateFromTheCa() throws IOException {
     start(
         TlsServerCredentials.newBuilder()
-            .keyManager(stream(certs.serverCertificateChainPem()), stream(certs.serverPrivateKeyPem()))
+            .keyManager(
+                stream(certs.serverCertificateChainPem()), stream(certs.serverPrivateKeyPem()))
             .trustManager(stream(certs.caCertificatePem()))
             .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
             .build());
@@ -65,20 +79,30 @@ class TlsTest {
     try (GrpcUserClient withCert =
             client(
                 TlsChannelCredentials.newBuilder()
-                    .keyManager(stream(certs.clientCertificateChainPem()), stream(certs.clientPrivateKeyPem()))
+                    .keyManager(
+                        stream(certs.clientCertificateChainPem()),
+                        stream(certs.clientPrivateKeyPem()))
                     .trustManager(stream(certs.caCertificatePem()))
                     .build());
         GrpcUserClient withoutCert =
-            client(TlsChannelCredentials.newBuilder().trustManager(stream(certs.caCertificatePem())).build())) {
+            client(
+                TlsChannelCredentials.newBuilder()
+                    .trustManager(stream(certs.caCertificatePem()))
+                    .build())) {
       assertThat(withCert.create(NewUser.of("Ada", "ada@example.com")).name()).isEqualTo("Ada");
       UserException refused =
-          catchThrowableOfType(UserException.class, () -> withoutCert.create(NewUser.of("Bob", "bob@example.com")));
+          catchThrowableOfType(
+              UserException.class, () -> withoutCert.create(NewUser.of("Bob", "bob@example.com")));
       assertThat(refused.code()).isEqualTo(ErrorCode.UNAVAILABLE);
     }
   }
 
   private void start(ServerCredentials credentials) {
-    server = UserGrpcServer.builder(DefaultUserService.inMemory()).credentials(credentials).build().start();
+    server =
+        UserGrpcServer.builder(DefaultUserService.inMemory())
+            .credentials(credentials)
+            .build()
+            .start();
   }
 
   private GrpcUserClient client(ChannelCredentials credentials) {

@@ -59,7 +59,9 @@ class UserGrpcServerTest {
 
   private void start(UserGrpcServer.Builder builder) {
     server = builder.build().start();
-    channel = Grpc.newChannelBuilder("127.0.0.1:" + server.port(), InsecureChannelCredentials.create()).build();
+    channel =
+        Grpc.newChannelBuilder("127.0.0.1:" + server.port(), InsecureChannelCredentials.create())
+            .build();
   }
 
   @Test
@@ -67,10 +69,15 @@ class UserGrpcServerTest {
     start(UserGrpcServer.builder(DefaultUserService.inMemory()));
     HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
 
-    assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
-    assertThat(health.check(HealthCheckRequest.newBuilder().setService("userapi.v1.UserService").build()).getStatus())
+    assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus())
         .isEqualTo(ServingStatus.SERVING);
-    assertThat(GrpcUserClient.builder().channel(channel).build().health()).isEqualTo(HealthStatus.SERVING);
+    assertThat(
+            health
+                .check(HealthCheckRequest.newBuilder().setService("userapi.v1.UserService").build())
+                .getStatus())
+        .isEqualTo(ServingStatus.SERVING);
+    assertThat(GrpcUserClient.builder().channel(channel).build().health())
+        .isEqualTo(HealthStatus.SERVING);
   }
 
   @Test
@@ -90,12 +97,18 @@ class UserGrpcServerTest {
 
   @Test
   void anInterceptorCanAuthenticateCallsAndTheClientCanSendCredentials() {
-    start(UserGrpcServer.builder(DefaultUserService.inMemory()).intercept(new RequireToken("s3cret")));
+    start(
+        UserGrpcServer.builder(DefaultUserService.inMemory())
+            .intercept(new RequireToken("s3cret")));
 
     UserException anonymous =
         catchThrowableOfType(
             UserException.class,
-            () -> GrpcUserClient.builder().channel(channel).build().create(NewUser.of("Ada", "ada@example.com")));
+            () ->
+                GrpcUserClient.builder()
+                    .channel(channel)
+                    .build()
+                    .create(NewUser.of("Ada", "ada@example.com")));
     User ada =
         GrpcUserClient.builder()
             .channel(channel)
@@ -113,13 +126,22 @@ class UserGrpcServerTest {
     UserServiceGrpc.UserServiceBlockingStub stub = UserServiceGrpc.newBlockingStub(channel);
     CreateUserRequest huge =
         CreateUserRequest.newBuilder()
-            .setUser(dev.userapi.proto.v1.User.newBuilder().setName("x".repeat(4096)).setEmail("big@example.com"))
+            .setUser(
+                dev.userapi.proto.v1.User.newBuilder()
+                    .setName("x".repeat(4096))
+                    .setEmail("big@example.com"))
             .build();
 
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> stub.createUser(huge));
+    StatusRuntimeException e =
+        catchThrowableOfType(StatusRuntimeException.class, () -> stub.createUser(huge));
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-    assertThat(GrpcUserClient.builder().channel(channel).build().create(NewUser.of("Ada", "ada@example.com")).name())
+    assertThat(
+            GrpcUserClient.builder()
+                .channel(channel)
+                .build()
+                .create(NewUser.of("Ada", "ada@example.com"))
+                .name())
         .isEqualTo("Ada");
   }
 
@@ -166,7 +188,8 @@ class UserGrpcServerTest {
     // The open watch is an in-flight call: shutdown drains it for up to the grace period.
     UserGrpcServer stopping = server;
     server = null;
-    CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> stopping.shutdown(Duration.ofSeconds(2)));
+    CompletableFuture<Void> stopped =
+        CompletableFuture.runAsync(() -> stopping.shutdown(Duration.ofSeconds(2)));
 
     notServing.get(10, TimeUnit.SECONDS);
     stopped.get(20, TimeUnit.SECONDS);
@@ -212,7 +235,8 @@ class UserGrpcServerTest {
     }
 
     @Override
-    public void applyRequestMetadata(RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
+    public void applyRequestMetadata(
+        RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
       Metadata headers = new Metadata();
       headers.put(AUTHORIZATION, "Bearer " + token);
       applier.apply(headers);

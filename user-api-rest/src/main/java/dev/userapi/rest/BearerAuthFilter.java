@@ -65,7 +65,8 @@ public final class BearerAuthFilter implements ContainerRequestFilter {
       principal = authenticator.authenticate(token);
     } catch (UserException e) {
       request.abortWith(
-          withChallenge(Problems.toResponse(e), "Bearer realm=\"userapi\", error=\"invalid_token\""));
+          withChallenge(
+              Problems.toResponse(e), "Bearer realm=\"userapi\", error=\"invalid_token\""));
       return;
     }
     if (!principal.mayPerform(operation)) {
@@ -84,8 +85,10 @@ public final class BearerAuthFilter implements ContainerRequestFilter {
   }
 
   private static Response withChallenge(Response response, String challenge) {
-    return Response.fromResponse(response).header(HttpHeaders.WWW_AUTHENTICATE, null)
-        .header(HttpHeaders.WWW_AUTHENTICATE, challenge).build();
+    return Response.fromResponse(response)
+        .header(HttpHeaders.WWW_AUTHENTICATE, null)
+        .header(HttpHeaders.WWW_AUTHENTICATE, challenge)
+        .build();
   }
 
   /** The token of an {@code Authorization} value of the Bearer scheme, or null. */

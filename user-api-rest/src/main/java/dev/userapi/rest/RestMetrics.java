@@ -37,14 +37,15 @@ import jakarta.ws.rs.core.Feature;
 public final class RestMetrics {
   /** Name of the timer of all requests. */
   public static final String CALLS = "userapi.server.calls";
+
   /** Name of the counter of failed requests. */
   public static final String ERRORS = "userapi.server.errors";
 
   private RestMetrics() {}
 
   /**
-   * A feature that records every request of the application into {@code registry}. Its filter
-   * runs before all others, so requests they reject (401, 413) are counted too. Thread-safe.
+   * A feature that records every request of the application into {@code registry}. Its filter runs
+   * before all others, so requests they reject (401, 413) are counted too. Thread-safe.
    */
   public static Feature feature(MeterRegistry registry) {
     return new ComponentFeature(

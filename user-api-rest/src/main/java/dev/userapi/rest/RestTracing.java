@@ -12,15 +12,15 @@ import jakarta.ws.rs.core.Feature;
  * OpenTelemetry trace-context propagation through HTTP headers, with the propagators of the {@link
  * OpenTelemetry} instance you pass (W3C {@code traceparent}/{@code tracestate} with the usual
  * configuration). The client filter writes the caller's current context into each request; the
- * server feature reads it and makes it current while the request is handled (from before the
- * first filter until after the last response filter, on the request thread), so spans the
- * service starts become children of the caller's span. Neither starts spans itself.
+ * server feature reads it and makes it current while the request is handled (from before the first
+ * filter until after the last response filter, on the request thread), so spans the service starts
+ * become children of the caller's span. Neither starts spans itself.
  *
  * <p>The client filter runs on the thread that sends the request: for {@link RestUserClient} that
  * is the caller's thread for request-response calls, but a reader thread for {@code stream} and
  * {@code watch}, which therefore carry no context. The OpenTelemetry API ({@code
- * io.opentelemetry:opentelemetry-api}) is an optional dependency of this module: add it to use
- * this class; nothing else in the module loads it.
+ * io.opentelemetry:opentelemetry-api}) is an optional dependency of this module: add it to use this
+ * class; nothing else in the module loads it.
  *
  * <pre>{@code
  * RestUserClient client = RestUserClient.builder().baseUri(uri)
@@ -41,8 +41,8 @@ public final class RestTracing {
   }
 
   /**
-   * A feature that makes the caller's context current for each request (the root context when
-   * the caller sent none). Thread-safe.
+   * A feature that makes the caller's context current for each request (the root context when the
+   * caller sent none). Thread-safe.
    */
   public static Feature serverFeature(OpenTelemetry openTelemetry) {
     requireNonNull(openTelemetry, "openTelemetry");

@@ -32,7 +32,6 @@ import dev.userapi.rest.internal.RemoteSubscription;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
-import javax.net.ssl.SSLContext;
 import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.client.Invocation;
 import jakarta.ws.rs.client.WebTarget;
@@ -58,6 +57,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
+import javax.net.ssl.SSLContext;
 
 /**
  * A {@link UserService} over HTTP, speaking to a {@link UserResource} through the Jakarta REST
@@ -73,12 +73,12 @@ import java.util.zip.GZIPInputStream;
  *
  * <p>The base URI is where the API is mounted: requests go to {@code <base>/api/users...}. Writes
  * with an expected etag send {@code If-Match}; PATCH travels as {@code POST} with {@code
- * X-HTTP-Method-Override: PATCH}, so the JDK's HttpURLConnection-based connectors work too.
- * {@link #stream} (NDJSON) and {@link #watch} (Server-Sent Events) are read lazily on the client's
+ * X-HTTP-Method-Override: PATCH}, so the JDK's HttpURLConnection-based connectors work too. {@link
+ * #stream} (NDJSON) and {@link #watch} (Server-Sent Events) are read lazily on the client's
  * executor, one item per unit of demand, and cancelling closes the HTTP response.
  *
- * <p>Needs a Jakarta REST client implementation at run time; Jersey's client comes with this
- * module as a runtime dependency (exclude it and pass your own {@link Client} to use another).
+ * <p>Needs a Jakarta REST client implementation at run time; Jersey's client comes with this module
+ * as a runtime dependency (exclude it and pass your own {@link Client} to use another).
  *
  * <p>Thread-safe; share one instance and {@link #close()} it when done.
  *
@@ -344,8 +344,10 @@ public final class RestUserClient implements UserService, AutoCloseable {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof InterruptedIOException || t instanceof java.net.http.HttpTimeoutException) {
         return new UserException(
-            ErrorCode.DEADLINE_EXCEEDED, "the server at " + baseUri + " did not answer in time",
-            List.of(), e);
+            ErrorCode.DEADLINE_EXCEEDED,
+            "the server at " + baseUri + " did not answer in time",
+            List.of(),
+            e);
       }
     }
     return new UserException(
@@ -539,7 +541,8 @@ public final class RestUserClient implements UserService, AutoCloseable {
     @Override
     public Thread newThread(Runnable task) {
       Thread thread =
-          new Thread(task, "userapi-rest-client-" + client + "-reader-" + threads.incrementAndGet());
+          new Thread(
+              task, "userapi-rest-client-" + client + "-reader-" + threads.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     }

@@ -38,10 +38,12 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class UserApiFeature implements Feature {
   /** Default limit on request bodies: 1 MiB. */
   public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
   /** Default {@code Cache-Control} of responses that set none. */
   public static final String DEFAULT_CACHE_CONTROL = "private, no-cache";
 
-  private static final String JERSEY_CONTENT_LENGTH_BUFFER = "jersey.config.server.contentLength.buffer";
+  private static final String JERSEY_CONTENT_LENGTH_BUFFER =
+      "jersey.config.server.contentLength.buffer";
 
   private static final int MAPPER_PRIORITY = 1;
 
@@ -119,8 +121,7 @@ public final class UserApiFeature implements Feature {
     /** Largest accepted request body; longer ones get 413. Default 1 MiB. */
     public Builder maxBodyBytes(long maxBodyBytes) {
       if (maxBodyBytes < 1) {
-        throw new IllegalArgumentException(
-            "maxBodyBytes: " + maxBodyBytes + " (expected: >= 1)");
+        throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " (expected: >= 1)");
       }
       this.maxBodyBytes = maxBodyBytes;
       return this;

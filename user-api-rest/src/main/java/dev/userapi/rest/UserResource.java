@@ -22,7 +22,6 @@ import dev.userapi.rest.internal.Dtos.HealthDto;
 import dev.userapi.rest.internal.Dtos.NewUserDto;
 import dev.userapi.rest.internal.Dtos.PageDto;
 import dev.userapi.rest.internal.Dtos.StreamErrorDto;
-import dev.userapi.rest.internal.Dtos.UserDto;
 import dev.userapi.rest.internal.EntityTags;
 import dev.userapi.rest.internal.JsonMapper;
 import dev.userapi.rest.internal.Problems;
@@ -97,8 +96,10 @@ import org.slf4j.LoggerFactory;
 public final class UserResource {
   /** {@code application/x-ndjson}: one JSON value per line. */
   public static final String NDJSON = "application/x-ndjson";
+
   /** {@code application/merge-patch+json} (RFC 7396). */
   public static final String MERGE_PATCH_JSON = "application/merge-patch+json";
+
   /** Request header carrying the create request id (AIP-155). */
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
@@ -113,8 +114,8 @@ public final class UserResource {
   private final Duration heartbeatInterval;
 
   /**
-   * A resource serving {@code service}. Prefer {@code new UserApiFeature(service)}, which
-   * registers this resource together with the providers it needs.
+   * A resource serving {@code service}. Prefer {@code new UserApiFeature(service)}, which registers
+   * this resource together with the providers it needs.
    */
   public UserResource(UserService service) {
     this(service, JsonMapper.newObjectMapper(), false, null, null);
@@ -154,7 +155,9 @@ public final class UserResource {
   public Response get(@PathParam("id") String id, @HeaderParam(IF_NONE_MATCH) String ifNoneMatch) {
     User user = service.get(id);
     if (ifNoneMatch != null && matchesWeakly(EntityTags.parse(IF_NONE_MATCH, ifNoneMatch), user)) {
-      return Response.notModified().header(HttpHeaders.ETAG, EntityTags.format(user.etag())).build();
+      return Response.notModified()
+          .header(HttpHeaders.ETAG, EntityTags.format(user.etag()))
+          .build();
     }
     return withEtag(user);
   }
@@ -375,8 +378,7 @@ public final class UserResource {
   @Path("openapi.yaml")
   @Produces({"application/yaml", "text/yaml", MediaType.TEXT_PLAIN})
   public Response openApi() {
-    InputStream document =
-        UserResource.class.getResourceAsStream("/META-INF/openapi/userapi.yaml");
+    InputStream document = UserResource.class.getResourceAsStream("/META-INF/openapi/userapi.yaml");
     if (document == null) {
       throw new StatusException(404, "this build carries no OpenAPI document");
     }

@@ -30,10 +30,11 @@ class GatewayChainContractTest extends UserServiceContract {
   protected UserService newService() {
     String name = "gateway-" + UUID.randomUUID();
     try {
-      grpcServer = InProcessServerBuilder.forName(name)
-          .addService(new UserGrpcService(DefaultUserService.inMemory()))
-          .build()
-          .start();
+      grpcServer =
+          InProcessServerBuilder.forName(name)
+              .addService(new UserGrpcService(DefaultUserService.inMemory()))
+              .build()
+              .start();
       channel = InProcessChannelBuilder.forName(name).build();
       grpcClient =
           GrpcUserClient.builder().channel(channel).deadline(Duration.ofSeconds(10)).build();

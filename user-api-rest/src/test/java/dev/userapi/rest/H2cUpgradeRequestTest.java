@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  * h2c}. The server must answer such a request over HTTP/1.1 like any other; the body-limit filter
  * once peeked at the (non-existent) body and hung until a read timeout, then answered 500.
  *
- * <p>Requests with a body and an upgrade offer are a Grizzly matter (it does not frame the body
- * of an upgrade request): see the examples server, which is where the container is chosen.
+ * <p>Requests with a body and an upgrade offer are a Grizzly matter (it does not frame the body of
+ * an upgrade request): see the examples server, which is where the container is chosen.
  */
 class H2cUpgradeRequestTest {
   private TestServer server;
@@ -35,7 +35,8 @@ class H2cUpgradeRequestTest {
 
   private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
     // The timeout only turns the old hang into a failure; it asserts nothing about speed.
-    return defaults.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    return defaults.send(
+        request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -55,12 +56,15 @@ class H2cUpgradeRequestTest {
             .send(
                 HttpRequest.newBuilder(server.uri("api/users"))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Ada\",\"email\":\"ada@example.com\"}"))
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     String location = created.headers().firstValue("Location").orElseThrow();
 
-    assertThat(send(HttpRequest.newBuilder(server.baseUri().resolve(location)).DELETE()).statusCode()).isEqualTo(204);
+    assertThat(
+            send(HttpRequest.newBuilder(server.baseUri().resolve(location)).DELETE()).statusCode())
+        .isEqualTo(204);
   }
-
 }

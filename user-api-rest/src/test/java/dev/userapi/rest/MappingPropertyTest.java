@@ -27,10 +27,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Property tests with seeded generators (reproducible: the seed is the test's name): any valid
- * user survives domain → proto → bytes → domain, domain → JSON → domain, and proto JSON read by
- * the REST mapper, so a user looks the same on both protocols; any invalid input is
- * INVALID_ARGUMENT naming exactly the broken fields.
+ * Property tests with seeded generators (reproducible: the seed is the test's name): any valid user
+ * survives domain → proto → bytes → domain, domain → JSON → domain, and proto JSON read by the REST
+ * mapper, so a user looks the same on both protocols; any invalid input is INVALID_ARGUMENT naming
+ * exactly the broken fields.
  */
 class MappingPropertyTest {
   private static final int CASES = 300;
@@ -83,11 +83,24 @@ class MappingPropertyTest {
       broken.add("name");
     }
     if (random.nextBoolean() || broken.isEmpty()) {
-      email = pick(random, "plain", "@x.io", "a@b", "a@@b.io", "a b@c.io", "a@-c.io", "a..b@c.io", "", null);
+      email =
+          pick(
+              random,
+              "plain",
+              "@x.io",
+              "a@b",
+              "a@@b.io",
+              "a b@c.io",
+              "a@-c.io",
+              "a..b@c.io",
+              "",
+              null);
       broken.add("email");
     }
     if (random.nextBoolean()) {
-      age = OptionalInt.of(random.nextBoolean() ? -1 - random.nextInt(1000) : 151 + random.nextInt(1000));
+      age =
+          OptionalInt.of(
+              random.nextBoolean() ? -1 - random.nextInt(1000) : 151 + random.nextInt(1000));
       broken.add("age");
     }
     DefaultUserService service = DefaultUserService.inMemory();
@@ -96,25 +109,40 @@ class MappingPropertyTest {
     UserException error = catchThrowableOfType(UserException.class, () -> service.create(input));
 
     assertThat(error.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
-    assertThat(error.violations()).extracting(FieldViolation::field).containsExactlyInAnyOrderElementsOf(broken);
+    assertThat(error.violations())
+        .extracting(FieldViolation::field)
+        .containsExactlyInAnyOrderElementsOf(broken);
   }
 
   // ---------------------------------------------------------------- generators
 
   private static User randomUser(Random random) {
-    Instant created = Instant.ofEpochSecond(random.nextInt(2_000_000_000), random.nextInt(1_000_000) * 1000L);
+    Instant created =
+        Instant.ofEpochSecond(random.nextInt(2_000_000_000), random.nextInt(1_000_000) * 1000L);
     Instant updated = created.plusNanos(random.nextInt(1_000_000) * 1000L);
-    OptionalInt age = random.nextInt(4) == 0 ? OptionalInt.empty() : OptionalInt.of(random.nextInt(151));
-    long version = 1 + (random.nextInt(3) == 0 ? random.nextInt(Integer.MAX_VALUE) : random.nextInt(10));
-    UUID id = new UUID((random.nextLong() & ~0xF000L) | 0x7000L, (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L);
-    return new User(id.toString(), randomName(random), randomEmail(random), age, created, updated, version);
+    OptionalInt age =
+        random.nextInt(4) == 0 ? OptionalInt.empty() : OptionalInt.of(random.nextInt(151));
+    long version =
+        1 + (random.nextInt(3) == 0 ? random.nextInt(Integer.MAX_VALUE) : random.nextInt(10));
+    UUID id =
+        new UUID(
+            (random.nextLong() & ~0xF000L) | 0x7000L,
+            (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L);
+    return new User(
+        id.toString(), randomName(random), randomEmail(random), age, created, updated, version);
   }
 
   private static String randomName(Random random) {
     int length = 1 + random.nextInt(random.nextInt(10) == 0 ? 200 : 20);
     StringBuilder name = new StringBuilder();
-    List<int[]> ranges = List.of(new int[] {'a', 'z'}, new int[] {'A', 'Z'}, new int[] {0xC0, 0x24F},
-        new int[] {0x391, 0x3C9}, new int[] {0x4E00, 0x4FFF}, new int[] {0x1F600, 0x1F64F});
+    List<int[]> ranges =
+        List.of(
+            new int[] {'a', 'z'},
+            new int[] {'A', 'Z'},
+            new int[] {0xC0, 0x24F},
+            new int[] {0x391, 0x3C9},
+            new int[] {0x4E00, 0x4FFF},
+            new int[] {0x1F600, 0x1F64F});
     for (int i = 0; i < length; i++) {
       int[] range = ranges.get(random.nextInt(ranges.size()));
       int cp = range[0] + random.nextInt(range[1] - range[0] + 1);
@@ -127,7 +155,8 @@ class MappingPropertyTest {
   }
 
   private static String randomEmail(Random random) {
-    String local = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-";
+    String local =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-";
     StringBuilder email = new StringBuilder();
     int length = 1 + random.nextInt(20);
     for (int i = 0; i < length; i++) {

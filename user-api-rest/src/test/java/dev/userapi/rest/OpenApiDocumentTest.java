@@ -24,12 +24,13 @@ import org.junit.jupiter.api.Test;
 
 /** The OpenAPI document parses and documents exactly the routes {@link UserResource} serves. */
 class OpenApiDocumentTest {
-  private static final Map<Class<? extends Annotation>, PathItem.HttpMethod> METHODS = Map.of(
-      GET.class, PathItem.HttpMethod.GET,
-      POST.class, PathItem.HttpMethod.POST,
-      PUT.class, PathItem.HttpMethod.PUT,
-      PATCH.class, PathItem.HttpMethod.PATCH,
-      DELETE.class, PathItem.HttpMethod.DELETE);
+  private static final Map<Class<? extends Annotation>, PathItem.HttpMethod> METHODS =
+      Map.of(
+          GET.class, PathItem.HttpMethod.GET,
+          POST.class, PathItem.HttpMethod.POST,
+          PUT.class, PathItem.HttpMethod.PUT,
+          PATCH.class, PathItem.HttpMethod.PATCH,
+          DELETE.class, PathItem.HttpMethod.DELETE);
 
   @Test
   void theDocumentIsValidOpenApi31() throws IOException {
@@ -44,8 +45,10 @@ class OpenApiDocumentTest {
     OpenAPI api = parse().getOpenAPI();
 
     Set<String> documented = new TreeSet<>();
-    api.getPaths().forEach((path, item) ->
-        item.readOperationsMap().keySet().forEach(m -> documented.add(m + " " + path)));
+    api.getPaths()
+        .forEach(
+            (path, item) ->
+                item.readOperationsMap().keySet().forEach(m -> documented.add(m + " " + path)));
 
     assertThat(documented).isEqualTo(routes());
   }
@@ -54,11 +57,18 @@ class OpenApiDocumentTest {
   void everyOperationDocumentsItsErrorsAsProblems() throws IOException {
     OpenAPI api = parse().getOpenAPI();
 
-    api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, op) -> {
-      if (!path.endsWith("openapi.yaml") && !path.endsWith("health")) {
-        assertThat(op.getResponses()).as(method + " " + path).containsKey("default");
-      }
-    }));
+    api.getPaths()
+        .forEach(
+            (path, item) ->
+                item.readOperationsMap()
+                    .forEach(
+                        (method, op) -> {
+                          if (!path.endsWith("openapi.yaml") && !path.endsWith("health")) {
+                            assertThat(op.getResponses())
+                                .as(method + " " + path)
+                                .containsKey("default");
+                          }
+                        }));
     assertThat(api.getComponents().getSchemas().get("Problem").getProperties())
         .containsKeys("type", "title", "status", "detail", "code", "errors");
   }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Timeout;
 class OptionalDependenciesTest {
   /**
    * The test class path minus Micrometer and OpenTelemetry, in a loader that sees nothing else.
-   * Never closed: transport threads it loaded (Netty's shared event loops) wind down after the
-   * test and must still find their classes.
+   * Never closed: transport threads it loaded (Netty's shared event loops) wind down after the test
+   * and must still find their classes.
    */
   private static URLClassLoader withoutOptionalDependencies() {
     URL[] urls =

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
  * Fuzzes the REST entry points with arbitrary bodies over a real Jersey/Grizzly server. In CI it
  * replays the committed seed corpus (src/test/resources/.../RestEntryFuzzTestInputs); see
  * CONTRIBUTING.md to fuzz for real (instrument Jackson too). Every answer is a documented status
- * with a problem+json body when it is an error — never a 500, never a hang — and a rejected
- * request leaves the store as it was.
+ * with a problem+json body when it is an error — never a 500, never a hang — and a rejected request
+ * leaves the store as it was.
  */
 class RestEntryFuzzTest {
   private static final Set<Integer> CREATE_OK = Set.of(201, 400, 409, 413);
@@ -78,7 +78,8 @@ class RestEntryFuzzTest {
   void batchCreate(byte[] body) throws Exception {
     int before = store.size();
 
-    HttpResponse<String> response = send("POST", "api/users:batchCreate", "application/x-ndjson", body);
+    HttpResponse<String> response =
+        send("POST", "api/users:batchCreate", "application/x-ndjson", body);
 
     assertDocumented(response, BATCH_OK);
     if (response.statusCode() != 200) {
@@ -86,7 +87,8 @@ class RestEntryFuzzTest {
     }
   }
 
-  private static void assertDocumented(HttpResponse<String> response, Set<Integer> allowed) throws Exception {
+  private static void assertDocumented(HttpResponse<String> response, Set<Integer> allowed)
+      throws Exception {
     assertThat(response.statusCode()).as(response.body()).isIn(allowed);
     if (response.statusCode() >= 400) {
       assertThat(response.headers().firstValue("Content-Type"))

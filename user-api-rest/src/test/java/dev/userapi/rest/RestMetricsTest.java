@@ -49,14 +49,16 @@ class RestMetricsTest {
   private Timer timer(String method, String code, int status) {
     return registry
         .find(RestMetrics.CALLS)
-        .tags("protocol", "rest", "method", method, "code", code, "status", Integer.toString(status))
+        .tags(
+            "protocol", "rest", "method", method, "code", code, "status", Integer.toString(status))
         .timer();
   }
 
   private Counter errors(String method, String code, int status) {
     return registry
         .find(RestMetrics.ERRORS)
-        .tags("protocol", "rest", "method", method, "code", code, "status", Integer.toString(status))
+        .tags(
+            "protocol", "rest", "method", method, "code", code, "status", Integer.toString(status))
         .counter();
   }
 
@@ -64,7 +66,10 @@ class RestMetricsTest {
   private void awaitCount(String method, String code, int status, long count) {
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> timer(method, code, status) != null && timer(method, code, status).count() == count);
+        .until(
+            () ->
+                timer(method, code, status) != null
+                    && timer(method, code, status).count() == count);
   }
 
   @Test

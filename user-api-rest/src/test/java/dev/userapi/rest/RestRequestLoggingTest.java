@@ -88,7 +88,8 @@ class RestRequestLoggingTest {
 
     await().atMost(Duration.ofSeconds(10)).until(() -> lines() == 5);
     String log = log();
-    assertThat(log).contains("rest CREATE 409 ALREADY_EXISTS", "rest LIST 200 OK", "rest STREAM 200 OK");
+    assertThat(log)
+        .contains("rest CREATE 409 ALREADY_EXISTS", "rest LIST 200 OK", "rest STREAM 200 OK");
     assertThat(log)
         .doesNotContain(EMAIL)
         .doesNotContain("grace.hopper")

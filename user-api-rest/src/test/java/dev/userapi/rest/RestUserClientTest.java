@@ -70,21 +70,25 @@ class RestUserClientTest {
   @Test
   void aServerSlowerThanTheReadTimeoutIsDeadlineExceeded() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    server = TestServer.start(new UserApiFeature(new DelegatingUserService(DefaultUserService.inMemory()) {
-      @Override
-      public User get(String id) {
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        throw UserException.notFound(id);
-      }
-    }));
-    client = RestUserClient.builder()
-        .baseUri(server.baseUri())
-        .readTimeout(Duration.ofMillis(200))
-        .build();
+    server =
+        TestServer.start(
+            new UserApiFeature(
+                new DelegatingUserService(DefaultUserService.inMemory()) {
+                  @Override
+                  public User get(String id) {
+                    try {
+                      release.await();
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                    throw UserException.notFound(id);
+                  }
+                }));
+    client =
+        RestUserClient.builder()
+            .baseUri(server.baseUri())
+            .readTimeout(Duration.ofMillis(200))
+            .build();
 
     try {
       UserException e = catchThrowableOfType(UserException.class, () -> client.get("x"));
@@ -105,18 +109,21 @@ class RestUserClientTest {
     assertThat(client.get(ada.id())).isEqualTo(ada);
     assertThat(BlockingStream.toList(client.stream(UserFilter.all()))).containsExactly(ada);
     // The server really compressed: what a plain client asking for gzip receives.
-    java.net.http.HttpResponse<byte[]> raw = java.net.http.HttpClient.newBuilder()
-        .version(java.net.http.HttpClient.Version.HTTP_1_1).build()
-        .send(java.net.http.HttpRequest.newBuilder(server.uri("api/users/" + ada.id()))
-                .header("Accept-Encoding", "gzip").build(),
-            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    java.net.http.HttpResponse<byte[]> raw =
+        java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .build()
+            .send(
+                java.net.http.HttpRequest.newBuilder(server.uri("api/users/" + ada.id()))
+                    .header("Accept-Encoding", "gzip")
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
     assertThat(raw.headers().firstValue("Content-Encoding")).hasValue("gzip");
   }
 
   /** Compresses every response body for clients that accept gzip. */
   private static final class Gzipper implements jakarta.ws.rs.ext.WriterInterceptor {
-    @jakarta.ws.rs.core.Context
-    private jakarta.ws.rs.core.HttpHeaders requestHeaders;
+    @jakarta.ws.rs.core.Context private jakarta.ws.rs.core.HttpHeaders requestHeaders;
 
     @Override
     public void aroundWriteTo(jakarta.ws.rs.ext.WriterInterceptorContext context)
@@ -165,10 +172,13 @@ class RestUserClientTest {
 
     // The server learns that the client left when it next writes to the connection.
     AtomicInteger n = new AtomicInteger();
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      core.create(NewUser.of("u" + n.incrementAndGet(), "u" + n.get() + "@example.com"));
-      return observed.cancelled.getCount() == 0;
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              core.create(NewUser.of("u" + n.incrementAndGet(), "u" + n.get() + "@example.com"));
+              return observed.cancelled.getCount() == 0;
+            });
   }
 
   @Test

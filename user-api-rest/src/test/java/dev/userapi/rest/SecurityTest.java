@@ -37,7 +37,8 @@ class SecurityTest {
               "reader-secret", new Principal("reader", Set.of(Scopes.READ)),
               "writer-secret", new Principal("writer", Set.of(Scopes.READ, Scopes.WRITE))));
   private final ObjectMapper json = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private TestServer server;
   private HttpServer tlsServer;
 
@@ -57,10 +58,15 @@ class SecurityTest {
             UserApiFeature.builder(DefaultUserService.of(store)).authenticator(tokens).build());
   }
 
-  private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+  private HttpResponse<String> send(String method, String path, String token, String body)
+      throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(server.uri(path))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) {
       request.header("Content-Type", "application/json");
     }
@@ -74,11 +80,14 @@ class SecurityTest {
   void missingTokenIs401ProblemWithABearerChallengeAndStoresNothing() throws Exception {
     startWithAuth();
 
-    HttpResponse<String> response = send("POST", "api/users", null, "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}");
+    HttpResponse<String> response =
+        send("POST", "api/users", null, "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}");
 
     assertThat(response.statusCode()).isEqualTo(401);
-    assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+    assertThat(response.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
     assertThat(json.readTree(response.body()).get("code").asText()).isEqualTo("UNAUTHENTICATED");
     assertThat(store.size()).isZero();
   }
@@ -90,7 +99,8 @@ class SecurityTest {
     HttpResponse<String> response = send("GET", "api/users", "guess-secret", null);
 
     assertThat(response.statusCode()).isEqualTo(401);
-    assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).contains("invalid_token"));
+    assertThat(response.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).contains("invalid_token"));
     assertThat(response.body()).doesNotContain("guess-secret");
   }
 
@@ -98,26 +108,41 @@ class SecurityTest {
   void readScopeCannotWriteAnd403NamesTheScopeNeeded() throws Exception {
     startWithAuth();
 
-    HttpResponse<String> response = send("POST", "api/users", "reader-secret", "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}");
+    HttpResponse<String> response =
+        send(
+            "POST",
+            "api/users",
+            "reader-secret",
+            "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}");
 
     assertThat(response.statusCode()).isEqualTo(403);
     JsonNode problem = json.readTree(response.body());
     assertThat(problem.get("code").asText()).isEqualTo("PERMISSION_DENIED");
     assertThat(problem.get("detail").asText()).contains(Scopes.WRITE);
-    assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).contains("insufficient_scope"));
+    assertThat(response.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).contains("insufficient_scope"));
     assertThat(store.size()).isZero();
   }
 
   @Test
   void clientWithTheRightTokenWorksAndHealthStaysOpen() throws Exception {
     startWithAuth();
-    try (RestUserClient writer = RestUserClient.builder().baseUri(server.baseUri()).bearerToken("writer-secret").build();
-        RestUserClient reader = RestUserClient.builder().baseUri(server.baseUri()).bearerToken("reader-secret").build();
+    try (RestUserClient writer =
+            RestUserClient.builder()
+                .baseUri(server.baseUri())
+                .bearerToken("writer-secret")
+                .build();
+        RestUserClient reader =
+            RestUserClient.builder()
+                .baseUri(server.baseUri())
+                .bearerToken("reader-secret")
+                .build();
         RestUserClient anonymous = RestUserClient.connect(server.baseUri())) {
       User ada = writer.create(NewUser.of("Ada", "ada@example.com"));
 
       assertThat(reader.get(ada.id())).isEqualTo(ada);
-      assertThat(catchThrowableOfType(UserException.class, () -> reader.delete(ada.id(), null)).code())
+      assertThat(
+              catchThrowableOfType(UserException.class, () -> reader.delete(ada.id(), null)).code())
           .isEqualTo(ErrorCode.PERMISSION_DENIED);
       assertThat(catchThrowableOfType(UserException.class, () -> anonymous.get(ada.id())).code())
           .isEqualTo(ErrorCode.UNAUTHENTICATED);
@@ -131,7 +156,8 @@ class SecurityTest {
     tlsServer = startTls(certs, false);
     URI base = URI.create("https://localhost:" + tlsServer.getListener("grizzly").getPort() + "/");
 
-    try (RestUserClient client = RestUserClient.builder().baseUri(base).sslContext(certs.trustingSslContext()).build()) {
+    try (RestUserClient client =
+        RestUserClient.builder().baseUri(base).sslContext(certs.trustingSslContext()).build()) {
       User ada = client.create(NewUser.of("Ada", "ada@example.com"));
       assertThat(client.get(ada.id())).isEqualTo(ada);
     }
@@ -143,16 +169,21 @@ class SecurityTest {
     tlsServer = startTls(certs, true);
     URI base = URI.create("https://localhost:" + tlsServer.getListener("grizzly").getPort() + "/");
 
-    try (RestUserClient withCert = RestUserClient.builder().baseUri(base).sslContext(certs.clientSslContext()).build();
-        RestUserClient withoutCert = RestUserClient.builder().baseUri(base).sslContext(certs.trustingSslContext()).build()) {
+    try (RestUserClient withCert =
+            RestUserClient.builder().baseUri(base).sslContext(certs.clientSslContext()).build();
+        RestUserClient withoutCert =
+            RestUserClient.builder().baseUri(base).sslContext(certs.trustingSslContext()).build()) {
       assertThat(withCert.create(NewUser.of("Ada", "ada@example.com")).name()).isEqualTo("Ada");
-      UserException refused = catchThrowableOfType(UserException.class, () -> withoutCert.create(NewUser.of("Bob", "bob@example.com")));
+      UserException refused =
+          catchThrowableOfType(
+              UserException.class, () -> withoutCert.create(NewUser.of("Bob", "bob@example.com")));
       assertThat(refused.code()).isEqualTo(ErrorCode.UNAVAILABLE);
     }
     assertThat(store.size()).isEqualTo(1);
   }
 
-  private HttpServer startTls(TestCertificates certs, boolean requireClientCertificate) throws Exception {
+  private HttpServer startTls(TestCertificates certs, boolean requireClientCertificate)
+      throws Exception {
     SSLEngineConfigurator tls =
         new SSLEngineConfigurator(certs.serverSslContext(), false, requireClientCertificate, false);
     HttpServer https =

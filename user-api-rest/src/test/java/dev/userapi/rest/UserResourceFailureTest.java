@@ -32,16 +32,18 @@ class UserResourceFailureTest {
 
   @Test
   void anUnexpectedFailureIsATerse500WithALogId() throws Exception {
-    server = serving(failingGet(new IllegalStateException("pool db-7 exhausted at com.example.Db")));
+    server =
+        serving(failingGet(new IllegalStateException("pool db-7 exhausted at com.example.Db")));
 
     HttpResponse<String> response = get("api/users/" + SOME_ID);
 
     assertThat(response.statusCode()).isEqualTo(500);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-        t -> assertThat(t).startsWith("application/problem+json"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
     JsonNode problem = json.readTree(response.body());
     assertThat(problem.get("code").asText()).isEqualTo("INTERNAL");
-    assertThat(problem.get("detail").asText()).matches("an internal error occurred; it has been logged \\(ID [0-9a-f]{12}\\)");
+    assertThat(problem.get("detail").asText())
+        .matches("an internal error occurred; it has been logged \\(ID [0-9a-f]{12}\\)");
     assertThat(response.body()).doesNotContain("IllegalState", "db-7", "com.example", "Exception");
   }
 
@@ -52,8 +54,8 @@ class UserResourceFailureTest {
     HttpResponse<String> response = get("api/users/" + SOME_ID);
 
     assertThat(response.statusCode()).isEqualTo(401);
-    assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-        v -> assertThat(v).startsWith("Bearer"));
+    assertThat(response.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
     assertThat(json.readTree(response.body()).get("code").asText()).isEqualTo("UNAUTHENTICATED");
   }
 
@@ -76,16 +78,23 @@ class UserResourceFailureTest {
 
   @Test
   void aBatchOverTheServiceLimitIs429() throws Exception {
-    server = serving(DefaultUserService.builder()
-        .repository(new dev.userapi.core.InMemoryUserRepository()).maxBatchSize(2).build());
-    String three = "[{\"name\":\"a\",\"email\":\"a@example.com\"},{\"name\":\"b\",\"email\":\"b@example.com\"},"
-        + "{\"name\":\"c\",\"email\":\"c@example.com\"}]";
+    server =
+        serving(
+            DefaultUserService.builder()
+                .repository(new dev.userapi.core.InMemoryUserRepository())
+                .maxBatchSize(2)
+                .build());
+    String three =
+        "[{\"name\":\"a\",\"email\":\"a@example.com\"},{\"name\":\"b\",\"email\":\"b@example.com\"},"
+            + "{\"name\":\"c\",\"email\":\"c@example.com\"}]";
 
-    HttpResponse<String> response = http.send(
-        HttpRequest.newBuilder(server.uri("api/users:batchCreate"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(three)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(server.uri("api/users:batchCreate"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(three))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(429);
     assertThat(json.readTree(response.body()).get("code").asText()).isEqualTo("RESOURCE_EXHAUSTED");
@@ -93,12 +102,14 @@ class UserResourceFailureTest {
 
   @Test
   void aServiceThatIsNotServingAnswersHealthWith503() throws Exception {
-    server = serving(new DelegatingUserService(DefaultUserService.inMemory()) {
-      @Override
-      public HealthStatus health() {
-        return HealthStatus.NOT_SERVING;
-      }
-    });
+    server =
+        serving(
+            new DelegatingUserService(DefaultUserService.inMemory()) {
+              @Override
+              public HealthStatus health() {
+                return HealthStatus.NOT_SERVING;
+              }
+            });
 
     HttpResponse<String> response = get("api/health");
 
@@ -120,7 +131,7 @@ class UserResourceFailureTest {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(server.uri(path)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(server.uri(path)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }

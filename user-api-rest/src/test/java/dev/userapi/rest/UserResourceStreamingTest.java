@@ -25,7 +25,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** NDJSON streaming and SSE watch over a real socket. The timeout only turns a hang into a failure. */
+/**
+ * NDJSON streaming and SSE watch over a real socket. The timeout only turns a hang into a failure.
+ */
 @Timeout(60)
 class UserResourceStreamingTest {
   private static final ObjectMapper json = new ObjectMapper();
@@ -51,15 +53,17 @@ class UserResourceStreamingTest {
     server = TestServer.start(new UserApiFeature(stalled));
     HttpRequest request = HttpRequest.newBuilder(server.uri("api/users:stream")).build();
 
-    HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    try (BufferedReader lines = new BufferedReader(
-        new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+    HttpResponse<InputStream> response =
+        http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       // The source has sent three users and stalls: all three must arrive before it ends.
       List<String> firstThree = List.of(lines.readLine(), lines.readLine(), lines.readLine());
       assertThat(stalled.completed.getCount()).isEqualTo(1);
       stalled.release();
 
-      assertThat(firstThree).extracting(l -> json.readTree(l).get("name").asText())
+      assertThat(firstThree)
+          .extracting(l -> json.readTree(l).get("name").asText())
           .containsExactly("user0", "user1", "user2");
       assertThat(lines.readLine()).isNull();
     }
@@ -73,9 +77,10 @@ class UserResourceStreamingTest {
     server = TestServer.start(new UserApiFeature(failing));
     HttpRequest request = HttpRequest.newBuilder(server.uri("api/users:stream")).build();
 
-    HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    try (BufferedReader lines = new BufferedReader(
-        new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+    HttpResponse<InputStream> response =
+        http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       assertThat(lines.readLine()).contains("Ada");
       failing.fail(dev.userapi.core.UserException.notFound("x"));
       JsonNode error = json.readTree(lines.readLine()).get("error");
@@ -89,17 +94,19 @@ class UserResourceStreamingTest {
     DefaultUserService core = DefaultUserService.inMemory();
     User ada = core.create(NewUser.of("Ada", "ada@example.com"));
     server = TestServer.start(new UserApiFeature(core));
-    HttpRequest request = HttpRequest.newBuilder(server.uri("api/users:watch"))
-        .header("Accept", "text/event-stream")
-        .header("Last-Event-ID", "0")
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(server.uri("api/users:watch"))
+            .header("Accept", "text/event-stream")
+            .header("Last-Event-ID", "0")
+            .build();
 
-    HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> response =
+        http.send(request, HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-        t -> assertThat(t).startsWith("text/event-stream"));
-    try (BufferedReader lines = new BufferedReader(
-        new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       List<String> first = readEvent(lines);
       core.update(ada.id(), dev.userapi.core.UserUpdate.builder().age(36).build(), null);
       List<String> second = readEvent(lines);
@@ -119,15 +126,17 @@ class UserResourceStreamingTest {
         java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
     try {
       WatchCancelRecorder observed = new WatchCancelRecorder(DefaultUserService.inMemory());
-      server = TestServer.start(UserApiFeature.builder(observed)
-          .watchHeartbeat(java.time.Duration.ofMillis(20), scheduler)
-          .build());
+      server =
+          TestServer.start(
+              UserApiFeature.builder(observed)
+                  .watchHeartbeat(java.time.Duration.ofMillis(20), scheduler)
+                  .build());
       HttpRequest request = HttpRequest.newBuilder(server.uri("api/users:watch")).build();
 
       HttpResponse<InputStream> response =
           http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-      try (BufferedReader lines = new BufferedReader(
-          new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+      try (BufferedReader lines =
+          new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
         assertThat(lines.readLine()).startsWith(":");
       }
 
@@ -145,13 +154,13 @@ class UserResourceStreamingTest {
     core.create(NewUser.of("Ada", "ada@example.com"));
     core.create(NewUser.of("Grace", "grace@example.com"));
     server = TestServer.start(new UserApiFeature(core));
-    HttpRequest request = HttpRequest.newBuilder(server.uri("api/users:watch"))
-        .header("Last-Event-ID", "1")
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(server.uri("api/users:watch")).header("Last-Event-ID", "1").build();
 
-    HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    try (BufferedReader lines = new BufferedReader(
-        new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+    HttpResponse<InputStream> response =
+        http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       List<String> event = readEvent(lines);
 
       assertThat(event).contains("id:2");
@@ -164,14 +173,15 @@ class UserResourceStreamingTest {
     server = TestServer.start(new UserApiFeature(DefaultUserService.inMemory()));
 
     for (String lastEventId : List.of("abc", "-5", "99")) {
-      HttpRequest request = HttpRequest.newBuilder(server.uri("api/users:watch"))
-          .header("Last-Event-ID", lastEventId)
-          .build();
+      HttpRequest request =
+          HttpRequest.newBuilder(server.uri("api/users:watch"))
+              .header("Last-Event-ID", lastEventId)
+              .build();
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
 
       assertThat(response.statusCode()).as(lastEventId).isEqualTo(400);
-      assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-          t -> assertThat(t).startsWith("application/problem+json"));
+      assertThat(response.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
     }
   }
 
@@ -190,14 +200,18 @@ class UserResourceStreamingTest {
   }
 
   private static String dataOf(List<String> event) {
-    return event.stream().filter(l -> l.startsWith("data:")).map(l -> l.substring(5))
-        .findFirst().orElseThrow();
+    return event.stream()
+        .filter(l -> l.startsWith("data:"))
+        .map(l -> l.substring(5))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** Streams what the store holds, then stalls until released (or failed) by the test. */
   private static final class StalledStreamService extends DelegatingUserService {
     final CountDownLatch completed = new CountDownLatch(1);
-    private final AtomicReference<Flow.Subscriber<? super User>> subscriber = new AtomicReference<>();
+    private final AtomicReference<Flow.Subscriber<? super User>> subscriber =
+        new AtomicReference<>();
     private final DefaultUserService core;
 
     StalledStreamService(DefaultUserService core) {
@@ -210,21 +224,22 @@ class UserResourceStreamingTest {
       List<User> users = dev.userapi.core.BlockingStream.toList(core.stream(filter));
       return s -> {
         subscriber.set(s);
-        s.onSubscribe(new Flow.Subscription() {
-          private boolean sent;
+        s.onSubscribe(
+            new Flow.Subscription() {
+              private boolean sent;
 
-          @Override
-          public void request(long n) {
-            // Enough demand is asked for up front (BlockingStream prefetches 64).
-            if (!sent) {
-              sent = true;
-              users.forEach(s::onNext);
-            }
-          }
+              @Override
+              public void request(long n) {
+                // Enough demand is asked for up front (BlockingStream prefetches 64).
+                if (!sent) {
+                  sent = true;
+                  users.forEach(s::onNext);
+                }
+              }
 
-          @Override
-          public void cancel() {}
-        });
+              @Override
+              public void cancel() {}
+            });
       };
     }
 

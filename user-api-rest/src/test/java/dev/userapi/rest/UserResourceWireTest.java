@@ -4,21 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.userapi.core.BlockingStream;
 import dev.userapi.core.DefaultUserService;
 import dev.userapi.core.NewUser;
 import dev.userapi.core.User;
 import dev.userapi.core.UserFilter;
-import dev.userapi.core.BlockingStream;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +46,11 @@ class UserResourceWireTest {
   @Test
   void createAnswers201WithLocationEtagAndTheUser() throws Exception {
     HttpResponse<String> response =
-        send("POST", "api/users", "application/json", "{\"name\":\"Ada\",\"email\":\"ada@example.com\",\"age\":36}");
+        send(
+            "POST",
+            "api/users",
+            "application/json",
+            "{\"name\":\"Ada\",\"email\":\"ada@example.com\",\"age\":36}");
 
     assertThat(response.statusCode()).isEqualTo(201);
     JsonNode body = json.readTree(response.body());
@@ -67,11 +68,14 @@ class UserResourceWireTest {
   @Test
   void createWithTheSameIdempotencyKeyTwiceCreatesOneUser() throws Exception {
     String body = "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}";
-    HttpResponse<String> first = send("POST", "api/users", "application/json", body, "Idempotency-Key", "k-1");
-    HttpResponse<String> second = send("POST", "api/users", "application/json", body, "Idempotency-Key", "k-1");
+    HttpResponse<String> first =
+        send("POST", "api/users", "application/json", body, "Idempotency-Key", "k-1");
+    HttpResponse<String> second =
+        send("POST", "api/users", "application/json", body, "Idempotency-Key", "k-1");
 
     assertThat(second.statusCode()).isEqualTo(201);
-    assertThat(json.readTree(second.body()).get("id")).isEqualTo(json.readTree(first.body()).get("id"));
+    assertThat(json.readTree(second.body()).get("id"))
+        .isEqualTo(json.readTree(first.body()).get("id"));
     assertThat(allUsers()).hasSize(1);
   }
 
@@ -100,8 +104,13 @@ class UserResourceWireTest {
     User ada = service.create(NewUser.of("Ada", "ada@example.com", 36));
 
     HttpResponse<String> response =
-        send("PATCH", "api/users/" + ada.id(), "application/merge-patch+json",
-            "{\"name\":\"Ada Lovelace\",\"age\":null}", "If-Match", "\"1\"");
+        send(
+            "PATCH",
+            "api/users/" + ada.id(),
+            "application/merge-patch+json",
+            "{\"name\":\"Ada Lovelace\",\"age\":null}",
+            "If-Match",
+            "\"1\"");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("ETag")).hasValue("\"2\"");
@@ -117,8 +126,13 @@ class UserResourceWireTest {
     User ada = service.create(NewUser.of("Ada", "ada@example.com", 36));
 
     HttpResponse<String> response =
-        send("POST", "api/users/" + ada.id(), "application/merge-patch+json", "{\"age\":37}",
-            "X-HTTP-Method-Override", "PATCH");
+        send(
+            "POST",
+            "api/users/" + ada.id(),
+            "application/merge-patch+json",
+            "{\"age\":37}",
+            "X-HTTP-Method-Override",
+            "PATCH");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(service.get(ada.id()).age()).hasValue(37);
@@ -129,8 +143,13 @@ class UserResourceWireTest {
     User ada = service.create(NewUser.of("Ada", "ada@example.com", 36));
 
     HttpResponse<String> response =
-        send("PUT", "api/users/" + ada.id(), "application/json",
-            "{\"name\":\"Grace\",\"email\":\"grace@example.com\"}", "If-Match", "\"1\"");
+        send(
+            "PUT",
+            "api/users/" + ada.id(),
+            "application/json",
+            "{\"name\":\"Grace\",\"email\":\"grace@example.com\"}",
+            "If-Match",
+            "\"1\"");
 
     assertThat(response.statusCode()).isEqualTo(200);
     User stored = service.get(ada.id());
@@ -153,13 +172,20 @@ class UserResourceWireTest {
       service.create(NewUser.of("user" + i, "u" + i + "@example.com", 20 + i));
     }
 
-    JsonNode first = json.readTree(send("GET", "api/users?pageSize=2&minAge=21", null, null).body());
-    String token = java.net.URLEncoder.encode(first.get("nextPageToken").asText(), StandardCharsets.UTF_8);
+    JsonNode first =
+        json.readTree(send("GET", "api/users?pageSize=2&minAge=21", null, null).body());
+    String token =
+        java.net.URLEncoder.encode(first.get("nextPageToken").asText(), StandardCharsets.UTF_8);
     JsonNode second =
-        json.readTree(send("GET", "api/users?pageSize=2&minAge=21&pageToken=" + token, null, null).body());
+        json.readTree(
+            send("GET", "api/users?pageSize=2&minAge=21&pageToken=" + token, null, null).body());
 
-    assertThat(first.get("users")).extracting(u -> u.get("name").asText()).containsExactly("user1", "user2");
-    assertThat(second.get("users")).extracting(u -> u.get("name").asText()).containsExactly("user3", "user4");
+    assertThat(first.get("users"))
+        .extracting(u -> u.get("name").asText())
+        .containsExactly("user1", "user2");
+    assertThat(second.get("users"))
+        .extracting(u -> u.get("name").asText())
+        .containsExactly("user3", "user4");
     assertThat(second.get("nextPageToken").asText()).isEmpty();
   }
 
@@ -184,7 +210,10 @@ class UserResourceWireTest {
     service.create(NewUser.of("Taken", "taken@example.com"));
 
     HttpResponse<String> response =
-        send("POST", "api/users:batchCreate", "application/json",
+        send(
+            "POST",
+            "api/users:batchCreate",
+            "application/json",
             "[{\"name\":\"A\",\"email\":\"a@example.com\"},{\"name\":\"B\",\"email\":\"taken@example.com\"},"
                 + "{\"name\":\"C\",\"email\":\"c@example.com\",\"id\":\"x\"},{\"name\":\"\",\"email\":\"d@example.com\"}]");
 
@@ -193,7 +222,8 @@ class UserResourceWireTest {
     assertThat(results).hasSize(4);
     assertThat(results.get(0).get("user").get("name").asText()).isEqualTo("A");
     assertThat(results.get(1).get("error").get("code").asText()).isEqualTo("ALREADY_EXISTS");
-    assertThat(results.get(2).get("error").get("errors").get(0).get("field").asText()).isEqualTo("id");
+    assertThat(results.get(2).get("error").get("errors").get(0).get("field").asText())
+        .isEqualTo("id");
     assertThat(results.get(3).get("error").get("code").asText()).isEqualTo("INVALID_ARGUMENT");
     assertThat(allUsers()).hasSize(2);
   }
@@ -201,7 +231,10 @@ class UserResourceWireTest {
   @Test
   void batchCreateTakesNdjsonAndReportsBadLinesPerItem() throws Exception {
     HttpResponse<String> response =
-        send("POST", "api/users:batchCreate", "application/x-ndjson",
+        send(
+            "POST",
+            "api/users:batchCreate",
+            "application/x-ndjson",
             "{\"name\":\"A\",\"email\":\"a@example.com\"}\n{not json\n\n{\"name\":\"B\",\"email\":\"b@example.com\"}\n");
 
     JsonNode results = json.readTree(response.body()).get("results");
@@ -222,8 +255,8 @@ class UserResourceWireTest {
     HttpResponse<String> response = send("GET", "api/users:stream?minAge=50", null, null);
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-        t -> assertThat(t).startsWith("application/x-ndjson"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/x-ndjson"));
     List<String> lines = response.body().lines().toList();
     assertThat(lines).hasSize(150);
     assertThat(json.readTree(lines.get(0)).get("age").asInt()).isEqualTo(50);
@@ -243,53 +276,89 @@ class UserResourceWireTest {
   @Test
   void unknownPropertyIsA400NamingIt() throws Exception {
     assertRejectedUnchanged(
-        () -> send("POST", "api/users", "application/json",
-            "{\"name\":\"Ada\",\"email\":\"ada@example.com\",\"etag\":\"9\"}"),
-        400, "INVALID_ARGUMENT", "etag");
+        () ->
+            send(
+                "POST",
+                "api/users",
+                "application/json",
+                "{\"name\":\"Ada\",\"email\":\"ada@example.com\",\"etag\":\"9\"}"),
+        400,
+        "INVALID_ARGUMENT",
+        "etag");
   }
 
   @Test
   void clientsCannotSetTheIdOrTimestamps() throws Exception {
     assertRejectedUnchanged(
-        () -> send("POST", "api/users", "application/json",
-            "{\"id\":\"0190a0a0-0000-7000-8000-000000000000\",\"name\":\"Ada\",\"email\":\"ada@example.com\"}"),
-        400, "INVALID_ARGUMENT", "id");
+        () ->
+            send(
+                "POST",
+                "api/users",
+                "application/json",
+                "{\"id\":\"0190a0a0-0000-7000-8000-000000000000\",\"name\":\"Ada\",\"email\":\"ada@example.com\"}"),
+        400,
+        "INVALID_ARGUMENT",
+        "id");
     assertRejectedUnchanged(
-        () -> send("POST", "api/users", "application/json",
-            "{\"createTime\":\"2020-01-01T00:00:00Z\",\"name\":\"Ada\",\"email\":\"ada@example.com\"}"),
-        400, "INVALID_ARGUMENT", "createTime");
+        () ->
+            send(
+                "POST",
+                "api/users",
+                "application/json",
+                "{\"createTime\":\"2020-01-01T00:00:00Z\",\"name\":\"Ada\",\"email\":\"ada@example.com\"}"),
+        400,
+        "INVALID_ARGUMENT",
+        "createTime");
   }
 
   @Test
   void anOverLongNumberIsA400NotA500() throws Exception {
     assertRejectedUnchanged(
-        () -> send("POST", "api/users", "application/json",
-            "{\"name\":\"Ada\",\"email\":\"ada@example.com\",\"age\":" + "9".repeat(2000) + "}"),
-        400, "INVALID_ARGUMENT", "body");
+        () ->
+            send(
+                "POST",
+                "api/users",
+                "application/json",
+                "{\"name\":\"Ada\",\"email\":\"ada@example.com\",\"age\":"
+                    + "9".repeat(2000)
+                    + "}"),
+        400,
+        "INVALID_ARGUMENT",
+        "body");
   }
 
   @Test
   void anOutOfRangeNumberIsA400() throws Exception {
     assertRejectedUnchanged(
-        () -> send("POST", "api/users", "application/json",
-            "{\"name\":\"Ada\",\"email\":\"ada@example.com\",\"age\":99999999999}"),
-        400, "INVALID_ARGUMENT", null);
+        () ->
+            send(
+                "POST",
+                "api/users",
+                "application/json",
+                "{\"name\":\"Ada\",\"email\":\"ada@example.com\",\"age\":99999999999}"),
+        400,
+        "INVALID_ARGUMENT",
+        null);
   }
 
   @Test
   void malformedTruncatedAndMistypedJsonAre400s() throws Exception {
-    for (String body : List.of(
-        "{\"name\":",
-        "{name: 'Ada'}",
-        "not json at all",
-        "{\"name\":\"Ada\",\"email\":\"ada@example.com\"} trailing",
-        "{\"name\":\"Ada\",\"name\":\"Eve\",\"email\":\"ada@example.com\"}",
-        "{\"name\":\"Ada\",\"email\":\"ada@example.com\",\"age\":\"36\"}",
-        "{\"name\":\"Ada\",\"email\":\"ada@example.com\",\"age\":36.5}",
-        "{\"name\":[\"Ada\"],\"email\":\"ada@example.com\"}",
-        "[1,2,3]",
-        "[".repeat(100) + "]".repeat(100),
-        "{\"name\":\"Ada\",\"email\":\"ada@example.com\",\"x\":" + "{\"a\":".repeat(60) + "1" + "}".repeat(61))) {
+    for (String body :
+        List.of(
+            "{\"name\":",
+            "{name: 'Ada'}",
+            "not json at all",
+            "{\"name\":\"Ada\",\"email\":\"ada@example.com\"} trailing",
+            "{\"name\":\"Ada\",\"name\":\"Eve\",\"email\":\"ada@example.com\"}",
+            "{\"name\":\"Ada\",\"email\":\"ada@example.com\",\"age\":\"36\"}",
+            "{\"name\":\"Ada\",\"email\":\"ada@example.com\",\"age\":36.5}",
+            "{\"name\":[\"Ada\"],\"email\":\"ada@example.com\"}",
+            "[1,2,3]",
+            "[".repeat(100) + "]".repeat(100),
+            "{\"name\":\"Ada\",\"email\":\"ada@example.com\",\"x\":"
+                + "{\"a\":".repeat(60)
+                + "1"
+                + "}".repeat(61))) {
       assertRejectedUnchanged(
           () -> send("POST", "api/users", "application/json", body), 400, "INVALID_ARGUMENT", null);
     }
@@ -301,17 +370,20 @@ class UserResourceWireTest {
     String partial = "{\"name\":\"Ada\",\"email\":\"ada@exa";
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.baseUri().getPort())) {
       java.io.OutputStream out = socket.getOutputStream();
-      out.write(("POST /api/users HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-          + "Content-Length: 200\r\nConnection: close\r\n\r\n" + partial)
-          .getBytes(StandardCharsets.UTF_8));
+      out.write(
+          ("POST /api/users HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: 200\r\nConnection: close\r\n\r\n"
+                  + partial)
+              .getBytes(StandardCharsets.UTF_8));
       out.flush();
       socket.shutdownOutput();
       String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
       // Grizzly drops a connection whose body ends early; a runtime that answers must say 400.
-      assertThat(response).satisfiesAnyOf(
-          r -> assertThat(r).isEmpty(),
-          r -> assertThat(r).startsWith("HTTP/1.1 400").contains("application/problem+json"));
+      assertThat(response)
+          .satisfiesAnyOf(
+              r -> assertThat(r).isEmpty(),
+              r -> assertThat(r).startsWith("HTTP/1.1 400").contains("application/problem+json"));
     }
     assertThat(allUsers()).isEqualTo(before);
   }
@@ -325,7 +397,11 @@ class UserResourceWireTest {
   @Test
   void validationViolationsAreListedAsErrors() throws Exception {
     HttpResponse<String> response =
-        send("POST", "api/users", "application/json", "{\"name\":\"\",\"email\":\"nope\",\"age\":-1}");
+        send(
+            "POST",
+            "api/users",
+            "application/json",
+            "{\"name\":\"\",\"email\":\"nope\",\"age\":-1}");
 
     assertProblem(response, 400, "INVALID_ARGUMENT");
     assertThat(json.readTree(response.body()).get("errors"))
@@ -352,16 +428,18 @@ class UserResourceWireTest {
     HttpResponse<String> response = send("DELETE", "api/users", null, null);
 
     assertProblem(response, 405, "INVALID_ARGUMENT");
-    assertThat(response.headers().firstValue("Allow")).hasValueSatisfying(
-        allow -> assertThat(allow).contains("GET").contains("POST"));
+    assertThat(response.headers().firstValue("Allow"))
+        .hasValueSatisfying(allow -> assertThat(allow).contains("GET").contains("POST"));
   }
 
   @Test
   void anUnacceptableMediaTypeIsA406Problem() throws Exception {
     User ada = service.create(NewUser.of("Ada", "ada@example.com"));
 
-    assertProblem(send("GET", "api/users/" + ada.id(), null, null, "Accept", "application/xml"),
-        406, "INVALID_ARGUMENT");
+    assertProblem(
+        send("GET", "api/users/" + ada.id(), null, null, "Accept", "application/xml"),
+        406,
+        "INVALID_ARGUMENT");
   }
 
   @Test
@@ -369,11 +447,16 @@ class UserResourceWireTest {
     User ada = service.create(NewUser.of("Ada", "ada@example.com", 36));
 
     assertRejectedUnchanged(
-        () -> send("POST", "api/users", "text/plain", "{\"name\":\"A\",\"email\":\"a@example.com\"}"),
-        415, "INVALID_ARGUMENT", null);
+        () ->
+            send("POST", "api/users", "text/plain", "{\"name\":\"A\",\"email\":\"a@example.com\"}"),
+        415,
+        "INVALID_ARGUMENT",
+        null);
     assertRejectedUnchanged(
         () -> send("PATCH", "api/users/" + ada.id(), "application/json", "{\"age\":1}"),
-        415, "INVALID_ARGUMENT", null);
+        415,
+        "INVALID_ARGUMENT",
+        null);
   }
 
   @Test
@@ -381,8 +464,15 @@ class UserResourceWireTest {
     service.create(NewUser.of("Ada", "ada@example.com"));
 
     assertRejectedUnchanged(
-        () -> send("POST", "api/users", "application/json", "{\"name\":\"Eve\",\"email\":\"ADA@example.com\"}"),
-        409, "ALREADY_EXISTS", null);
+        () ->
+            send(
+                "POST",
+                "api/users",
+                "application/json",
+                "{\"name\":\"Eve\",\"email\":\"ADA@example.com\"}"),
+        409,
+        "ALREADY_EXISTS",
+        null);
   }
 
   @Test
@@ -391,22 +481,49 @@ class UserResourceWireTest {
     String path = "api/users/" + ada.id();
 
     assertRejectedUnchanged(
-        () -> send("PATCH", path, "application/merge-patch+json", "{\"age\":1}", "If-Match", "\"7\""),
-        412, "PRECONDITION_FAILED", null);
+        () ->
+            send("PATCH", path, "application/merge-patch+json", "{\"age\":1}", "If-Match", "\"7\""),
+        412,
+        "PRECONDITION_FAILED",
+        null);
     assertRejectedUnchanged(
-        () -> send("PUT", path, "application/json", "{\"name\":\"X\",\"email\":\"x@example.com\"}", "If-Match", "\"7\""),
-        412, "PRECONDITION_FAILED", null);
+        () ->
+            send(
+                "PUT",
+                path,
+                "application/json",
+                "{\"name\":\"X\",\"email\":\"x@example.com\"}",
+                "If-Match",
+                "\"7\""),
+        412,
+        "PRECONDITION_FAILED",
+        null);
     assertRejectedUnchanged(
-        () -> send("DELETE", path, null, null, "If-Match", "\"7\""), 412, "PRECONDITION_FAILED", null);
+        () -> send("DELETE", path, null, null, "If-Match", "\"7\""),
+        412,
+        "PRECONDITION_FAILED",
+        null);
     assertRejectedUnchanged(
-        () -> send("DELETE", path, null, null, "If-Match", "W/\"1\""), 412, "PRECONDITION_FAILED", null);
+        () -> send("DELETE", path, null, null, "If-Match", "W/\"1\""),
+        412,
+        "PRECONDITION_FAILED",
+        null);
   }
 
   @Test
   void ifMatchStarRequiresAnExistingUser() throws Exception {
     assertRejectedUnchanged(
-        () -> send("DELETE", "api/users/0190a0a0-0000-7000-8000-000000000000", null, null, "If-Match", "*"),
-        412, "PRECONDITION_FAILED", null);
+        () ->
+            send(
+                "DELETE",
+                "api/users/0190a0a0-0000-7000-8000-000000000000",
+                null,
+                null,
+                "If-Match",
+                "*"),
+        412,
+        "PRECONDITION_FAILED",
+        null);
   }
 
   @Test
@@ -419,22 +536,27 @@ class UserResourceWireTest {
 
   @Test
   void anOversizeChunkedBodyIsA413ProblemToo() throws Exception {
-    byte[] big = ("{\"name\":\"" + "a".repeat(5000) + "\",\"email\":\"ada@example.com\"}")
-        .getBytes(StandardCharsets.UTF_8);
-    Supplier<HttpResponse<String>> chunked = () -> {
-      HttpRequest request = HttpRequest.newBuilder(server.uri("api/users"))
-          .header("Content-Type", "application/json")
-          // A publisher of unknown length makes the client send chunked transfer encoding.
-          .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big)))
-          .build();
-      try {
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    };
+    byte[] big =
+        ("{\"name\":\"" + "a".repeat(5000) + "\",\"email\":\"ada@example.com\"}")
+            .getBytes(StandardCharsets.UTF_8);
+    Supplier<HttpResponse<String>> chunked =
+        () -> {
+          HttpRequest request =
+              HttpRequest.newBuilder(server.uri("api/users"))
+                  .header("Content-Type", "application/json")
+                  // A publisher of unknown length makes the client send chunked transfer encoding.
+                  .POST(
+                      HttpRequest.BodyPublishers.ofInputStream(
+                          () -> new java.io.ByteArrayInputStream(big)))
+                  .build();
+          try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        };
 
     assertRejectedUnchanged(chunked::get, 413, "RESOURCE_EXHAUSTED", null);
   }
@@ -442,7 +564,10 @@ class UserResourceWireTest {
   @Test
   void anInvalidPageSizeIsA400NamingIt() throws Exception {
     assertRejectedUnchanged(
-        () -> send("GET", "api/users?pageSize=lots", null, null), 400, "INVALID_ARGUMENT", "pageSize");
+        () -> send("GET", "api/users?pageSize=lots", null, null),
+        400,
+        "INVALID_ARGUMENT",
+        "pageSize");
   }
 
   @Test
@@ -451,13 +576,15 @@ class UserResourceWireTest {
 
     assertRejectedUnchanged(
         () -> send("DELETE", "api/users/" + ada.id(), null, null, "If-Match", "no-quotes"),
-        400, "INVALID_ARGUMENT", "If-Match");
+        400,
+        "INVALID_ARGUMENT",
+        "If-Match");
   }
 
   @Test
   void writesWithoutIfMatchAre428WhenTheServerRequiresIt() throws Exception {
-    try (TestServer strict = TestServer.start(
-        UserApiFeature.builder(service).requireIfMatch(true).build())) {
+    try (TestServer strict =
+        TestServer.start(UserApiFeature.builder(service).requireIfMatch(true).build())) {
       User ada = service.create(NewUser.of("Ada", "ada@example.com"));
       HttpRequest request =
           HttpRequest.newBuilder(strict.uri("api/users/" + ada.id())).DELETE().build();
@@ -501,19 +628,24 @@ class UserResourceWireTest {
     assertThat(problem.get("title").asText()).isNotBlank();
     assertThat(problem.get("detail").asText()).isNotBlank();
     assertThat(response.body())
-        .doesNotContain("java.", "jakarta.", "com.fasterxml", "org.glassfish", "Exception", "<html");
+        .doesNotContain(
+            "java.", "jakarta.", "com.fasterxml", "org.glassfish", "Exception", "<html");
   }
 
   private List<User> allUsers() {
     return BlockingStream.toList(service.stream(UserFilter.all()));
   }
 
-  private HttpResponse<String> send(String method, String path, String contentType, String body,
-      String... headers) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path))
-        .method(method, body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
+  private HttpResponse<String> send(
+      String method, String path, String contentType, String body, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(server.uri(path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
@@ -522,5 +654,4 @@ class UserResourceWireTest {
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
-
 }

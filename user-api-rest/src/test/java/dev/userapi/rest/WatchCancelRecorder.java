@@ -17,37 +17,42 @@ final class WatchCancelRecorder extends DelegatingUserService {
 
   @Override
   public Flow.Publisher<UserEvent> watch(long afterSequence) {
-    return subscriber -> delegate.watch(afterSequence).subscribe(new Flow.Subscriber<>() {
-      @Override
-      public void onSubscribe(Flow.Subscription s) {
-        subscriber.onSubscribe(new Flow.Subscription() {
-          @Override
-          public void request(long n) {
-            s.request(n);
-          }
+    return subscriber ->
+        delegate
+            .watch(afterSequence)
+            .subscribe(
+                new Flow.Subscriber<>() {
+                  @Override
+                  public void onSubscribe(Flow.Subscription s) {
+                    subscriber.onSubscribe(
+                        new Flow.Subscription() {
+                          @Override
+                          public void request(long n) {
+                            s.request(n);
+                          }
 
-          @Override
-          public void cancel() {
-            cancelled.countDown();
-            s.cancel();
-          }
-        });
-      }
+                          @Override
+                          public void cancel() {
+                            cancelled.countDown();
+                            s.cancel();
+                          }
+                        });
+                  }
 
-      @Override
-      public void onNext(UserEvent item) {
-        subscriber.onNext(item);
-      }
+                  @Override
+                  public void onNext(UserEvent item) {
+                    subscriber.onNext(item);
+                  }
 
-      @Override
-      public void onError(Throwable throwable) {
-        subscriber.onError(throwable);
-      }
+                  @Override
+                  public void onError(Throwable throwable) {
+                    subscriber.onError(throwable);
+                  }
 
-      @Override
-      public void onComplete() {
-        subscriber.onComplete();
-      }
-    });
+                  @Override
+                  public void onComplete() {
+                    subscriber.onComplete();
+                  }
+                });
   }
 }

@@ -31,9 +31,9 @@ public interface Authenticator {
   Principal authenticate(String bearerToken);
 
   /**
-   * An authenticator over a fixed table of tokens, for tests, demos and service-to-service
-   * secrets. Tokens are compared in constant time (by SHA-256 digest, always against every
-   * entry), so response timing does not reveal how much of a token was right.
+   * An authenticator over a fixed table of tokens, for tests, demos and service-to-service secrets.
+   * Tokens are compared in constant time (by SHA-256 digest, always against every entry), so
+   * response timing does not reveal how much of a token was right.
    */
   static Authenticator staticTokens(Map<String, Principal> tokens) {
     requireNonNull(tokens, "tokens");

@@ -39,8 +39,10 @@ import java.util.concurrent.Flow;
 public final class DefaultUserService implements UserService {
   /** Page size used when a query asks for 0. */
   public static final int DEFAULT_PAGE_SIZE = 50;
+
   /** Larger page sizes are coerced to this (AIP-158). */
   public static final int MAX_PAGE_SIZE = 1000;
+
   /** Default limit on the number of users in one {@link #createAll} call. */
   public static final int DEFAULT_MAX_BATCH_SIZE = 10_000;
 
@@ -207,10 +209,7 @@ public final class DefaultUserService implements UserService {
     for (int i = 0; i < newUsers.size(); i++) {
       List<FieldViolation> violations = new ArrayList<>();
       NewUser newUser = newUsers.get(i);
-      User user =
-          newUser == null
-              ? null
-              : newUserToUser(newUser, violations);
+      User user = newUser == null ? null : newUserToUser(newUser, violations);
       if (newUser == null) {
         violations.add(new FieldViolation("user", "is required"));
       }
@@ -226,7 +225,9 @@ public final class DefaultUserService implements UserService {
       CreateResult r = stored.get(j);
       int index = validIndexes.get(j);
       results[index] =
-          r.succeeded() ? CreateResult.success(index, r.user()) : CreateResult.failure(index, r.error());
+          r.succeeded()
+              ? CreateResult.success(index, r.user())
+              : CreateResult.failure(index, r.error());
     }
     return List.of(results);
   }
@@ -390,7 +391,10 @@ public final class DefaultUserService implements UserService {
       return this;
     }
 
-    /** The most users one {@link #createAll} call may carry; {@value #DEFAULT_MAX_BATCH_SIZE} by default. */
+    /**
+     * The most users one {@link #createAll} call may carry; {@value #DEFAULT_MAX_BATCH_SIZE} by
+     * default.
+     */
     public Builder maxBatchSize(int maxBatchSize) {
       if (maxBatchSize < 1) {
         throw new IllegalArgumentException("maxBatchSize: " + maxBatchSize + " (expected: >= 1)");

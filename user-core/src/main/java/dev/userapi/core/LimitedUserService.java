@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Caps how many {@link #stream} and {@link #watch} subscriptions may be open at once, so that a
- * crowd of slow readers or forgotten watches cannot hold a server's threads, connections or
- * memory. A subscription over the cap fails at once with RESOURCE_EXHAUSTED (429 on REST), the
- * others go on. Every other call is passed through unchanged.
+ * crowd of slow readers or forgotten watches cannot hold a server's threads, connections or memory.
+ * A subscription over the cap fails at once with RESOURCE_EXHAUSTED (429 on REST), the others go
+ * on. Every other call is passed through unchanged.
  *
  * <pre>{@code
  * UserService users = LimitedUserService.builder(DefaultUserService.inMemory())
@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class LimitedUserService implements UserService {
   /** Default cap on open streams. */
   public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 256;
+
   /** Default cap on open watches. */
   public static final int DEFAULT_MAX_CONCURRENT_WATCHES = 1024;
 

@@ -9,8 +9,10 @@ package dev.userapi.core;
 public final class Scopes {
   /** Read users: get, list, stream, watch. */
   public static final String READ = "users.read";
+
   /** Create, change and delete users. */
   public static final String WRITE = "users.write";
+
   /** Everything, including what later versions add. */
   public static final String ADMIN = "users.admin";
 

@@ -73,6 +73,11 @@ public class UserException extends RuntimeException {
 
   @Override
   public String toString() {
-    return "UserException{" + code + ": " + getMessage() + (violations.isEmpty() ? "" : " " + violations) + "}";
+    return "UserException{"
+        + code
+        + ": "
+        + getMessage()
+        + (violations.isEmpty() ? "" : " " + violations)
+        + "}";
   }
 }

@@ -49,7 +49,8 @@ public record UserFilter(
     if (minAge.isPresent() && (user.age().isEmpty() || user.age().getAsInt() < minAge.getAsInt())) {
       return false;
     }
-    return maxAge.isEmpty() || (user.age().isPresent() && user.age().getAsInt() <= maxAge.getAsInt());
+    return maxAge.isEmpty()
+        || (user.age().isPresent() && user.age().getAsInt() <= maxAge.getAsInt());
   }
 
   /**
@@ -57,10 +58,14 @@ public record UserFilter(
    * token cannot be replayed with another filter.
    */
   public String canonical() {
-    return "email=" + email.map(e -> e.trim().toLowerCase(Locale.ROOT)).orElse("")
-        + "&name=" + namePrefix.orElse("")
-        + "&min=" + (minAge.isPresent() ? minAge.getAsInt() : "")
-        + "&max=" + (maxAge.isPresent() ? maxAge.getAsInt() : "");
+    return "email="
+        + email.map(e -> e.trim().toLowerCase(Locale.ROOT)).orElse("")
+        + "&name="
+        + namePrefix.orElse("")
+        + "&min="
+        + (minAge.isPresent() ? minAge.getAsInt() : "")
+        + "&max="
+        + (maxAge.isPresent() ? maxAge.getAsInt() : "");
   }
 
   /** Builds a {@link UserFilter}. Not thread-safe. */

@@ -1,9 +1,9 @@
 package dev.userapi.core;
 
 /**
- * The operations of {@link UserService}, named once so that both transports authorise them the
- * same way: the REST filter and the gRPC interceptor map a request to one of these and check
- * {@link Principal#mayPerform(UserOperation)}.
+ * The operations of {@link UserService}, named once so that both transports authorise them the same
+ * way: the REST filter and the gRPC interceptor map a request to one of these and check {@link
+ * Principal#mayPerform(UserOperation)}.
  *
  * @since 0.1.0
  */

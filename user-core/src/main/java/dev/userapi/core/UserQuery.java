@@ -8,8 +8,8 @@ import static java.util.Objects.requireNonNull;
  * @param filter which users to return
  * @param pageSize how many at most; 0 means the service default (50); larger than the maximum
  *     (1000) is coerced to the maximum; negative is invalid
- * @param pageToken empty for the first page, otherwise a {@link Page#nextPageToken()} received
- *     with the same filter; tokens are opaque and tamper-evident
+ * @param pageToken empty for the first page, otherwise a {@link Page#nextPageToken()} received with
+ *     the same filter; tokens are opaque and tamper-evident
  * @since 0.1.0
  */
 public record UserQuery(UserFilter filter, int pageSize, String pageToken) {

@@ -23,8 +23,8 @@ public interface UserRepository extends AutoCloseable {
   /**
    * Inserts a new user atomically and records a CREATED event.
    *
-   * @param requestId if non-null and a user was already inserted with this request id, returns
-   *     that user and inserts nothing
+   * @param requestId if non-null and a user was already inserted with this request id, returns that
+   *     user and inserts nothing
    * @throws UserException ALREADY_EXISTS when another user has the same email
    */
   User insert(User user, String requestId);

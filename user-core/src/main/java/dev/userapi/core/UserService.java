@@ -18,9 +18,9 @@ import java.util.concurrent.Flow;
  * back-pressure and cancellation part of the type: a subscriber receives at most as many items as
  * it has {@linkplain Flow.Subscription#request requested}, so a slow consumer slows the producer
  * instead of filling memory, and {@link Flow.Subscription#cancel()} stops the work behind the
- * stream (a store read, a network call). The publishers are cold: every subscription starts its
- * own read. Subscribers must not block in {@code onNext}; {@link BlockingStream} turns a publisher
- * into a bounded, closeable iterator for callers who prefer to pull.
+ * stream (a store read, a network call). The publishers are cold: every subscription starts its own
+ * read. Subscribers must not block in {@code onNext}; {@link BlockingStream} turns a publisher into
+ * a bounded, closeable iterator for callers who prefer to pull.
  *
  * <p>Implementations are thread-safe.
  *
@@ -36,8 +36,8 @@ public interface UserService {
    *
    * @param newUser the user; validated and normalised, every violation reported at once
    * @param requestId an optional client-chosen id (AIP-155; {@code Idempotency-Key} on REST) that
-   *     makes the call idempotent: a retry with the same request id returns the user the first
-   *     call created instead of creating a duplicate or failing with ALREADY_EXISTS; null for none
+   *     makes the call idempotent: a retry with the same request id returns the user the first call
+   *     created instead of creating a duplicate or failing with ALREADY_EXISTS; null for none
    * @return the stored user, with id, timestamps and etag
    * @throws UserException INVALID_ARGUMENT, ALREADY_EXISTS (email taken)
    */
@@ -109,9 +109,9 @@ public interface UserService {
   /**
    * Streams change events with a sequence greater than {@code afterSequence}: first the retained
    * history, then live changes, until cancelled. Pass {@link #WATCH_FROM_NOW} for live changes
-   * only, or the last sequence seen to resume. A subscriber that falls too far behind is ended
-   * with RESOURCE_EXHAUSTED and may resume from its last sequence; asking for history older than
-   * the store retains ends with INVALID_ARGUMENT.
+   * only, or the last sequence seen to resume. A subscriber that falls too far behind is ended with
+   * RESOURCE_EXHAUSTED and may resume from its last sequence; asking for history older than the
+   * store retains ends with INVALID_ARGUMENT.
    */
   Flow.Publisher<UserEvent> watch(long afterSequence);
 

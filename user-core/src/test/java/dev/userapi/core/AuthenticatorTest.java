@@ -21,7 +21,8 @@ class AuthenticatorTest {
 
   @Test
   void unknownOrAlmostRightTokenIsUnauthenticatedWithoutEchoingIt() {
-    for (String wrong : new String[] {"", "read-toke", "read-token ", "READ-TOKEN", "x".repeat(10_000)}) {
+    for (String wrong :
+        new String[] {"", "read-toke", "read-token ", "READ-TOKEN", "x".repeat(10_000)}) {
       assertThatThrownBy(() -> tokens.authenticate(wrong))
           .isInstanceOfSatisfying(
               UserException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHENTICATED))

@@ -31,7 +31,8 @@ class BlockingStreamTest {
   @Test
   void slowReaderKeepsAtMostPrefetchItemsInFlight() {
     Counting source = new Counting();
-    try (BlockingStream<Long> stream = BlockingStream.of(new IteratorPublisher<>(() -> source), 8)) {
+    try (BlockingStream<Long> stream =
+        BlockingStream.of(new IteratorPublisher<>(() -> source), 8)) {
       for (int i = 0; i < 1_000; i++) {
         stream.next();
         assertThat(source.pulled.get() - (i + 1)).isLessThanOrEqualTo(8);
@@ -60,7 +61,8 @@ class BlockingStreamTest {
             });
 
     assertThatThrownBy(() -> BlockingStream.toList(failing))
-        .isInstanceOfSatisfying(UserException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        .isInstanceOfSatisfying(
+            UserException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
   }
 
   @Test
@@ -69,7 +71,8 @@ class BlockingStreamTest {
         BlockingStream<String> stream = BlockingStream.of(publisher)) {
       assertThatThrownBy(() -> stream.hasNext(Duration.ofMillis(20)))
           .isInstanceOfSatisfying(
-              UserException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED));
+              UserException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED));
 
       publisher.submit("late");
       assertThat(stream.hasNext(Duration.ofSeconds(10))).isTrue();

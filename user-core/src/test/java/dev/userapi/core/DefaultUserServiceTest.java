@@ -32,10 +32,16 @@ class DefaultUserServiceTest {
   @Test
   void batchAboveTheLimitIsResourceExhaustedAndStoresNothing() {
     InMemoryUserRepository store = new InMemoryUserRepository();
-    DefaultUserService service = DefaultUserService.builder().repository(store).maxBatchSize(2).build();
+    DefaultUserService service =
+        DefaultUserService.builder().repository(store).maxBatchSize(2).build();
 
     assertThatThrownBy(
-            () -> service.createAll(List.of(NewUser.of("A", "a@x.io"), NewUser.of("B", "b@x.io"), NewUser.of("C", "c@x.io"))))
+            () ->
+                service.createAll(
+                    List.of(
+                        NewUser.of("A", "a@x.io"),
+                        NewUser.of("B", "b@x.io"),
+                        NewUser.of("C", "c@x.io"))))
         .isInstanceOfSatisfying(
             UserException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED));
     assertThat(store.size()).isZero();
@@ -43,10 +49,14 @@ class DefaultUserServiceTest {
 
   @Test
   void overlongRequestIdIsInvalidArgument() {
-    assertThatThrownBy(() -> DefaultUserService.inMemory().create(NewUser.of("A", "a@x.io"), "r".repeat(129)))
+    assertThatThrownBy(
+            () -> DefaultUserService.inMemory().create(NewUser.of("A", "a@x.io"), "r".repeat(129)))
         .isInstanceOfSatisfying(
             UserException.class,
-            e -> assertThat(e.violations()).extracting(FieldViolation::field).containsExactly("requestId"));
+            e ->
+                assertThat(e.violations())
+                    .extracting(FieldViolation::field)
+                    .containsExactly("requestId"));
   }
 
   @Test
@@ -93,7 +103,8 @@ class DefaultUserServiceTest {
           }
 
           @Override
-          public java.util.Optional<User> delete(String id, java.util.OptionalLong expectedVersion) {
+          public java.util.Optional<User> delete(
+              String id, java.util.OptionalLong expectedVersion) {
             return store.delete(id, expectedVersion);
           }
 

@@ -12,7 +12,8 @@ class InMemoryUserRepositoryTest {
   void watcherThatFallsAWholeRingBehindIsEndedWithResourceExhausted() {
     DefaultUserService service =
         DefaultUserService.builder().repository(new InMemoryUserRepository(4)).build();
-    try (BlockingStream<UserEvent> slow = BlockingStream.of(service.watch(UserService.WATCH_FROM_NOW), 1)) {
+    try (BlockingStream<UserEvent> slow =
+        BlockingStream.of(service.watch(UserService.WATCH_FROM_NOW), 1)) {
       for (int i = 0; i < 10; i++) {
         service.create(NewUser.of("U" + i, "u" + i + "@example.com"));
       }
@@ -24,7 +25,8 @@ class InMemoryUserRepositoryTest {
                 }
               })
           .isInstanceOfSatisfying(
-              UserException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED))
+              UserException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED))
           .hasMessageContaining("watch again after sequence");
     }
     // Writers were never slowed or blocked by the stuck watcher.

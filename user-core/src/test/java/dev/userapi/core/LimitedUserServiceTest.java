@@ -16,12 +16,16 @@ class LimitedUserServiceTest {
 
   @Test
   void watchOverTheCapIsResourceExhaustedAndOthersKeepWorking() {
-    try (BlockingStream<UserEvent> first = BlockingStream.of(service.watch(UserService.WATCH_FROM_NOW));
-        BlockingStream<UserEvent> second = BlockingStream.of(service.watch(UserService.WATCH_FROM_NOW));
-        BlockingStream<UserEvent> third = BlockingStream.of(service.watch(UserService.WATCH_FROM_NOW))) {
+    try (BlockingStream<UserEvent> first =
+            BlockingStream.of(service.watch(UserService.WATCH_FROM_NOW));
+        BlockingStream<UserEvent> second =
+            BlockingStream.of(service.watch(UserService.WATCH_FROM_NOW));
+        BlockingStream<UserEvent> third =
+            BlockingStream.of(service.watch(UserService.WATCH_FROM_NOW))) {
       assertThatThrownBy(() -> third.hasNext(Duration.ofSeconds(5)))
           .isInstanceOfSatisfying(
-              UserException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED))
+              UserException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED))
           .hasMessageContaining("limit 2");
 
       service.create(NewUser.of("Ada", "ada@example.com"));
@@ -39,7 +43,8 @@ class LimitedUserServiceTest {
     BlockingStream<UserEvent> b = BlockingStream.of(service.watch(UserService.WATCH_FROM_NOW));
     a.close();
 
-    try (BlockingStream<UserEvent> c = BlockingStream.of(service.watch(UserService.WATCH_FROM_NOW))) {
+    try (BlockingStream<UserEvent> c =
+        BlockingStream.of(service.watch(UserService.WATCH_FROM_NOW))) {
       service.create(NewUser.of("Ada", "ada@example.com"));
       assertThat(c.next().user().name()).isEqualTo("Ada");
     }

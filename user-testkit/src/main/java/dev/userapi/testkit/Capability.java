@@ -1,9 +1,9 @@
 package dev.userapi.testkit;
 
 /**
- * An optional part of the {@code UserService} contract. An implementation lists what it supports
- * in {@link UserServiceContract#capabilities()}; the contract skips (never silently passes) the
- * cases of a capability that is not listed.
+ * An optional part of the {@code UserService} contract. An implementation lists what it supports in
+ * {@link UserServiceContract#capabilities()}; the contract skips (never silently passes) the cases
+ * of a capability that is not listed.
  *
  * @since 0.1.0
  */
@@ -14,6 +14,8 @@ public enum Capability {
   WATCH,
   /** {@code createAll(list)}: bulk create with per-item results. */
   BULK_CREATE,
-  /** {@code create(user, requestId)}: a retried create with the same request id is not a duplicate. */
+  /**
+   * {@code create(user, requestId)}: a retried create with the same request id is not a duplicate.
+   */
   IDEMPOTENT_CREATE
 }

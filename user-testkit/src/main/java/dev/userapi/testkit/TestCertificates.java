@@ -36,10 +36,10 @@ import org.bouncycastle.util.io.pem.PemObject;
 
 /**
  * A throw-away certificate authority with a server certificate (for {@code localhost} and {@code
- * 127.0.0.1}) and a client certificate, generated in memory when created, so TLS and mutual TLS
- * can be tested without committing private keys. Everything is available as PEM (for grpc-java's
- * {@code TlsServerCredentials}/{@code TlsChannelCredentials}) and as {@link SSLContext} (for
- * Grizzly and the JDK HTTP client).
+ * 127.0.0.1}) and a client certificate, generated in memory when created, so TLS and mutual TLS can
+ * be tested without committing private keys. Everything is available as PEM (for grpc-java's {@code
+ * TlsServerCredentials}/{@code TlsChannelCredentials}) and as {@link SSLContext} (for Grizzly and
+ * the JDK HTTP client).
  *
  * @since 0.1.0
  */
@@ -55,19 +55,36 @@ public final class TestCertificates {
   private TestCertificates() throws GeneralSecurityException {
     try {
       KeyPair caKeys = newKeyPair();
-      ca = sign(new X500Name("CN=userapi test CA"), caKeys, new X500Name("CN=userapi test CA"), caKeys, true, null);
+      ca =
+          sign(
+              new X500Name("CN=userapi test CA"),
+              caKeys,
+              new X500Name("CN=userapi test CA"),
+              caKeys,
+              true,
+              null);
       KeyPair serverKeys = newKeyPair();
       server =
           new Identity(
               serverKeys,
-              sign(new X500Name("CN=localhost"), serverKeys, new X500Name("CN=userapi test CA"), caKeys, false,
+              sign(
+                  new X500Name("CN=localhost"),
+                  serverKeys,
+                  new X500Name("CN=userapi test CA"),
+                  caKeys,
+                  false,
                   KeyPurposeId.id_kp_serverAuth));
       KeyPair clientKeys = newKeyPair();
       client =
           new Identity(
               clientKeys,
-              sign(new X500Name("CN=userapi test client"), clientKeys, new X500Name("CN=userapi test CA"), caKeys,
-                  false, KeyPurposeId.id_kp_clientAuth));
+              sign(
+                  new X500Name("CN=userapi test client"),
+                  clientKeys,
+                  new X500Name("CN=userapi test CA"),
+                  caKeys,
+                  false,
+                  KeyPurposeId.id_kp_clientAuth));
     } catch (IOException | org.bouncycastle.operator.OperatorCreationException e) {
       throw new GeneralSecurityException("cannot create test certificates", e);
     }
@@ -112,7 +129,9 @@ public final class TestCertificates {
     return pem.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** A server context presenting the server certificate and trusting the CA for client certificates. */
+  /**
+   * A server context presenting the server certificate and trusting the CA for client certificates.
+   */
   public SSLContext serverSslContext() {
     return sslContext(server);
   }
@@ -134,17 +153,24 @@ public final class TestCertificates {
         KeyStore keyStore = KeyStore.getInstance("PKCS12");
         keyStore.load(null, null);
         keyStore.setKeyEntry(
-            "identity", identity.keys().getPrivate(), PASSWORD, new Certificate[] {identity.certificate(), ca});
+            "identity",
+            identity.keys().getPrivate(),
+            PASSWORD,
+            new Certificate[] {identity.certificate(), ca});
         keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(keyStore, PASSWORD);
       }
       KeyStore trustStore = KeyStore.getInstance("PKCS12");
       trustStore.load(null, null);
       trustStore.setCertificateEntry("ca", ca);
-      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trust.init(trustStore);
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), new SecureRandom());
+      context.init(
+          keys == null ? null : keys.getKeyManagers(),
+          trust.getTrustManagers(),
+          new SecureRandom());
       return context;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build an SSLContext from test certificates", e);
@@ -158,9 +184,15 @@ public final class TestCertificates {
   }
 
   private static X509Certificate sign(
-      X500Name subject, KeyPair subjectKeys, X500Name issuer, KeyPair issuerKeys, boolean isCa,
+      X500Name subject,
+      KeyPair subjectKeys,
+      X500Name issuer,
+      KeyPair issuerKeys,
+      boolean isCa,
       KeyPurposeId purpose)
-      throws GeneralSecurityException, IOException, org.bouncycastle.operator.OperatorCreationException {
+      throws GeneralSecurityException,
+          IOException,
+          org.bouncycastle.operator.OperatorCreationException {
     Instant now = Instant.now();
     X509v3CertificateBuilder builder =
         new JcaX509v3CertificateBuilder(
@@ -176,7 +208,9 @@ public final class TestCertificates {
           Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
     } else {
       builder.addExtension(
-          Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+          Extension.keyUsage,
+          true,
+          new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
       builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
       builder.addExtension(
           Extension.subjectAlternativeName,
@@ -188,7 +222,9 @@ public final class TestCertificates {
               }));
     }
     return new JcaX509CertificateConverter()
-        .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
+        .getCertificate(
+            builder.build(
+                new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
   }
 
   private static String pem(Object object) {

@@ -154,7 +154,9 @@ public abstract class UserRepositoryContract {
   void updateOfAnUnknownUserIsNotFound() {
     User ghost = user("Ghost", "ghost", OptionalInt.empty());
 
-    assertError(() -> repository.update(next(ghost, "x", ghost.email(), ghost.age()), 1), ErrorCode.NOT_FOUND);
+    assertError(
+        () -> repository.update(next(ghost, "x", ghost.email(), ghost.age()), 1),
+        ErrorCode.NOT_FOUND);
   }
 
   @Test
@@ -191,7 +193,8 @@ public abstract class UserRepositoryContract {
   void deleteWithAnotherVersionIsPreconditionFailedAndKeepsTheUser() {
     User ada = repository.insert(user("Ada", "ada", OptionalInt.empty()), null);
 
-    assertError(() -> repository.delete(ada.id(), OptionalLong.of(7)), ErrorCode.PRECONDITION_FAILED);
+    assertError(
+        () -> repository.delete(ada.id(), OptionalLong.of(7)), ErrorCode.PRECONDITION_FAILED);
     assertThat(repository.findById(ada.id())).hasValue(ada);
     assertThat(repository.delete(ada.id(), OptionalLong.of(1))).hasValue(ada);
   }
@@ -215,8 +218,10 @@ public abstract class UserRepositoryContract {
     UserFilter mine = UserFilter.builder().namePrefix(tag).build();
 
     assertThat(repository.scan(mine, null, 4)).containsExactlyElementsOf(users.subList(0, 4));
-    assertThat(repository.scan(mine, users.get(3).id(), 4)).containsExactlyElementsOf(users.subList(4, 8));
-    assertThat(repository.scan(mine, users.get(7).id(), 4)).containsExactlyElementsOf(users.subList(8, 10));
+    assertThat(repository.scan(mine, users.get(3).id(), 4))
+        .containsExactlyElementsOf(users.subList(4, 8));
+    assertThat(repository.scan(mine, users.get(7).id(), 4))
+        .containsExactlyElementsOf(users.subList(8, 10));
     assertThat(repository.scan(mine, users.get(9).id(), 4)).isEmpty();
   }
 
@@ -231,7 +236,8 @@ public abstract class UserRepositoryContract {
     UserFilter ages = UserFilter.builder().namePrefix(tag + "Age").minAge(20).maxAge(40).build();
     UserFilter byEmail = UserFilter.builder().email(email("special").toUpperCase()).build();
 
-    assertThat(repository.scan(ages, null, 100)).extracting(u -> u.age().getAsInt())
+    assertThat(repository.scan(ages, null, 100))
+        .extracting(u -> u.age().getAsInt())
         .containsExactly(20, 30, 40);
     assertThat(repository.scan(byEmail, null, 100)).containsExactly(special);
   }
@@ -249,7 +255,9 @@ public abstract class UserRepositoryContract {
     List<CreateResult> results = repository.insertAll(batch);
 
     assertThat(results).extracting(CreateResult::index).containsExactly(0, 1, 2, 3);
-    assertThat(results).extracting(CreateResult::succeeded).containsExactly(true, false, true, false);
+    assertThat(results)
+        .extracting(CreateResult::succeeded)
+        .containsExactly(true, false, true, false);
     assertThat(results.get(1).error().code()).isEqualTo(ErrorCode.ALREADY_EXISTS);
     assertThat(results.get(3).error().code()).isEqualTo(ErrorCode.ALREADY_EXISTS);
     assertThat(results.get(2).user()).isEqualTo(batch.get(2));
@@ -299,7 +307,8 @@ public abstract class UserRepositoryContract {
 
       List<UserEvent> events = feed.next(3, e -> e.user().id().equals(ada.id()));
 
-      assertThat(events).extracting(UserEvent::type)
+      assertThat(events)
+          .extracting(UserEvent::type)
           .containsExactly(UserEvent.Type.CREATED, UserEvent.Type.UPDATED, UserEvent.Type.DELETED);
       assertThat(events.get(0).user()).isEqualTo(ada);
       assertThat(events.get(1).user()).isEqualTo(v2);
@@ -333,7 +342,8 @@ public abstract class UserRepositoryContract {
           UserException.class,
           () -> repository.insert(user("Ada twin", "ada", OptionalInt.empty()), null));
       catchThrowableOfType(
-          UserException.class, () -> repository.update(next(ada, "stale", ada.email(), ada.age()), 9));
+          UserException.class,
+          () -> repository.update(next(ada, "stale", ada.email(), ada.age()), 9));
       User marker = repository.insert(user("Marker", "marker", OptionalInt.empty()), null);
 
       List<UserEvent> events =
@@ -362,7 +372,8 @@ public abstract class UserRepositoryContract {
   /** The next version of {@code user} with a name in this case's namespace. */
   private User next(User user, String name, String email, OptionalInt age) {
     Instant later = user.updateTime().plus(1, ChronoUnit.MILLIS);
-    return new User(user.id(), tag + name, email, age, user.createTime(), later, user.version() + 1);
+    return new User(
+        user.id(), tag + name, email, age, user.createTime(), later, user.version() + 1);
   }
 
   private List<User> scanAll() {
@@ -378,7 +389,8 @@ public abstract class UserRepositoryContract {
   /** A change feed from now, proven live by a probe write (see UserServiceContract). */
   private Feed openFeed() {
     BlockingStream<UserEvent> events = BlockingStream.of(repository.changes(-1));
-    User probe = repository.insert(user("Probe", "probe-" + UUID.randomUUID(), OptionalInt.empty()), null);
+    User probe =
+        repository.insert(user("Probe", "probe-" + UUID.randomUUID(), OptionalInt.empty()), null);
     for (int attempt = 0; attempt < 50; attempt++) {
       try {
         while (events.hasNext(Duration.ofMillis(200))) {
@@ -392,7 +404,8 @@ public abstract class UserRepositoryContract {
           events.close();
           throw e;
         }
-        probe = repository.update(next(probe, "Probe", probe.email(), probe.age()), probe.version());
+        probe =
+            repository.update(next(probe, "Probe", probe.email(), probe.age()), probe.version());
       }
     }
     events.close();

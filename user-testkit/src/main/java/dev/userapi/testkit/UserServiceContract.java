@@ -137,7 +137,8 @@ public abstract class UserServiceContract {
   @Test
   void createNormalisesNameAndEmail() {
     User user =
-        service.create(NewUser.of("  " + tag + "Grace  ", "  Grace.Hopper@" + domain.toUpperCase() + " "));
+        service.create(
+            NewUser.of("  " + tag + "Grace  ", "  Grace.Hopper@" + domain.toUpperCase() + " "));
 
     assertThat(user.name()).isEqualTo(tag + "Grace");
     assertThat(user.email()).isEqualTo("Grace.Hopper@" + domain);
@@ -240,8 +241,18 @@ public abstract class UserServiceContract {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"plainaddress", "@no-local.example.com", "no-at.example.com", "a@b", "a@@b.com",
-        "a b@example.com", "a@exa mple.com", "a@-example.com", "a..b@example.com", "a@example.123"})
+      strings = {
+        "plainaddress",
+        "@no-local.example.com",
+        "no-at.example.com",
+        "a@b",
+        "a@@b.com",
+        "a b@example.com",
+        "a@exa mple.com",
+        "a@-example.com",
+        "a..b@example.com",
+        "a@example.123"
+      })
   void invalidEmailIsRejected(String email) {
     UserException error =
         assertError(() -> service.create(NewUser.of(tag + "X", email)), ErrorCode.INVALID_ARGUMENT);
@@ -254,7 +265,8 @@ public abstract class UserServiceContract {
   void ageOutOfRangeIsRejected(int age) {
     UserException error =
         assertError(
-            () -> service.create(NewUser.of(tag + "X", email("x"), age)), ErrorCode.INVALID_ARGUMENT);
+            () -> service.create(NewUser.of(tag + "X", email("x"), age)),
+            ErrorCode.INVALID_ARGUMENT);
 
     assertThat(fields(error)).containsExactly("age");
   }
@@ -268,8 +280,7 @@ public abstract class UserServiceContract {
   @Test
   void everyViolationIsReportedAtOnce() {
     UserException error =
-        assertError(
-            () -> service.create(NewUser.of(" ", "nope", 200)), ErrorCode.INVALID_ARGUMENT);
+        assertError(() -> service.create(NewUser.of(" ", "nope", 200)), ErrorCode.INVALID_ARGUMENT);
 
     assertThat(fields(error)).containsExactlyInAnyOrder("name", "email", "age");
     assertThat(error.violations()).allSatisfy(v -> assertThat(v.description()).isNotBlank());
@@ -281,7 +292,8 @@ public abstract class UserServiceContract {
 
     assertThat(listAll()).isEmpty();
     // The email stays free.
-    assertThatCode(() -> service.create(NewUser.of(tag + "X", email("x")))).doesNotThrowAnyException();
+    assertThatCode(() -> service.create(NewUser.of(tag + "X", email("x"))))
+        .doesNotThrowAnyException();
   }
 
   // ---------------------------------------------------------------- update
@@ -334,7 +346,8 @@ public abstract class UserServiceContract {
   @Test
   void updateOfUnknownUserIsNotFound() {
     assertError(
-        () -> service.update(UUID.randomUUID().toString(), UserUpdate.builder().age(1).build(), null),
+        () ->
+            service.update(UUID.randomUUID().toString(), UserUpdate.builder().age(1).build(), null),
         ErrorCode.NOT_FOUND);
   }
 
@@ -364,7 +377,9 @@ public abstract class UserServiceContract {
 
     UserException error =
         assertError(
-            () -> service.update(ada.id(), UserUpdate.builder().name("").email("x").age(-5).build(), null),
+            () ->
+                service.update(
+                    ada.id(), UserUpdate.builder().name("").email("x").age(-5).build(), null),
             ErrorCode.INVALID_ARGUMENT);
 
     assertThat(fields(error)).containsExactlyInAnyOrder("name", "email", "age");
@@ -396,7 +411,8 @@ public abstract class UserServiceContract {
   void replaceOverwritesEveryFieldIncludingAnAbsentAge() {
     User ada = service.create(NewUser.of(tag + "Ada", email("ada"), 36));
 
-    User replaced = service.replace(ada.id(), NewUser.of(tag + "Augusta", email("augusta")), ada.etag());
+    User replaced =
+        service.replace(ada.id(), NewUser.of(tag + "Augusta", email("augusta")), ada.etag());
 
     assertThat(replaced.id()).isEqualTo(ada.id());
     assertThat(replaced.name()).isEqualTo(tag + "Augusta");
@@ -429,7 +445,8 @@ public abstract class UserServiceContract {
   @Test
   void replaceOfUnknownUserIsNotFound() {
     assertError(
-        () -> service.replace(UUID.randomUUID().toString(), NewUser.of(tag + "X", email("x")), null),
+        () ->
+            service.replace(UUID.randomUUID().toString(), NewUser.of(tag + "X", email("x")), null),
         ErrorCode.NOT_FOUND);
   }
 
@@ -680,13 +697,16 @@ public abstract class UserServiceContract {
                 NewUser.of(tag + "A twin", email("a"))));
 
     assertThat(results).extracting(CreateResult::index).containsExactly(0, 1, 2, 3, 4);
-    assertThat(results).extracting(CreateResult::succeeded).containsExactly(true, false, true, false, false);
+    assertThat(results)
+        .extracting(CreateResult::succeeded)
+        .containsExactly(true, false, true, false, false);
     assertThat(results.get(1).error().code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
     assertThat(fields(results.get(1).error())).containsExactlyInAnyOrder("name", "email");
     assertThat(results.get(3).error().code()).isEqualTo(ErrorCode.ALREADY_EXISTS);
     assertThat(results.get(4).error().code()).isEqualTo(ErrorCode.ALREADY_EXISTS);
     assertThat(service.get(results.get(2).user().id())).isEqualTo(results.get(2).user());
-    assertThat(listAll()).extracting(User::name)
+    assertThat(listAll())
+        .extracting(User::name)
         .containsExactlyInAnyOrder(tag + "Existing", tag + "A", tag + "B");
   }
 
@@ -719,7 +739,8 @@ public abstract class UserServiceContract {
 
       List<UserEvent> events = watch.next(3, e -> e.user().id().equals(ada.id()));
 
-      assertThat(events).extracting(UserEvent::type)
+      assertThat(events)
+          .extracting(UserEvent::type)
           .containsExactly(UserEvent.Type.CREATED, UserEvent.Type.UPDATED, UserEvent.Type.DELETED);
       assertThat(events.get(0).user()).isEqualTo(ada);
       assertThat(events.get(1).user()).isEqualTo(older);
@@ -783,7 +804,8 @@ public abstract class UserServiceContract {
   void watchFromANegativeSequenceOtherThanFromNowIsInvalidArgument() {
     assumeCapability(Capability.WATCH);
 
-    assertError(() -> BlockingStream.of(service.watch(-2)).hasNext(WAIT), ErrorCode.INVALID_ARGUMENT);
+    assertError(
+        () -> BlockingStream.of(service.watch(-2)).hasNext(WAIT), ErrorCode.INVALID_ARGUMENT);
   }
 
   @Test
@@ -809,8 +831,11 @@ public abstract class UserServiceContract {
     List<Object> outcomes = runTogether(tasks);
 
     assertThat(outcomes).filteredOn(User.class::isInstance).hasSize(1);
-    assertThat(outcomes).filteredOn(UserException.class::isInstance).hasSize(threads - 1)
-        .allSatisfy(e -> assertThat(((UserException) e).code()).isEqualTo(ErrorCode.ALREADY_EXISTS));
+    assertThat(outcomes)
+        .filteredOn(UserException.class::isInstance)
+        .hasSize(threads - 1)
+        .allSatisfy(
+            e -> assertThat(((UserException) e).code()).isEqualTo(ErrorCode.ALREADY_EXISTS));
     assertThat(listAll()).hasSize(1);
   }
 
@@ -828,7 +853,8 @@ public abstract class UserServiceContract {
               User current = service.get(counter.id());
               int next = current.age().getAsInt() + 1;
               try {
-                service.update(counter.id(), UserUpdate.builder().age(next).build(), current.etag());
+                service.update(
+                    counter.id(), UserUpdate.builder().age(next).build(), current.etag());
                 done++;
               } catch (UserException e) {
                 if (e.code() != ErrorCode.PRECONDITION_FAILED) {
@@ -853,7 +879,9 @@ public abstract class UserServiceContract {
     List<Callable<User>> tasks = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       int n = i;
-      tasks.add(() -> service.update(ada.id(), UserUpdate.builder().name(tag + "Name " + n).build(), null));
+      tasks.add(
+          () ->
+              service.update(ada.id(), UserUpdate.builder().name(tag + "Name " + n).build(), null));
     }
 
     List<Object> outcomes = runTogether(tasks);

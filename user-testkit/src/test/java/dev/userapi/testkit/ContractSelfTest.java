@@ -22,7 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
-/** Proves the contract can fail: it catches a broken service and keeps its known-failing list honest. */
+/**
+ * Proves the contract can fail: it catches a broken service and keeps its known-failing list
+ * honest.
+ */
 class ContractSelfTest {
 
   @Test
@@ -41,7 +44,8 @@ class ContractSelfTest {
   void knownFailingCaseIsSkippedWhileItFails() {
     Events tests = run(IgnoresEtagsButSaysSo.class);
 
-    assertThat(failedNames(tests)).doesNotContain("updateWithAStaleEtagIsPreconditionFailedAndChangesNothing()");
+    assertThat(failedNames(tests))
+        .doesNotContain("updateWithAStaleEtagIsPreconditionFailedAndChangesNothing()");
     assertThat(tests.aborted().stream().map(e -> e.getTestDescriptor().getDisplayName()))
         .contains("updateWithAStaleEtagIsPreconditionFailedAndChangesNothing()");
   }
@@ -62,15 +66,22 @@ class ContractSelfTest {
   }
 
   private static Events run(Class<?> contract) {
-    return EngineTestKit.engine("junit-jupiter").selectors(selectClass(contract)).execute().testEvents();
+    return EngineTestKit.engine("junit-jupiter")
+        .selectors(selectClass(contract))
+        .execute()
+        .testEvents();
   }
 
   private static List<String> failures(Events tests) {
     return tests.failed().stream()
-        .map(e -> e.getTestDescriptor().getDisplayName() + ": "
-            + e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
-                .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
-                .map(Throwable::toString).orElse("?"))
+        .map(
+            e ->
+                e.getTestDescriptor().getDisplayName()
+                    + ": "
+                    + e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                        .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
+                        .map(Throwable::toString)
+                        .orElse("?"))
         .toList();
   }
 

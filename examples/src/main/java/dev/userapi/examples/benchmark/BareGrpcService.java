@@ -37,9 +37,10 @@ final class BareGrpcService {
         }
       };
 
-
-  static final MethodDescriptor<byte[], byte[]> GET = method("Get", MethodDescriptor.MethodType.UNARY);
-  static final MethodDescriptor<byte[], byte[]> LIST = method("List", MethodDescriptor.MethodType.UNARY);
+  static final MethodDescriptor<byte[], byte[]> GET =
+      method("Get", MethodDescriptor.MethodType.UNARY);
+  static final MethodDescriptor<byte[], byte[]> LIST =
+      method("List", MethodDescriptor.MethodType.UNARY);
   static final MethodDescriptor<byte[], byte[]> STREAM =
       method("Stream", MethodDescriptor.MethodType.SERVER_STREAMING);
   static final MethodDescriptor<byte[], byte[]> BATCH =
@@ -59,7 +60,8 @@ final class BareGrpcService {
         .build();
   }
 
-  private static MethodDescriptor<byte[], byte[]> method(String name, MethodDescriptor.MethodType type) {
+  private static MethodDescriptor<byte[], byte[]> method(
+      String name, MethodDescriptor.MethodType type) {
     return MethodDescriptor.<byte[], byte[]>newBuilder()
         .setType(type)
         .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, name))
@@ -76,14 +78,22 @@ final class BareGrpcService {
    */
   static ServerServiceDefinition definition(Fixtures fixtures, int streamCount) {
     return ServerServiceDefinition.builder(SERVICE)
-        .addMethod(GET, ServerCalls.asyncUnaryCall((request, out) -> reply(out, fixtures.userProto())))
-        .addMethod(LIST, ServerCalls.asyncUnaryCall((request, out) -> reply(out, fixtures.pageProto())))
+        .addMethod(
+            GET, ServerCalls.asyncUnaryCall((request, out) -> reply(out, fixtures.userProto())))
+        .addMethod(
+            LIST, ServerCalls.asyncUnaryCall((request, out) -> reply(out, fixtures.pageProto())))
         .addMethod(
             STREAM,
             ServerCalls.asyncServerStreamingCall(
-                (request, out) -> stream((ServerCallStreamObserver<byte[]>) out, fixtures.userProto(), streamCount)))
-        .addMethod(BATCH, ServerCalls.asyncClientStreamingCall(out -> new Batch(out, fixtures.batchProto())))
-        .addMethod(LOOKUP, ServerCalls.asyncBidiStreamingCall(out -> new Lookup(out, fixtures.lookupProto())))
+                (request, out) ->
+                    stream(
+                        (ServerCallStreamObserver<byte[]>) out, fixtures.userProto(), streamCount)))
+        .addMethod(
+            BATCH,
+            ServerCalls.asyncClientStreamingCall(out -> new Batch(out, fixtures.batchProto())))
+        .addMethod(
+            LOOKUP,
+            ServerCalls.asyncBidiStreamingCall(out -> new Lookup(out, fixtures.lookupProto())))
         .build();
   }
 

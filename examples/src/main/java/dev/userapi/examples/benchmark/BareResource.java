@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The REST baseline: a JAX-RS resource on the same Jersey application and Grizzly container as the
- * real one, answering with pre-built bytes of the same size (the real service's own answers once
- * it is up, see {@link Fixtures#withRestBodies}). No JSON binding, no store.
+ * real one, answering with pre-built bytes of the same size (the real service's own answers once it
+ * is up, see {@link Fixtures#withRestBodies}). No JSON binding, no store.
  */
 @Path("/bare")
 public final class BareResource {

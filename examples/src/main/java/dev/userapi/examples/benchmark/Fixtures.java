@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * The pre-built responses the bare baselines return: the same bytes (gRPC) or the same shape and
- * size (REST) as the real service's answers, made once from real users so that a baseline does
- * the transport's work and nothing else.
+ * size (REST) as the real service's answers, made once from real users so that a baseline does the
+ * transport's work and nothing else.
  *
  * @param userProto a GetUser response
  * @param pageProto a ListUsers response with one page
@@ -59,7 +59,8 @@ record Fixtures(
           batch.build().toByteArray(),
           JSON.writeValueAsBytes(json(user)),
           JSON.writeValueAsBytes(json(page)),
-          (JSON.writeValueAsString(json(user)) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          (JSON.writeValueAsString(json(user)) + "\n")
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8),
           JSON.writeValueAsBytes(batchJson),
           batchSize);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -70,16 +71,24 @@ record Fixtures(
   /** Replaces the REST fixtures by the bytes the real REST service answered with. */
   Fixtures withRestBodies(byte[] realUserJson, byte[] realPageJson) {
     return new Fixtures(
-        userProto, pageProto, lookupProto, batchProto, realUserJson, realPageJson,
-        userLine, batchJson, batchSize);
+        userProto,
+        pageProto,
+        lookupProto,
+        batchProto,
+        realUserJson,
+        realPageJson,
+        userLine,
+        batchJson,
+        batchSize);
   }
 
   /** The REST JSON shape of a user (the proto JSON names, as DESIGN.md fixes them). */
   static ObjectNode json(User user) {
-    ObjectNode node = JSON.createObjectNode()
-        .put("id", user.id())
-        .put("name", user.name())
-        .put("email", user.email());
+    ObjectNode node =
+        JSON.createObjectNode()
+            .put("id", user.id())
+            .put("name", user.name())
+            .put("email", user.email());
     user.age().ifPresent(age -> node.put("age", age));
     return node.put("createTime", user.createTime().toString())
         .put("updateTime", user.updateTime().toString())

@@ -39,10 +39,14 @@ import java.util.function.IntFunction;
  * real service and the bare one; errors arrive as non-OK statuses and are counted.
  */
 final class GrpcLoad implements AutoCloseable {
-  static final MethodDescriptor<byte[], byte[]> GET = BareGrpcService.userApi("GetUser", MethodType.UNARY);
-  static final MethodDescriptor<byte[], byte[]> LIST = BareGrpcService.userApi("ListUsers", MethodType.UNARY);
-  static final MethodDescriptor<byte[], byte[]> CREATE = BareGrpcService.userApi("CreateUser", MethodType.UNARY);
-  static final MethodDescriptor<byte[], byte[]> UPDATE = BareGrpcService.userApi("UpdateUser", MethodType.UNARY);
+  static final MethodDescriptor<byte[], byte[]> GET =
+      BareGrpcService.userApi("GetUser", MethodType.UNARY);
+  static final MethodDescriptor<byte[], byte[]> LIST =
+      BareGrpcService.userApi("ListUsers", MethodType.UNARY);
+  static final MethodDescriptor<byte[], byte[]> CREATE =
+      BareGrpcService.userApi("CreateUser", MethodType.UNARY);
+  static final MethodDescriptor<byte[], byte[]> UPDATE =
+      BareGrpcService.userApi("UpdateUser", MethodType.UNARY);
   static final MethodDescriptor<byte[], byte[]> STREAM =
       BareGrpcService.userApi("StreamUsers", MethodType.SERVER_STREAMING);
   static final MethodDescriptor<byte[], byte[]> BATCH =
@@ -53,6 +57,7 @@ final class GrpcLoad implements AutoCloseable {
   private final EventLoopGroup group;
   private final ManagedChannel channel;
   private final WireBytes wire = new WireBytes();
+
   /** Makes every created user's email unique, across cells, warm-ups and workers. */
   private final AtomicLong keys = new AtomicLong();
 
@@ -163,15 +168,19 @@ final class GrpcLoad implements AutoCloseable {
    */
   Op.Factory stream(boolean bare, long expected) {
     byte[] request = StreamUsersRequest.getDefaultInstance().toByteArray();
-    return worker -> () -> {
-      Exchange reader = new Exchange(0, i -> null);
-      ClientCalls.asyncServerStreamingCall(
-          channel.newCall(bare ? BareGrpcService.STREAM : STREAM, options(false)), request, reader);
-      reader.awaitEnd();
-      long n = reader.responses.get();
-      Workloads.check(expected < 0 || n == expected, "streamed " + n + " users, expected " + expected);
-      return n;
-    };
+    return worker ->
+        () -> {
+          Exchange reader = new Exchange(0, i -> null);
+          ClientCalls.asyncServerStreamingCall(
+              channel.newCall(bare ? BareGrpcService.STREAM : STREAM, options(false)),
+              request,
+              reader);
+          reader.awaitEnd();
+          long n = reader.responses.get();
+          Workloads.check(
+              expected < 0 || n == expected, "streamed " + n + " users, expected " + expected);
+          return n;
+        };
   }
 
   /** Creates {@code total} users as client streams of {@code batch} messages each. */
@@ -202,23 +211,24 @@ final class GrpcLoad implements AutoCloseable {
 
   /** One lookup session of {@code count} ids on one bidirectional stream. */
   Op.Factory lookup(boolean bare, List<String> ids, int count) {
-    return worker -> () -> {
-      Exchange session =
-          new Exchange(
-              count,
-              i ->
-                  LookupUsersRequest.newBuilder()
-                      .setId(ids.get(i % ids.size()))
-                      .build()
-                      .toByteArray());
-      ClientCalls.asyncBidiStreamingCall(
-          channel.newCall(bare ? BareGrpcService.LOOKUP : LOOKUP, options(false)), session);
-      session.await();
-      Workloads.check(
-          session.responses.get() == count,
-          "looked up " + session.responses.get() + " of " + count);
-      return count;
-    };
+    return worker ->
+        () -> {
+          Exchange session =
+              new Exchange(
+                  count,
+                  i ->
+                      LookupUsersRequest.newBuilder()
+                          .setId(ids.get(i % ids.size()))
+                          .build()
+                          .toByteArray());
+          ClientCalls.asyncBidiStreamingCall(
+              channel.newCall(bare ? BareGrpcService.LOOKUP : LOOKUP, options(false)), session);
+          session.await();
+          Workloads.check(
+              session.responses.get() == count,
+              "looked up " + session.responses.get() + " of " + count);
+          return count;
+        };
   }
 
   @Override

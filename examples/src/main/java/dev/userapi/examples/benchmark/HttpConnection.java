@@ -14,10 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * A minimal blocking HTTP/1.1 keep-alive client over one socket: the REST side of the load
- * client. It is deliberately bare (no pooling, no executor hops, no JSON decoding) so that the
- * client costs the same whichever server answers, and it counts every byte that crosses the socket,
- * headers included, in {@link WireBytes}. Not thread-safe: one connection per load worker.
+ * A minimal blocking HTTP/1.1 keep-alive client over one socket: the REST side of the load client.
+ * It is deliberately bare (no pooling, no executor hops, no JSON decoding) so that the client costs
+ * the same whichever server answers, and it counts every byte that crosses the socket, headers
+ * included, in {@link WireBytes}. Not thread-safe: one connection per load worker.
  */
 final class HttpConnection implements Closeable {
   private final String host;
@@ -58,8 +58,15 @@ final class HttpConnection implements Closeable {
       throws IOException {
     connect();
     StringBuilder head = new StringBuilder(128 + headers.length());
-    head.append(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: ")
-        .append(host).append(':').append(port).append("\r\n").append(headers);
+    head.append(method)
+        .append(' ')
+        .append(target)
+        .append(" HTTP/1.1\r\nHost: ")
+        .append(host)
+        .append(':')
+        .append(port)
+        .append("\r\n")
+        .append(headers);
     if (body != null) {
       head.append("Content-Length: ").append(body.length).append("\r\n");
     }
@@ -110,7 +117,7 @@ final class HttpConnection implements Closeable {
         case "connection" -> close = value.equalsIgnoreCase("close");
         case "etag" -> etag = value;
         case "content-encoding" -> encoding = value;
-        default -> { }
+        default -> {}
       }
     }
     ByteArrayOutputStream kept = keepBody ? new ByteArrayOutputStream() : null;
@@ -128,7 +135,8 @@ final class HttpConnection implements Closeable {
     if (close) {
       close();
     }
-    return new Response(status, etag, encoding, bodyBytes, kept == null ? null : kept.toByteArray());
+    return new Response(
+        status, etag, encoding, bodyBytes, kept == null ? null : kept.toByteArray());
   }
 
   private long readChunked(ByteArrayOutputStream kept, BodySink sink) throws IOException {
@@ -136,7 +144,9 @@ final class HttpConnection implements Closeable {
     while (true) {
       String sizeLine = readLine();
       int semicolon = sizeLine.indexOf(';');
-      long size = Long.parseLong(semicolon < 0 ? sizeLine.trim() : sizeLine.substring(0, semicolon).trim(), 16);
+      long size =
+          Long.parseLong(
+              semicolon < 0 ? sizeLine.trim() : sizeLine.substring(0, semicolon).trim(), 16);
       if (size == 0) {
         for (String trailer = readLine(); !trailer.isEmpty(); trailer = readLine()) {
           // trailers are ignored
@@ -150,7 +160,8 @@ final class HttpConnection implements Closeable {
 
   private final byte[] buffer = new byte[16 * 1024];
 
-  private long readFixed(long length, ByteArrayOutputStream kept, BodySink sink) throws IOException {
+  private long readFixed(long length, ByteArrayOutputStream kept, BodySink sink)
+      throws IOException {
     long remaining = length;
     long total = 0;
     while (remaining > 0) {

@@ -22,12 +22,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.glassfish.grizzly.http.Method;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.HttpServer;
@@ -48,10 +48,10 @@ import org.glassfish.jersey.server.filter.EncodingFilter;
 
 /**
  * Both servers in this process, on loopback ephemeral ports: gRPC on Netty (epoll when available,
- * {@code directExecutor()} because the in-memory service never blocks) serving the real
- * {@link UserGrpcService} and the {@link BareGrpcService}; and Jersey on Grizzly serving the real
- * REST API and the {@link BareResource} in one application. Every server thread is named
- * {@code srv-*} so {@link CpuMeter} can tell server CPU from client CPU.
+ * {@code directExecutor()} because the in-memory service never blocks) serving the real {@link
+ * UserGrpcService} and the {@link BareGrpcService}; and Jersey on Grizzly serving the real REST API
+ * and the {@link BareResource} in one application. Every server thread is named {@code srv-*} so
+ * {@link CpuMeter} can tell server CPU from client CPU.
  */
 final class InProcessServers implements AutoCloseable {
   private final EventLoopGroup boss;
@@ -74,8 +74,12 @@ final class InProcessServers implements AutoCloseable {
   }
 
   private InProcessServers(
-      EventLoopGroup boss, EventLoopGroup workers, Server grpc, HttpServer rest,
-      ExecutorService restWorkers, long startMillis) {
+      EventLoopGroup boss,
+      EventLoopGroup workers,
+      Server grpc,
+      HttpServer rest,
+      ExecutorService restWorkers,
+      long startMillis) {
     this.boss = boss;
     this.workers = workers;
     this.grpc = grpc;
@@ -114,7 +118,9 @@ final class InProcessServers implements AutoCloseable {
             .channelType(channelType)
             .directExecutor()
             .addService(ServerInterceptors.intercept(new UserGrpcService(users), gzip))
-            .addService(ServerInterceptors.intercept(BareGrpcService.definition(fixtures.get(), streamCount), gzip))
+            .addService(
+                ServerInterceptors.intercept(
+                    BareGrpcService.definition(fixtures.get(), streamCount), gzip))
             .build();
     try {
       grpc.start();
@@ -128,14 +134,18 @@ final class InProcessServers implements AutoCloseable {
     restApi.accept(app);
     EncodingFilter.enableFor(app, GZipEncoder.class);
     ExecutorService restWorkers =
-        Executors.newFixedThreadPool(threads * 4, new DefaultThreadFactory("srv-rest-worker", true));
+        Executors.newFixedThreadPool(
+            threads * 4, new DefaultThreadFactory("srv-rest-worker", true));
     HttpServer rest = new HttpServer();
     NetworkListener listener =
         new NetworkListener("bench-rest", InetAddress.getLoopbackAddress().getHostAddress(), 0);
     TCPNIOTransport transport = listener.getTransport();
     transport.setSelectorRunnersCount(threads);
     transport.setKernelThreadPoolConfig(
-        ThreadPoolConfig.defaultConfig().setPoolName("srv-rest-kernel").setCorePoolSize(threads).setMaxPoolSize(threads));
+        ThreadPoolConfig.defaultConfig()
+            .setPoolName("srv-rest-kernel")
+            .setCorePoolSize(threads)
+            .setMaxPoolSize(threads));
     transport.setIOStrategy(SameThreadIOStrategy.getInstance());
     transport.setTcpNoDelay(true);
     rest.addListener(listener);
@@ -151,7 +161,13 @@ final class InProcessServers implements AutoCloseable {
       grpc.shutdownNow();
       throw new UncheckedIOException("cannot start the REST server", e);
     }
-    return new InProcessServers(boss, workers, grpc, rest, restWorkers, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    return new InProcessServers(
+        boss,
+        workers,
+        grpc,
+        rest,
+        restWorkers,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
   }
 
   static EventLoopGroup group(int threads, String name, boolean epoll) {
@@ -204,7 +220,9 @@ final class InProcessServers implements AutoCloseable {
         return true;
       }
       Method method = request.getMethod();
-      return method != Method.GET && method != Method.HEAD && method != Method.DELETE
+      return method != Method.GET
+          && method != Method.HEAD
+          && method != Method.DELETE
           && !request.getInputBuffer().isFinished();
     }
 
@@ -242,14 +260,19 @@ final class InProcessServers implements AutoCloseable {
 
     @Override
     public void service(Request request, Response response) throws IOException {
-      byte[] body = request.getRequestURI().contains("/users/") ? fixtures.get().userJson() : fixtures.get().pageJson();
+      byte[] body =
+          request.getRequestURI().contains("/users/")
+              ? fixtures.get().userJson()
+              : fixtures.get().pageJson();
       response.setContentType("application/json");
       response.setContentLength(body.length);
       response.getOutputStream().write(body);
     }
   }
 
-  /** Compresses responses of calls whose request came compressed, so one server serves both runs. */
+  /**
+   * Compresses responses of calls whose request came compressed, so one server serves both runs.
+   */
   private static final class GzipWhenAsked implements ServerInterceptor {
     private static final Metadata.Key<String> ENCODING =
         Metadata.Key.of("grpc-encoding", Metadata.ASCII_STRING_MARSHALLER);

@@ -12,9 +12,9 @@ import java.util.function.IntFunction;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The REST side of the load client: one keep-alive HTTP/1.1 connection per worker (HTTP/1.1 has
- * one request in flight per connection), bodies not decoded except where the protocol forces it
- * (the next page token of a paged read). Any status other than the expected one is an error.
+ * The REST side of the load client: one keep-alive HTTP/1.1 connection per worker (HTTP/1.1 has one
+ * request in flight per connection), bodies not decoded except where the protocol forces it (the
+ * next page token of a paged read). Any status other than the expected one is an error.
  */
 final class RestLoad {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,6 +25,7 @@ final class RestLoad {
   private final int port;
   private final String apiPrefix;
   private final WireBytes wire = new WireBytes();
+
   /** Makes every created user's email unique, across cells, warm-ups and workers. */
   private final AtomicLong keys = new AtomicLong();
 
@@ -58,14 +59,16 @@ final class RestLoad {
     return new HttpConnection(host, port, wire);
   }
 
-  private Op request(String method, String target, String headers, IntFunction<byte[]> body, int expected) {
+  private Op request(
+      String method, String target, String headers, IntFunction<byte[]> body, int expected) {
     HttpConnection connection = connect();
     int[] seq = {0};
     return new Op() {
       @Override
       public long run() throws IOException {
         HttpConnection.Response response =
-            connection.exchange(method, target, headers, body == null ? null : body.apply(seq[0]++));
+            connection.exchange(
+                method, target, headers, body == null ? null : body.apply(seq[0]++));
         expect(response, expected);
         return 1;
       }
@@ -110,13 +113,19 @@ final class RestLoad {
 
   Op.Factory list(String variant, boolean gzip, int pageSize) {
     String headers = ACCEPT_JSON + (gzip ? GZIP : "");
-    return worker -> request("GET", root(variant) + "/users?pageSize=" + pageSize, headers, null, 200);
+    return worker ->
+        request("GET", root(variant) + "/users?pageSize=" + pageSize, headers, null, 200);
   }
 
   Op.Factory create(String tag) {
     String headers = ACCEPT_JSON + "Content-Type: application/json\r\n";
     return worker ->
-        request("POST", apiPrefix + "/users", headers, i -> Workloads.newUserJson(tag + "-" + keys.getAndIncrement()), 201);
+        request(
+            "POST",
+            apiPrefix + "/users",
+            headers,
+            i -> Workloads.newUserJson(tag + "-" + keys.getAndIncrement()),
+            201);
   }
 
   /** Conditional renames (JSON merge patch with If-Match) of one user per worker. */
@@ -172,7 +181,8 @@ final class RestLoad {
                     }
                   });
           expect(response, 200);
-          Workloads.check(lines[0] == expected, "streamed " + lines[0] + " lines, expected " + expected);
+          Workloads.check(
+              lines[0] == expected, "streamed " + lines[0] + " lines, expected " + expected);
           return lines[0];
         }
 
@@ -195,15 +205,21 @@ final class RestLoad {
           String token = "";
           do {
             String target =
-                apiPrefix + "/users?pageSize=" + pageSize
-                    + (token.isEmpty() ? "" : "&pageToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
-            HttpConnection.Response response = connection.exchange("GET", target, ACCEPT_JSON, null, true, null);
+                apiPrefix
+                    + "/users?pageSize="
+                    + pageSize
+                    + (token.isEmpty()
+                        ? ""
+                        : "&pageToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+            HttpConnection.Response response =
+                connection.exchange("GET", target, ACCEPT_JSON, null, true, null);
             expect(response, 200);
             JsonNode page = JSON.readTree(response.body());
             users += page.path("users").size();
             token = page.path("nextPageToken").asText("");
           } while (!token.isEmpty());
-          Workloads.check(users == expected, "paged through " + users + " users, expected " + expected);
+          Workloads.check(
+              users == expected, "paged through " + users + " users, expected " + expected);
           return users;
         }
 
@@ -218,7 +234,9 @@ final class RestLoad {
   /** Creates {@code total} users in NDJSON batch bodies of {@code batch} lines each. */
   Op.Factory bulkCreate(boolean bare, String tag, int total, int batch, boolean gzip) {
     String headers =
-        ACCEPT_JSON + "Content-Type: application/x-ndjson\r\n" + (gzip ? "Content-Encoding: gzip\r\n" + GZIP : "");
+        ACCEPT_JSON
+            + "Content-Type: application/x-ndjson\r\n"
+            + (gzip ? "Content-Encoding: gzip\r\n" + GZIP : "");
     return worker -> {
       HttpConnection connection = connect();
       return new Op() {
@@ -229,7 +247,8 @@ final class RestLoad {
             int n = (int) Math.min(batch, total - done);
             StringBuilder body = new StringBuilder(n * 80);
             for (int i = 0; i < n; i++) {
-              body.append(Workloads.newUserJsonText(tag + "-" + keys.getAndIncrement())).append('\n');
+              body.append(Workloads.newUserJsonText(tag + "-" + keys.getAndIncrement()))
+                  .append('\n');
             }
             byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
             expect(
@@ -260,7 +279,8 @@ final class RestLoad {
   /** The body of a GET, for the bare fixtures. */
   byte[] fetch(String target) throws IOException {
     try (HttpConnection connection = connect()) {
-      HttpConnection.Response response = connection.exchange("GET", target, ACCEPT_JSON, null, true, null);
+      HttpConnection.Response response =
+          connection.exchange("GET", target, ACCEPT_JSON, null, true, null);
       expect(response, 200);
       return response.body();
     }

@@ -6,8 +6,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * One measured cell of one run: a workload over one protocol, served by our adapter or by the bare
- * baseline, at one concurrency, with or without gzip. Times are microseconds; bytes and CPU are
- * per operation (per item for streaming workloads, see {@link #perItem()}).
+ * baseline, at one concurrency, with or without gzip. Times are microseconds; bytes and CPU are per
+ * operation (per item for streaming workloads, see {@link #perItem()}).
  *
  * @param run which repetition (1-based)
  * @param workload get, list50, create, update, stream, bulk-create, lookup
@@ -66,7 +66,19 @@ record Result(
 
   /** The identity of a cell across runs. */
   String key() {
-    return workload + "|" + protocol + "|" + variant + "|" + mode + "|" + payload + "|c" + concurrency + "|" + (gzip ? "gzip" : "identity");
+    return workload
+        + "|"
+        + protocol
+        + "|"
+        + variant
+        + "|"
+        + mode
+        + "|"
+        + payload
+        + "|c"
+        + concurrency
+        + "|"
+        + (gzip ? "gzip" : "identity");
   }
 
   static Result of(int run, Cell cell, Measurement m) {
@@ -124,7 +136,16 @@ record Result(
       boolean perItem) {
 
     String label() {
-      return workload + " " + protocol + "/" + variant + " " + mode + " c" + concurrency + (gzip ? " gzip" : "");
+      return workload
+          + " "
+          + protocol
+          + "/"
+          + variant
+          + " "
+          + mode
+          + " c"
+          + concurrency
+          + (gzip ? " gzip" : "");
     }
   }
 }

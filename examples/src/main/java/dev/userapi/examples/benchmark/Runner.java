@@ -52,7 +52,8 @@ final class Runner {
     AtomicLong measured = new AtomicLong();
     long intervalNanos = rate > 0 ? (long) (concurrency * 1e9 / rate) : 0;
     for (int i = 0; i < concurrency; i++) {
-      workers[i] = new Worker(i, factory, phase, ready, finished, setupFailure, intervalNanos, concurrency);
+      workers[i] =
+          new Worker(i, factory, phase, ready, finished, setupFailure, intervalNanos, concurrency);
       workers[i].measured = measured;
     }
     List<Thread> threads = new ArrayList<>();
@@ -101,7 +102,8 @@ final class Runner {
    * Runs {@code totalOps} operations spread over {@code concurrency} workers and measures all of
    * them (no warm-up here: warm up with a smaller call first).
    */
-  Measurement counted(String label, int concurrency, long totalOps, Op.Factory factory, WireBytes wire)
+  Measurement counted(
+      String label, int concurrency, long totalOps, Op.Factory factory, WireBytes wire)
       throws InterruptedException {
     Worker[] workers = new Worker[concurrency];
     AtomicReference<Throwable> setupFailure = new AtomicReference<>();
@@ -140,7 +142,12 @@ final class Runner {
         throw new IllegalStateException(label + ": worker setup failed", setupFailure.get());
       }
       return merge(
-          workers, t1 - t0, wire.sent() - sent0, wire.received() - received0, serverCpu, processCpu);
+          workers,
+          t1 - t0,
+          wire.sent() - sent0,
+          wire.received() - received0,
+          serverCpu,
+          processCpu);
     }
   }
 
@@ -160,7 +167,8 @@ final class Runner {
         firstError = w.firstError;
       }
     }
-    return new Measurement(ops, items, errors, firstError, nanos, all, sent, received, serverCpu, processCpu);
+    return new Measurement(
+        ops, items, errors, firstError, nanos, all, sent, received, serverCpu, processCpu);
   }
 
   private static void sleepNanos(long nanos) throws InterruptedException {
@@ -221,7 +229,8 @@ final class Runner {
             Thread.onSpinWait();
           }
         }
-        long intended = System.nanoTime() + (intervalNanos > 0 ? intervalNanos * index / concurrency : 0);
+        long intended =
+            System.nanoTime() + (intervalNanos > 0 ? intervalNanos * index / concurrency : 0);
         while (true) {
           long p = phase.get();
           if (p == STOPPED) {

@@ -10,7 +10,8 @@ final class Workloads {
 
   /** A new user with a unique email derived from {@code key}. */
   static NewUser newUser(String key) {
-    return NewUser.of("Bench " + key, "bench-" + key + "@example.com", 20 + Math.floorMod(key.hashCode(), 60));
+    return NewUser.of(
+        "Bench " + key, "bench-" + key + "@example.com", 20 + Math.floorMod(key.hashCode(), 60));
   }
 
   static User newUserProto(String key) {
@@ -22,15 +23,22 @@ final class Workloads {
         .build();
   }
 
-  /** The same user as a REST JSON body (no escaping needed: keys are ASCII letters, digits, '-'). */
+  /**
+   * The same user as a REST JSON body (no escaping needed: keys are ASCII letters, digits, '-').
+   */
   static byte[] newUserJson(String key) {
     return newUserJsonText(key).getBytes(StandardCharsets.UTF_8);
   }
 
   static String newUserJsonText(String key) {
     NewUser user = newUser(key);
-    return "{\"name\":\"" + user.name() + "\",\"email\":\"" + user.email() + "\",\"age\":"
-        + user.age().getAsInt() + "}";
+    return "{\"name\":\""
+        + user.name()
+        + "\",\"email\":\""
+        + user.email()
+        + "\",\"age\":"
+        + user.age().getAsInt()
+        + "}";
   }
 
   static void check(boolean condition, String message) {

@@ -102,7 +102,8 @@ public final class EmbeddedApp implements AutoCloseable {
                   stopped.countDown();
                 },
                 "embedded-shutdown"));
-    System.out.println("embedded app: REST " + embedded.restUri() + "api/users, gRPC " + embedded.grpcTarget());
+    System.out.println(
+        "embedded app: REST " + embedded.restUri() + "api/users, gRPC " + embedded.grpcTarget());
     System.out.println("Ctrl-C stops it.");
     stopped.await();
   }

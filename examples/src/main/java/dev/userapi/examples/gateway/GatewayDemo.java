@@ -107,11 +107,16 @@ public final class GatewayDemo implements AutoCloseable {
 
   /** The self-contained demo: backend, gateway, the scenario through both hops. */
   public static void run(java.io.PrintStream out) {
-    try (UserServer server = UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--grace-period", "1s").start();
+    try (UserServer server =
+            UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--grace-period", "1s")
+                .start();
         GatewayDemo gateway = start(server.grpcTarget(), 0);
         RestUserClient users = RestUserClient.connect(gateway.restUri())) {
       out.println(
-          "REST client -> gateway " + gateway.restUri() + " -> gRPC backend " + server.grpcTarget());
+          "REST client -> gateway "
+              + gateway.restUri()
+              + " -> gRPC backend "
+              + server.grpcTarget());
       Scenario.run(users, out);
     }
   }

@@ -23,7 +23,9 @@ public final class GrpcClientDemo {
       run(args[0]);
       return;
     }
-    try (UserServer server = UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--grace-period", "1s").start()) {
+    try (UserServer server =
+        UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--grace-period", "1s")
+            .start()) {
       run(server.grpcTarget());
     }
   }

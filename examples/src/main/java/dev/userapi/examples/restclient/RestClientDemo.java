@@ -25,12 +25,16 @@ public final class RestClientDemo {
       run(URI.create(args[0]));
       return;
     }
-    try (UserServer server = UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--grace-period", "1s").start()) {
+    try (UserServer server =
+        UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--grace-period", "1s")
+            .start()) {
       run(server.restUri());
     }
   }
 
-  /** Runs the scenario against the REST server at {@code baseUri} (the API is under {@code api/}). */
+  /**
+   * Runs the scenario against the REST server at {@code baseUri} (the API is under {@code api/}).
+   */
   public static void run(URI baseUri) {
     System.out.println("REST client demo against " + baseUri);
     try (RestUserClient users = RestUserClient.connect(baseUri)) {

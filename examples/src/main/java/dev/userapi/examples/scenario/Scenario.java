@@ -57,7 +57,8 @@ public final class Scenario {
   }
 
   private void run() {
-    User ada = step("create", () -> users.create(NewUser.of(tag + "Ada Lovelace", "ada@" + domain, 36)));
+    User ada =
+        step("create", () -> users.create(NewUser.of(tag + "Ada Lovelace", "ada@" + domain, 36)));
     out.println("    created " + describe(ada));
 
     User fetched = step("get", () -> users.get(ada.id()));
@@ -70,13 +71,20 @@ public final class Scenario {
           User again = users.get(ada.id());
           check(again.etag().equals(ada.etag()), "an unchanged user keeps its etag");
           out.println(
-              "    etag " + again.etag() + " unchanged: a cache may keep its copy"
+              "    etag "
+                  + again.etag()
+                  + " unchanged: a cache may keep its copy"
                   + " (REST answers If-None-Match with 304)");
           return again;
         });
 
-    User older = step("update with etag", () -> users.update(ada.id(), UserUpdate.builder().age(37).build(), ada.etag()));
-    check(older.age().orElse(-1) == 37 && !older.etag().equals(ada.etag()), "update applies and changes the etag");
+    User older =
+        step(
+            "update with etag",
+            () -> users.update(ada.id(), UserUpdate.builder().age(37).build(), ada.etag()));
+    check(
+        older.age().orElse(-1) == 37 && !older.etag().equals(ada.etag()),
+        "update applies and changes the etag");
     out.println("    updated age to " + older.age().getAsInt() + ", new etag " + older.etag());
     expectError(
         "update with a stale etag",
@@ -121,20 +129,32 @@ public final class Scenario {
     step(
         "watch",
         () -> {
-          try (BlockingStream<UserEvent> events = BlockingStream.of(users.watch(UserService.WATCH_FROM_NOW))) {
+          try (BlockingStream<UserEvent> events =
+              BlockingStream.of(users.watch(UserService.WATCH_FROM_NOW))) {
             // A watch "from now" starts when the server has opened it, which over REST is a round
             // trip after watch() returns: a change made before that is not shown. So change, look
             // for the event a moment, and change again if it has not come.
             long deadline = System.nanoTime() + WAIT.toNanos();
             for (int attempt = 1; System.nanoTime() < deadline; attempt++) {
-              User renamed = users.update(ada.id(), UserUpdate.builder().name(tag + "Countess of Lovelace " + attempt).build(), null);
+              User renamed =
+                  users.update(
+                      ada.id(),
+                      UserUpdate.builder().name(tag + "Countess of Lovelace " + attempt).build(),
+                      null);
               UserEvent event = awaitEventFor(events, renamed);
               if (event != null) {
-                out.println("    saw event #" + event.sequence() + " " + event.type() + " " + event.user().name());
+                out.println(
+                    "    saw event #"
+                        + event.sequence()
+                        + " "
+                        + event.type()
+                        + " "
+                        + event.user().name());
                 return event;
               }
             }
-            throw new IllegalStateException("the watch showed none of the updates within " + WAIT.toSeconds() + "s");
+            throw new IllegalStateException(
+                "the watch showed none of the updates within " + WAIT.toSeconds() + "s");
           }
         });
 
@@ -150,9 +170,15 @@ public final class Scenario {
           return null;
         });
     expectError("get a deleted user", ErrorCode.NOT_FOUND, () -> users.get(ada.id()));
-    expectError("create with an invalid email", ErrorCode.INVALID_ARGUMENT, () -> users.create(NewUser.of(tag + "Bad", "not-an-email")));
+    expectError(
+        "create with an invalid email",
+        ErrorCode.INVALID_ARGUMENT,
+        () -> users.create(NewUser.of(tag + "Bad", "not-an-email")));
     User taken = users.create(NewUser.of(tag + "Grace Hopper", "grace@" + domain, 85));
-    expectError("create with a taken email", ErrorCode.ALREADY_EXISTS, () -> users.create(NewUser.of(tag + "Grace Again", "GRACE@" + domain)));
+    expectError(
+        "create with a taken email",
+        ErrorCode.ALREADY_EXISTS,
+        () -> users.create(NewUser.of(tag + "Grace Again", "GRACE@" + domain)));
     users.delete(taken.id(), taken.etag());
     out.println("done.");
   }
@@ -173,11 +199,22 @@ public final class Scenario {
             if (result.succeeded()) {
               created.add(result.user());
             } else {
-              out.println("    item " + result.index() + " failed: " + result.error().code() + " " + result.error().getMessage());
+              out.println(
+                  "    item "
+                      + result.index()
+                      + " failed: "
+                      + result.error().code()
+                      + " "
+                      + result.error().getMessage());
             }
           }
           check(created.size() == BULK, "every valid item is created (" + created.size() + ")");
-          out.println("    created " + created.size() + " of " + batch.size() + "; each item succeeds or fails on its own");
+          out.println(
+              "    created "
+                  + created.size()
+                  + " of "
+                  + batch.size()
+                  + "; each item succeeds or fails on its own");
           return created;
         });
   }
@@ -219,8 +256,15 @@ public final class Scenario {
   }
 
   private static String describe(User user) {
-    return user.id() + " " + user.name() + " <" + user.email() + "> age "
-        + (user.age().isPresent() ? user.age().getAsInt() : "-") + " etag " + user.etag();
+    return user.id()
+        + " "
+        + user.name()
+        + " <"
+        + user.email()
+        + "> age "
+        + (user.age().isPresent() ? user.age().getAsInt() : "-")
+        + " etag "
+        + user.etag();
   }
 
   private static void check(boolean condition, String expectation) {

@@ -26,12 +26,41 @@ public final class Seeder {
   public static final int BATCH_SIZE = 1000;
 
   private static final String[] FIRST = {
-    "Ada", "Alan", "Barbara", "Claude", "Donald", "Edsger", "Frances", "Grace", "John", "Ken",
-    "Leslie", "Margaret", "Niklaus", "Radia", "Sophie", "Tim"
+    "Ada",
+    "Alan",
+    "Barbara",
+    "Claude",
+    "Donald",
+    "Edsger",
+    "Frances",
+    "Grace",
+    "John",
+    "Ken",
+    "Leslie",
+    "Margaret",
+    "Niklaus",
+    "Radia",
+    "Sophie",
+    "Tim"
   };
   private static final String[] LAST = {
-    "Allen", "Backus", "Dijkstra", "Hamilton", "Hopper", "Knuth", "Lamport", "Liskov", "Lovelace",
-    "McCarthy", "Perlman", "Ritchie", "Shannon", "Thompson", "Turing", "Wirth", "Wilson"
+    "Allen",
+    "Backus",
+    "Dijkstra",
+    "Hamilton",
+    "Hopper",
+    "Knuth",
+    "Lamport",
+    "Liskov",
+    "Lovelace",
+    "McCarthy",
+    "Perlman",
+    "Ritchie",
+    "Shannon",
+    "Thompson",
+    "Turing",
+    "Wirth",
+    "Wilson"
   };
 
   private Seeder() {}
@@ -44,13 +73,14 @@ public final class Seeder {
     if (i < 1) {
       throw new IllegalArgumentException("i: " + i + " (expected: >= 1)");
     }
-    String name = FIRST[(i - 1) % FIRST.length] + " " + LAST[((i - 1) / FIRST.length) % LAST.length];
+    String name =
+        FIRST[(i - 1) % FIRST.length] + " " + LAST[((i - 1) / FIRST.length) % LAST.length];
     return NewUser.of(name, "user" + i + "@example.com", 18 + (i - 1) % 70);
   }
 
   /**
-   * Creates users 1..{@code count} in batches of {@value #BATCH_SIZE}. Users whose email is
-   * already taken count as already present; any other failure is thrown.
+   * Creates users 1..{@code count} in batches of {@value #BATCH_SIZE}. Users whose email is already
+   * taken count as already present; any other failure is thrown.
    */
   public static Result seed(UserService users, int count) {
     requireNonNull(users, "users");

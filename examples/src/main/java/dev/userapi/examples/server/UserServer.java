@@ -15,9 +15,9 @@ import dev.userapi.rest.UserApiFeature;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -90,8 +90,12 @@ import picocli.CommandLine.Option;
     })
 public final class UserServer implements Callable<Integer>, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UserServer.class);
-  /** Threads for calls that may block: REST streaming everywhere, every call on a blocking store. */
+
+  /**
+   * Threads for calls that may block: REST streaming everywhere, every call on a blocking store.
+   */
   private static final int WORKER_THREADS = 16;
+
   /** An SSE comment on idle watches this often finds departed clients and keeps proxies open. */
   private static final Duration WATCH_HEARTBEAT = Duration.ofSeconds(15);
 
@@ -99,7 +103,8 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
       names = "--rest-port",
       paramLabel = "PORT",
       defaultValue = "${env:USERAPI_REST_PORT:-8080}",
-      description = "HTTP port for REST and /docs; 0 picks a free port (default: ${DEFAULT-VALUE}).")
+      description =
+          "HTTP port for REST and /docs; 0 picks a free port (default: ${DEFAULT-VALUE}).")
   private int restPort;
 
   @Option(
@@ -113,21 +118,24 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
       names = "--bind",
       paramLabel = "ADDRESS",
       defaultValue = "${env:USERAPI_BIND:-127.0.0.1}",
-      description = "Address both protocols listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+      description =
+          "Address both protocols listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
   private String bind;
 
   @Option(
       names = "--seed",
       paramLabel = "N",
       defaultValue = "${env:USERAPI_SEED:-0}",
-      description = "Create N deterministic users (user1@example.com ...) at start (default: ${DEFAULT-VALUE}).")
+      description =
+          "Create N deterministic users (user1@example.com ...) at start (default: ${DEFAULT-VALUE}).")
   private int seed;
 
   @Option(
       names = "--jdbc-url",
       paramLabel = "URL",
       defaultValue = "${env:USERAPI_JDBC_URL}",
-      description = "PostgreSQL JDBC URL, e.g. jdbc:postgresql://localhost:5432/users; without it the store is in memory.")
+      description =
+          "PostgreSQL JDBC URL, e.g. jdbc:postgresql://localhost:5432/users; without it the store is in memory.")
   private String jdbcUrl;
 
   @Option(
@@ -141,7 +149,8 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
       names = "--jdbc-password",
       paramLabel = "PASSWORD",
       defaultValue = "${env:USERAPI_JDBC_PASSWORD}",
-      description = "Database password (prefer the USERAPI_JDBC_PASSWORD variable: flags show in ps).")
+      description =
+          "Database password (prefer the USERAPI_JDBC_PASSWORD variable: flags show in ps).")
   private String jdbcPassword;
 
   @Option(
@@ -149,7 +158,8 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
       paramLabel = "DURATION",
       defaultValue = "${env:USERAPI_GRACE_PERIOD:-10s}",
       converter = DurationConverter.class,
-      description = "How long calls in flight may run on shutdown: 500ms, 10s, 2m or ISO-8601 (default: ${DEFAULT-VALUE}).")
+      description =
+          "How long calls in flight may run on shutdown: 500ms, 10s, 2m or ISO-8601 (default: ${DEFAULT-VALUE}).")
   private Duration gracePeriod;
 
   @Option(
@@ -193,14 +203,16 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
       names = "--max-watches",
       paramLabel = "N",
       defaultValue = "${env:USERAPI_MAX_WATCHES:-1024}",
-      description = "Open watches allowed at once, both protocols; more get RESOURCE_EXHAUSTED / 429 (default: ${DEFAULT-VALUE}).")
+      description =
+          "Open watches allowed at once, both protocols; more get RESOURCE_EXHAUSTED / 429 (default: ${DEFAULT-VALUE}).")
   private int maxWatches;
 
   @Option(
       names = "--max-streams",
       paramLabel = "N",
       defaultValue = "${env:USERAPI_MAX_STREAMS:-256}",
-      description = "Open user streams allowed at once, both protocols (default: ${DEFAULT-VALUE}).")
+      description =
+          "Open user streams allowed at once, both protocols (default: ${DEFAULT-VALUE}).")
   private int maxStreams;
 
   private Security security;
@@ -319,30 +331,54 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
     String rest = restUri().toString();
     String grpc = grpcTarget();
     String seeded = seed > 0 ? ", " + r.seeded + " users seeded" : "";
-    out.println("userapi server: one UserService (" + r.store.description() + " store" + seeded + ") over REST and gRPC");
+    out.println(
+        "userapi server: one UserService ("
+            + r.store.description()
+            + " store"
+            + seeded
+            + ") over REST and gRPC");
     out.println("  REST  listening on " + rest + "api/users");
     out.println("        Swagger UI " + rest + "docs/  OpenAPI " + rest + "api/openapi.yaml");
-    out.println("  gRPC  listening on " + grpc + "  (userapi.v1.UserService, grpc.health.v1, reflection)");
+    out.println(
+        "  gRPC  listening on " + grpc + "  (userapi.v1.UserService, grpc.health.v1, reflection)");
     out.println();
     boolean tls = security != null && security.tls();
     boolean tokens = security != null && security.authenticator() != null;
-    String curl = "curl" + (tls ? " --cacert CA.pem" : "") + (tokens ? " -H \"Authorization: Bearer $TOKEN\"" : "");
+    String curl =
+        "curl"
+            + (tls ? " --cacert CA.pem" : "")
+            + (tokens ? " -H \"Authorization: Bearer $TOKEN\"" : "");
     String grpcurl =
-        "grpcurl " + (tls ? "-cacert CA.pem" : "-plaintext") + (tokens ? " -H \"authorization: Bearer $TOKEN\"" : "");
+        "grpcurl "
+            + (tls ? "-cacert CA.pem" : "-plaintext")
+            + (tokens ? " -H \"authorization: Bearer $TOKEN\"" : "");
     out.println("Try REST:");
-    out.println("  " + curl + " -i -H 'Content-Type: application/json' -d '{\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\",\"age\":36}' " + rest + "api/users");
+    out.println(
+        "  "
+            + curl
+            + " -i -H 'Content-Type: application/json' -d '{\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\",\"age\":36}' "
+            + rest
+            + "api/users");
     out.println("  " + curl + " '" + rest + "api/users?pageSize=5'");
     out.println("  " + curl + " -N " + rest + "api/users:stream");
     out.println("  " + curl + " -N " + rest + "api/users:watch");
     out.println("Try gRPC (grpcurl; reflection means no .proto is needed):");
     out.println("  " + grpcurl + " " + grpc + " list userapi.v1.UserService");
-    out.println("  " + grpcurl + " -d '{\"user\":{\"name\":\"Grace Hopper\",\"email\":\"grace@example.com\",\"age\":85}}' " + grpc + " userapi.v1.UserService/CreateUser");
-    out.println("  " + grpcurl + " -d '{\"pageSize\":5}' " + grpc + " userapi.v1.UserService/ListUsers");
+    out.println(
+        "  "
+            + grpcurl
+            + " -d '{\"user\":{\"name\":\"Grace Hopper\",\"email\":\"grace@example.com\",\"age\":85}}' "
+            + grpc
+            + " userapi.v1.UserService/CreateUser");
+    out.println(
+        "  " + grpcurl + " -d '{\"pageSize\":5}' " + grpc + " userapi.v1.UserService/ListUsers");
     out.println("  " + grpcurl + " -d '{}' " + grpc + " userapi.v1.UserService/WatchUsers");
     if (tokens) {
-      out.println("Every user call needs a bearer token from the token file ($TOKEN above); /api/health stays open.");
+      out.println(
+          "Every user call needs a bearer token from the token file ($TOKEN above); /api/health stays open.");
     }
-    out.println("Ctrl-C stops the server; calls in flight get " + format(gracePeriod) + " to finish.");
+    out.println(
+        "Ctrl-C stops the server; calls in flight get " + format(gracePeriod) + " to finish.");
     out.flush();
   }
 
@@ -384,11 +420,14 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
     }
     if (security.authenticator() == null && !insecure) {
       throw new IllegalArgumentException(
-          "refusing to serve " + bind + " without authentication: give --token-file"
+          "refusing to serve "
+              + bind
+              + " without authentication: give --token-file"
               + " (and --tls-cert/--tls-key), or --insecure to serve it open anyway");
     }
     if (!security.tls()) {
-      log.warn("serving {} without TLS: tokens and personal data cross the network in clear text", bind);
+      log.warn(
+          "serving {} without TLS: tokens and personal data cross the network in clear text", bind);
     }
   }
 
@@ -428,6 +467,7 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
    */
   private static final java.util.logging.Logger GLASSFISH =
       java.util.logging.Logger.getLogger("org.glassfish");
+
   private static final java.util.logging.Logger GRIZZLY_SHUTDOWN =
       java.util.logging.Logger.getLogger("org.glassfish.grizzly.nio.GracefulShutdownRunner");
 
@@ -483,7 +523,8 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
           Executors.newFixedThreadPool(WORKER_THREADS, new NamedThreads("userapi-rest-worker"));
       ExecutorService grpcWorkers =
           store.blocks()
-              ? Executors.newFixedThreadPool(WORKER_THREADS, new NamedThreads("userapi-grpc-worker"))
+              ? Executors.newFixedThreadPool(
+                  WORKER_THREADS, new NamedThreads("userapi-grpc-worker"))
               : null;
       ScheduledExecutorService heartbeats =
           Executors.newSingleThreadScheduledExecutor(new NamedThreads("userapi-rest-heartbeat"));
@@ -515,7 +556,8 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
                 restWorkers,
                 options.security);
         log.info("listening: REST on port {}, gRPC on port {}", rest.port(), grpc.port());
-        return new Running(store, service, restWorkers, grpcWorkers, heartbeats, rest, grpc, seeded);
+        return new Running(
+            store, service, restWorkers, grpcWorkers, heartbeats, rest, grpc, seeded);
       } catch (RuntimeException e) {
         if (grpc != null) {
           grpc.shutdownNow();
@@ -537,7 +579,8 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
       grpc.stopAccepting();
       rest.stopAccepting(grace);
       boolean grpcDrained = grpc.awaitDrained(grace);
-      boolean restDone = rest.awaitDrained(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      boolean restDone =
+          rest.awaitDrained(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
       heartbeats.shutdownNow();
       restWorkers.shutdown();
       if (grpcWorkers != null) {
@@ -546,7 +589,9 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
       awaitQuietly(restWorkers);
       awaitQuietly(grpcWorkers);
       closeQuietly(store.resources());
-      log.info("stopped ({})", grpcDrained && restDone ? "every call finished" : "some calls were cut off");
+      log.info(
+          "stopped ({})",
+          grpcDrained && restDone ? "every call finished" : "some calls were cut off");
     }
 
     private static void awaitQuietly(ExecutorService executor) {

@@ -25,7 +25,13 @@ class GatewayDemoTest {
     GatewayDemo.run(new PrintStream(printed, true, StandardCharsets.UTF_8));
 
     assertThat(printed.toString(StandardCharsets.UTF_8))
-        .contains("-> gateway", "-> gRPC backend", "PRECONDITION_FAILED", "ALREADY_EXISTS", "saw event", "done.");
+        .contains(
+            "-> gateway",
+            "-> gRPC backend",
+            "PRECONDITION_FAILED",
+            "ALREADY_EXISTS",
+            "saw event",
+            "done.");
   }
 
   @Test

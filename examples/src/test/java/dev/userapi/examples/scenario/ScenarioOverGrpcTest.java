@@ -17,12 +17,19 @@ class ScenarioOverGrpcTest {
   @Test
   void theWholeScenarioBehavesAsDescribedThroughGrpcUserClientAgainstARunningServer() {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    try (UserServer server = UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--seed", "50").start();
+    try (UserServer server =
+            UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--seed", "50").start();
         GrpcUserClient users = GrpcUserClient.connect(server.grpcTarget())) {
       Scenario.run(users, new PrintStream(printed, true, StandardCharsets.UTF_8));
     }
 
     assertThat(printed.toString(StandardCharsets.UTF_8))
-        .contains("PRECONDITION_FAILED", "NOT_FOUND", "INVALID_ARGUMENT", "ALREADY_EXISTS", "saw event", "done.");
+        .contains(
+            "PRECONDITION_FAILED",
+            "NOT_FOUND",
+            "INVALID_ARGUMENT",
+            "ALREADY_EXISTS",
+            "saw event",
+            "done.");
   }
 }

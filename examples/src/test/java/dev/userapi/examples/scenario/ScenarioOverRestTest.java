@@ -17,12 +17,21 @@ class ScenarioOverRestTest {
   @Test
   void theWholeScenarioBehavesAsDescribedThroughRestUserClientAgainstARunningServer() {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    try (UserServer server = UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--seed", "50", "--grace-period", "1s").start();
+    try (UserServer server =
+            UserServer.fromArgs(
+                    "--rest-port", "0", "--grpc-port", "0", "--seed", "50", "--grace-period", "1s")
+                .start();
         RestUserClient users = RestUserClient.connect(server.restUri())) {
       Scenario.run(users, new PrintStream(printed, true, StandardCharsets.UTF_8));
     }
 
     assertThat(printed.toString(StandardCharsets.UTF_8))
-        .contains("PRECONDITION_FAILED", "NOT_FOUND", "INVALID_ARGUMENT", "ALREADY_EXISTS", "saw event", "done.");
+        .contains(
+            "PRECONDITION_FAILED",
+            "NOT_FOUND",
+            "INVALID_ARGUMENT",
+            "ALREADY_EXISTS",
+            "saw event",
+            "done.");
   }
 }

@@ -54,7 +54,8 @@ class GracefulShutdownTest {
   @Test
   void anOpenGrpcWatchEndsCleanlyWhileAnInFlightCallStillCompletes() throws Exception {
     User ada = grpc.create(NewUser.of("Ada", "ada@example.com", 36));
-    try (BlockingStream<UserEvent> watch = BlockingStream.of(grpc.watch(UserService.WATCH_FROM_NOW))) {
+    try (BlockingStream<UserEvent> watch =
+        BlockingStream.of(grpc.watch(UserService.WATCH_FROM_NOW))) {
       awaitLive(watch, ada);
       gated.arm(ada.id());
       CompletableFuture<User> inFlight = CompletableFuture.supplyAsync(() -> grpc.get(ada.id()));
@@ -75,7 +76,8 @@ class GracefulShutdownTest {
   @Test
   void anOpenSseWatchEndsCleanlyWhileAnInFlightRestCallStillCompletes() throws Exception {
     User ada = rest.create(NewUser.of("Ada", "ada@example.com", 36));
-    try (BlockingStream<UserEvent> watch = BlockingStream.of(rest.watch(UserService.WATCH_FROM_NOW))) {
+    try (BlockingStream<UserEvent> watch =
+        BlockingStream.of(rest.watch(UserService.WATCH_FROM_NOW))) {
       awaitLive(watch, ada);
       gated.arm(ada.id());
       CompletableFuture<User> inFlight = CompletableFuture.supplyAsync(() -> rest.get(ada.id()));

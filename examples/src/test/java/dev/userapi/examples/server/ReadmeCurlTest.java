@@ -136,9 +136,17 @@ class ReadmeCurlTest {
     if (comment.contains("Location")) {
       assertThat(reply.headers().firstValue("Location")).as(line).isPresent();
     }
-    for (String member : List.of("\"users\"", "\"nextPageToken\"", "\"results\"", "\"errors\"", "\"status\":\"SERVING\"")) {
+    for (String member :
+        List.of(
+            "\"users\"",
+            "\"nextPageToken\"",
+            "\"results\"",
+            "\"errors\"",
+            "\"status\":\"SERVING\"")) {
       String bare = member.replace("\"", "");
-      if (comment.contains(member) || comment.contains("{" + bare) || comment.contains(bare + ":")) {
+      if (comment.contains(member)
+          || comment.contains("{" + bare)
+          || comment.contains(bare + ":")) {
         assertThat(reply.body()).as(line).contains(member);
       }
     }
@@ -152,7 +160,8 @@ class ReadmeCurlTest {
 
   /** A watch never ends: take the status, the headers and the first event, then hang up. */
   private Reply openEventStream(Curl curl) throws IOException, InterruptedException {
-    HttpResponse<InputStream> response = http.send(curl.request(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> response =
+        http.send(curl.request(), HttpResponse.BodyHandlers.ofInputStream());
     StringBuilder firstEvent = new StringBuilder();
     try (BufferedReader lines =
         new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
@@ -211,7 +220,10 @@ class ReadmeCurlTest {
           case "-H" -> {
             String header = words.get(++i);
             int colon = header.indexOf(':');
-            headers.add(new String[] {header.substring(0, colon).trim(), header.substring(colon + 1).trim()});
+            headers.add(
+                new String[] {
+                  header.substring(0, colon).trim(), header.substring(colon + 1).trim()
+                });
           }
           case "-d", "--data", "--data-binary" -> data = words.get(++i);
           case "-X" -> method = words.get(++i);
@@ -242,7 +254,8 @@ class ReadmeCurlTest {
     }
 
     HttpRequest request() {
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
       for (String[] header : headers) {
         request.header(header[0], header[1]);
       }
@@ -288,7 +301,8 @@ class ReadmeCurlTest {
           word.append(expand(line.substring(i + 1, end), variables));
           i = end + 1;
         } else if (c == '$') {
-          Matcher name = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*").matcher(line).region(i + 1, line.length());
+          Matcher name =
+              Pattern.compile("[A-Za-z_][A-Za-z0-9_]*").matcher(line).region(i + 1, line.length());
           assertThat(name.lookingAt()).as(line).isTrue();
           word.append(value(name.group(), variables));
           i = name.end();
@@ -308,11 +322,12 @@ class ReadmeCurlTest {
         char c = line.charAt(i);
         if (c == '\\') {
           char escaped = line.charAt(i + 1);
-          word.append(switch (escaped) {
-            case 'n' -> '\n';
-            case 't' -> '\t';
-            default -> escaped;
-          });
+          word.append(
+              switch (escaped) {
+                case 'n' -> '\n';
+                case 't' -> '\t';
+                default -> escaped;
+              });
           i += 2;
         } else {
           word.append(c);

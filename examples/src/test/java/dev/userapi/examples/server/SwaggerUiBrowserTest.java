@@ -15,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,9 +33,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Swagger UI at {@code /docs/} in headless Chromium, driven over the DevTools protocol (a
- * WebSocket, {@code Runtime.evaluate}): the user operations are listed, and "Try it out" on
- * {@code GET /api/users} shows a 200 from this server on its ephemeral port. Skipped only where
- * Chromium is not installed ({@code .ci/run} installs it).
+ * WebSocket, {@code Runtime.evaluate}): the user operations are listed, and "Try it out" on {@code
+ * GET /api/users} shows a 200 from this server on its ephemeral port. Skipped only where Chromium
+ * is not installed ({@code .ci/run} installs it).
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class SwaggerUiBrowserTest {
@@ -44,7 +43,8 @@ class SwaggerUiBrowserTest {
   private static final Duration WAIT = Duration.ofSeconds(45);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private UserServer server;
   private Path profile;
   private Process chromium;
@@ -79,19 +79,30 @@ class SwaggerUiBrowserTest {
 
   @Test
   void swaggerUiListsTheUserOperationsAndTryItOutGetsA200FromThisServer() throws Exception {
-    try (dev.userapi.rest.RestUserClient users = dev.userapi.rest.RestUserClient.connect(server.restUri())) {
+    try (dev.userapi.rest.RestUserClient users =
+        dev.userapi.rest.RestUserClient.connect(server.restUri())) {
       users.create(NewUser.of("Ada Lovelace", "ada@browser.example.com", 36));
     }
     String origin = server.restUri().toString().replaceAll("/$", "");
     page = launch(server.restUri().resolve("docs/"));
 
-    await().atMost(WAIT).until(() -> page.number("document.querySelectorAll('.opblock').length") >= 10);
+    await()
+        .atMost(WAIT)
+        .until(() -> page.number("document.querySelectorAll('.opblock').length") >= 10);
     String paths =
         page.string(
             "[...document.querySelectorAll('.opblock-summary-path')]"
                 + ".map(p => (p.getAttribute('data-path') || p.textContent).replace(/\\u200b/g, '')).join(' ')");
-    assertThat(paths).contains("/api/users", "/api/users/{id}", "/api/users:stream", "/api/users:watch", "/api/users:batchCreate");
-    assertThat(page.string("[...document.querySelectorAll('.servers option')].map(o => o.value).join(' ')"))
+    assertThat(paths)
+        .contains(
+            "/api/users",
+            "/api/users/{id}",
+            "/api/users:stream",
+            "/api/users:watch",
+            "/api/users:batchCreate");
+    assertThat(
+            page.string(
+                "[...document.querySelectorAll('.servers option')].map(o => o.value).join(' ')"))
         .as("the servers list names this server, not the document's localhost:8080")
         .isEqualTo(origin);
 
@@ -99,34 +110,62 @@ class SwaggerUiBrowserTest {
         "[...document.querySelectorAll('.opblock.opblock-get')].find(b => {"
             + " const p = b.querySelector('.opblock-summary-path');"
             + " return p && (p.getAttribute('data-path') || p.textContent).replace(/\\u200b/g, '') === '/api/users'; })";
-    page.string("(() => { const b = " + listUsers + "; (b.querySelector('.opblock-summary-control') || b.querySelector('.opblock-summary')).click(); return 'ok'; })()");
-    await().atMost(WAIT).until(() -> page.bool("!!(" + listUsers + ").querySelector('.try-out__btn, .btn.execute')"));
     page.string(
-        "(() => { const b = " + listUsers + "; const t = b.querySelector('.try-out__btn');"
+        "(() => { const b = "
+            + listUsers
+            + "; (b.querySelector('.opblock-summary-control') || b.querySelector('.opblock-summary')).click(); return 'ok'; })()");
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> page.bool("!!(" + listUsers + ").querySelector('.try-out__btn, .btn.execute')"));
+    page.string(
+        "(() => { const b = "
+            + listUsers
+            + "; const t = b.querySelector('.try-out__btn');"
             + " if (t && /try it out/i.test(t.textContent)) t.click(); return 'ok'; })()");
-    await().atMost(WAIT).until(() -> page.bool("!!(" + listUsers + ").querySelector('.btn.execute')"));
-    page.string("(() => { (" + listUsers + ").querySelector('.btn.execute').click(); return 'ok'; })()");
+    await()
+        .atMost(WAIT)
+        .until(() -> page.bool("!!(" + listUsers + ").querySelector('.btn.execute')"));
+    page.string(
+        "(() => { (" + listUsers + ").querySelector('.btn.execute').click(); return 'ok'; })()");
 
-    String statusShown = "((" + listUsers + ").querySelector('.live-responses-table tr.response .response-col_status') || {textContent: ''}).textContent.trim()";
+    String statusShown =
+        "(("
+            + listUsers
+            + ").querySelector('.live-responses-table tr.response .response-col_status') || {textContent: ''}).textContent.trim()";
     await().atMost(WAIT).until(() -> !page.string(statusShown).isEmpty());
     assertThat(page.string(statusShown)).isEqualTo("200");
-    assertThat(page.string("(" + listUsers + ").querySelector('.live-responses-table').textContent"))
+    assertThat(
+            page.string("(" + listUsers + ").querySelector('.live-responses-table').textContent"))
         .contains("ada@browser.example.com");
-    assertThat(page.string("((" + listUsers + ").querySelector('.request-url') || {textContent: ''}).textContent"))
+    assertThat(
+            page.string(
+                "(("
+                    + listUsers
+                    + ").querySelector('.request-url') || {textContent: ''}).textContent"))
         .contains(origin + "/api/users");
   }
 
   private DevTools launch(URI url) throws IOException, InterruptedException {
     chromium =
         new ProcessBuilder(
-                CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-dev-shm-usage", "--remote-debugging-port=0",
-                "--user-data-dir=" + profile, url.toString())
+                CHROMIUM.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-dev-shm-usage",
+                "--remote-debugging-port=0",
+                "--user-data-dir=" + profile,
+                url.toString())
             .redirectErrorStream(true)
             .redirectOutput(profile.resolve("chromium.log").toFile())
             .start();
     Path activePort = profile.resolve("DevToolsActivePort");
-    await().atMost(WAIT).until(() -> Files.exists(activePort) && Files.readAllLines(activePort).size() >= 2);
+    await()
+        .atMost(WAIT)
+        .until(() -> Files.exists(activePort) && Files.readAllLines(activePort).size() >= 2);
     int port = Integer.parseInt(Files.readAllLines(activePort).get(0).trim());
     URI list = URI.create("http://127.0.0.1:" + port + "/json/list");
     String[] webSocket = new String[1];
@@ -135,9 +174,11 @@ class SwaggerUiBrowserTest {
   }
 
   private String pageWebSocket(URI list) throws IOException, InterruptedException {
-    HttpResponse<String> targets = http.send(HttpRequest.newBuilder(list).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> targets =
+        http.send(HttpRequest.newBuilder(list).build(), HttpResponse.BodyHandlers.ofString());
     for (JsonNode target : JSON.readTree(targets.body())) {
-      if (target.path("type").asText().equals("page") && target.path("url").asText().contains("/docs/")) {
+      if (target.path("type").asText().equals("page")
+          && target.path("url").asText().contains("/docs/")) {
         return target.path("webSocketDebuggerUrl").asText();
       }
     }

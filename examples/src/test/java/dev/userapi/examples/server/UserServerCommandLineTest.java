@@ -57,17 +57,26 @@ class UserServerCommandLineTest {
 
   @Test
   void anUnknownFlagIsAUsageErrorNotAStart() {
-    int exit = new CommandLine(new UserServer()).setErr(new java.io.PrintWriter(new java.io.StringWriter())).execute("--no-such-flag");
+    int exit =
+        new CommandLine(new UserServer())
+            .setErr(new java.io.PrintWriter(new java.io.StringWriter()))
+            .execute("--no-such-flag");
 
     assertThat(exit).isEqualTo(2);
   }
 
   @Test
   void mainPrintsWhereItListensTakesPortsFromTheEnvironmentAndStopsOnSigterm() throws Exception {
-    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    String java =
+        System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     ProcessBuilder builder =
         new ProcessBuilder(
-                java, "-cp", System.getProperty("java.class.path"), UserServer.class.getName(), "--seed", "3")
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                UserServer.class.getName(),
+                "--seed",
+                "3")
             .redirectError(ProcessBuilder.Redirect.DISCARD);
     builder.environment().put("USERAPI_REST_PORT", "0");
     builder.environment().put("USERAPI_GRPC_PORT", "0");
@@ -75,7 +84,8 @@ class UserServerCommandLineTest {
     try {
       List<String> banner = new ArrayList<>();
       BufferedReader out =
-          new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       for (String line = out.readLine(); line != null; line = out.readLine()) {
         banner.add(line);
         if (line.startsWith("Ctrl-C")) {
@@ -83,7 +93,9 @@ class UserServerCommandLineTest {
         }
       }
       String text = String.join("\n", banner);
-      Matcher rest = Pattern.compile("REST  listening on (http://127\\.0\\.0\\.1:\\d+/)api/users").matcher(text);
+      Matcher rest =
+          Pattern.compile("REST  listening on (http://127\\.0\\.0\\.1:\\d+/)api/users")
+              .matcher(text);
       Matcher grpc = Pattern.compile("gRPC  listening on (127\\.0\\.0\\.1:\\d+)").matcher(text);
       assertThat(rest.find()).as(text).isTrue();
       assertThat(grpc.find()).as(text).isTrue();
@@ -98,7 +110,10 @@ class UserServerCommandLineTest {
       assertThat(docs.body()).contains("swagger-ui");
       try (GrpcUserClient client = GrpcUserClient.connect(grpc.group(1))) {
         assertThat(client.health()).isEqualTo(HealthStatus.SERVING);
-        assertThat(client.get(client.list(dev.userapi.core.UserQuery.firstPage(10)).items().get(0).id()).email())
+        assertThat(
+                client
+                    .get(client.list(dev.userapi.core.UserQuery.firstPage(10)).items().get(0).id())
+                    .email())
             .isEqualTo("user1@example.com");
       }
     } finally {

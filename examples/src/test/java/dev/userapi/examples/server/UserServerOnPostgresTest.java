@@ -39,14 +39,26 @@ class UserServerOnPostgresTest {
     String url = postgres.getJdbcUrl("postgres", "postgres");
     try (UserServer server =
             UserServer.fromArgs(
-                    "--rest-port", "0", "--grpc-port", "0", "--seed", "1200",
-                    "--jdbc-url", url, "--jdbc-user", "postgres", "--grace-period", "5s")
+                    "--rest-port",
+                    "0",
+                    "--grpc-port",
+                    "0",
+                    "--seed",
+                    "1200",
+                    "--jdbc-url",
+                    url,
+                    "--jdbc-user",
+                    "postgres",
+                    "--grace-period",
+                    "5s")
                 .start();
         GrpcUserClient users = GrpcUserClient.connect(server.grpcTarget())) {
       assertThat(users.health()).isEqualTo(HealthStatus.SERVING);
-      assertThat(users.list(UserQuery.firstPage(1)).items().get(0).email()).isEqualTo("user1@example.com");
+      assertThat(users.list(UserQuery.firstPage(1)).items().get(0).email())
+          .isEqualTo("user1@example.com");
 
-      try (BlockingStream<UserEvent> watch = BlockingStream.of(users.watch(UserService.WATCH_FROM_NOW))) {
+      try (BlockingStream<UserEvent> watch =
+          BlockingStream.of(users.watch(UserService.WATCH_FROM_NOW))) {
         User ada = users.create(NewUser.of("Ada", "ada@example.com", 36));
         users.update(ada.id(), UserUpdate.builder().age(37).build(), ada.etag());
         assertThat(watch.hasNext(Duration.ofSeconds(20))).isTrue();
@@ -56,7 +68,17 @@ class UserServerOnPostgresTest {
 
     // A restart on the same database finds the seeded users and creates none.
     try (UserServer again =
-        UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--seed", "1200", "--jdbc-url", url, "--jdbc-user", "postgres")
+        UserServer.fromArgs(
+                "--rest-port",
+                "0",
+                "--grpc-port",
+                "0",
+                "--seed",
+                "1200",
+                "--jdbc-url",
+                url,
+                "--jdbc-user",
+                "postgres")
             .start()) {
       try (GrpcUserClient users = GrpcUserClient.connect(again.grpcTarget())) {
         assertThat(users.get(users.list(UserQuery.firstPage(1)).items().get(0).id()).name())

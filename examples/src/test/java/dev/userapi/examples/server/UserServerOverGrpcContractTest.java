@@ -7,7 +7,9 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The service contract through {@link GrpcUserClient} → a running {@link UserServer} (black-box). */
+/**
+ * The service contract through {@link GrpcUserClient} → a running {@link UserServer} (black-box).
+ */
 class UserServerOverGrpcContractTest extends UserServiceContract {
   private static UserServer server;
 

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The server's security options: tokens on both protocols, TLS on both, and no open public bind. */
+/**
+ * The server's security options: tokens on both protocols, TLS on both, and no open public bind.
+ */
 class UserServerSecurityTest {
   @TempDir Path dir;
   private UserServer server;
@@ -44,7 +46,10 @@ class UserServerSecurityTest {
 
   @Test
   void refusesAPublicAddressWithoutAuthentication() {
-    assertThatThrownBy(() -> UserServer.fromArgs("--bind", "0.0.0.0", "--rest-port", "0", "--grpc-port", "0").start())
+    assertThatThrownBy(
+            () ->
+                UserServer.fromArgs("--bind", "0.0.0.0", "--rest-port", "0", "--grpc-port", "0")
+                    .start())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--token-file")
         .hasMessageContaining("--insecure");
@@ -52,7 +57,10 @@ class UserServerSecurityTest {
 
   @Test
   void servesAPublicAddressOpenWhenToldInsecure() {
-    server = UserServer.fromArgs("--bind", "0.0.0.0", "--insecure", "--rest-port", "0", "--grpc-port", "0").start();
+    server =
+        UserServer.fromArgs(
+                "--bind", "0.0.0.0", "--insecure", "--rest-port", "0", "--grpc-port", "0")
+            .start();
 
     try (GrpcUserClient client = GrpcUserClient.connect("127.0.0.1:" + server.grpcPort())) {
       assertThat(client.list(UserQuery.firstPage(1)).items()).isEmpty();
@@ -61,24 +69,43 @@ class UserServerSecurityTest {
 
   @Test
   void tokensAreRequiredOnBothProtocolsWithScopes() throws Exception {
-    Path tokens = write("tokens", "# test tokens\nwriter-secret users.read,users.write writer\nreader-secret users.read\n");
-    server = UserServer.fromArgs("--token-file", tokens.toString(), "--rest-port", "0", "--grpc-port", "0").start();
+    Path tokens =
+        write(
+            "tokens",
+            "# test tokens\nwriter-secret users.read,users.write writer\nreader-secret users.read\n");
+    server =
+        UserServer.fromArgs(
+                "--token-file", tokens.toString(), "--rest-port", "0", "--grpc-port", "0")
+            .start();
 
     try (GrpcUserClient anonymousGrpc = GrpcUserClient.connect(server.grpcTarget());
-        GrpcUserClient writerGrpc = GrpcUserClient.builder().target(server.grpcTarget()).bearerToken("writer-secret").build();
-        RestUserClient readerRest = RestUserClient.builder().baseUri(server.restUri()).bearerToken("reader-secret").build();
+        GrpcUserClient writerGrpc =
+            GrpcUserClient.builder()
+                .target(server.grpcTarget())
+                .bearerToken("writer-secret")
+                .build();
+        RestUserClient readerRest =
+            RestUserClient.builder()
+                .baseUri(server.restUri())
+                .bearerToken("reader-secret")
+                .build();
         RestUserClient anonymousRest = RestUserClient.connect(server.restUri())) {
       User ada = writerGrpc.create(NewUser.of("Ada", "ada@example.com"));
 
       assertThat(readerRest.get(ada.id())).isEqualTo(ada);
       assertThat(code(() -> anonymousGrpc.get(ada.id()))).isEqualTo(ErrorCode.UNAUTHENTICATED);
       assertThat(code(() -> anonymousRest.get(ada.id()))).isEqualTo(ErrorCode.UNAUTHENTICATED);
-      assertThat(code(() -> readerRest.delete(ada.id(), null))).isEqualTo(ErrorCode.PERMISSION_DENIED);
+      assertThat(code(() -> readerRest.delete(ada.id(), null)))
+          .isEqualTo(ErrorCode.PERMISSION_DENIED);
       assertThat(writerGrpc.get(ada.id())).isEqualTo(ada);
     }
     HttpResponse<String> health =
-        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-            .send(HttpRequest.newBuilder(server.restUri().resolve("api/health")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .build()
+            .send(
+                HttpRequest.newBuilder(server.restUri().resolve("api/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
   }
 
@@ -89,18 +116,32 @@ class UserServerSecurityTest {
     Path key = write("server.key", certs.serverPrivateKeyPem());
     server =
         UserServer.fromArgs(
-                "--bind", "localhost", "--tls-cert", cert.toString(), "--tls-key", key.toString(),
-                "--rest-port", "0", "--grpc-port", "0")
+                "--bind",
+                "localhost",
+                "--tls-cert",
+                cert.toString(),
+                "--tls-key",
+                key.toString(),
+                "--rest-port",
+                "0",
+                "--grpc-port",
+                "0")
             .start();
 
     assertThat(server.restUri().getScheme()).isEqualTo("https");
-    try (RestUserClient rest = RestUserClient.builder().baseUri(server.restUri()).sslContext(certs.trustingSslContext()).build();
+    try (RestUserClient rest =
+            RestUserClient.builder()
+                .baseUri(server.restUri())
+                .sslContext(certs.trustingSslContext())
+                .build();
         GrpcUserClient grpc =
             GrpcUserClient.builder()
                 .target(server.grpcTarget())
                 .channelCredentials(
                     TlsChannelCredentials.newBuilder()
-                        .trustManager(new ByteArrayInputStream(certs.caCertificatePem().getBytes(StandardCharsets.UTF_8)))
+                        .trustManager(
+                            new ByteArrayInputStream(
+                                certs.caCertificatePem().getBytes(StandardCharsets.UTF_8)))
                         .build())
                 .build()) {
       User ada = rest.create(NewUser.of("Ada", "ada@example.com"));
@@ -111,11 +152,19 @@ class UserServerSecurityTest {
   @Test
   void unreadableOrHalfTlsConfigurationFailsAtStart() throws Exception {
     Path cert = write("only.pem", "not a certificate");
-    assertThatThrownBy(() -> UserServer.fromArgs("--tls-cert", cert.toString(), "--rest-port", "0", "--grpc-port", "0").start())
+    assertThatThrownBy(
+            () ->
+                UserServer.fromArgs(
+                        "--tls-cert", cert.toString(), "--rest-port", "0", "--grpc-port", "0")
+                    .start())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--tls-key");
     Path bad = write("tokens", "lonely-token-without-scope\n");
-    assertThatThrownBy(() -> UserServer.fromArgs("--token-file", bad.toString(), "--rest-port", "0", "--grpc-port", "0").start())
+    assertThatThrownBy(
+            () ->
+                UserServer.fromArgs(
+                        "--token-file", bad.toString(), "--rest-port", "0", "--grpc-port", "0")
+                    .start())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("line 1")
         .hasMessageNotContaining("lonely-token");

@@ -37,7 +37,8 @@ class UserServerTest {
 
   @BeforeAll
   static void start() {
-    server = UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--seed", "" + SEEDED).start();
+    server =
+        UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--seed", "" + SEEDED).start();
     grpc = GrpcUserClient.connect(server.grpcTarget());
     rest = RestUserClient.connect(server.restUri());
   }
@@ -68,7 +69,8 @@ class UserServerTest {
   @Test
   void aGrpcWatchSeesARestWrite() {
     User alan = rest.create(NewUser.of("Alan Turing", "alan@rest-write.example.com", 41));
-    try (BlockingStream<UserEvent> watch = BlockingStream.of(grpc.watch(UserService.WATCH_FROM_NOW))) {
+    try (BlockingStream<UserEvent> watch =
+        BlockingStream.of(grpc.watch(UserService.WATCH_FROM_NOW))) {
       User seen = writeUntilSeen(watch, alan, rest);
 
       assertThat(seen.email()).isEqualTo("alan@rest-write.example.com");
@@ -79,7 +81,8 @@ class UserServerTest {
   @Test
   void anSseWatchSeesAGrpcWrite() {
     User barbara = grpc.create(NewUser.of("Barbara Liskov", "barbara@grpc-write.example.com", 86));
-    try (BlockingStream<UserEvent> watch = BlockingStream.of(rest.watch(UserService.WATCH_FROM_NOW))) {
+    try (BlockingStream<UserEvent> watch =
+        BlockingStream.of(rest.watch(UserService.WATCH_FROM_NOW))) {
       User seen = writeUntilSeen(watch, barbara, grpc);
 
       assertThat(seen.email()).isEqualTo("barbara@grpc-write.example.com");
@@ -90,7 +93,8 @@ class UserServerTest {
   @Test
   void theNdjsonStreamDeliversEverySeededUserInOrder() {
     List<User> streamed;
-    try (BlockingStream<User> stream = BlockingStream.of(rest.stream(UserFilter.builder().namePrefix("").build()))) {
+    try (BlockingStream<User> stream =
+        BlockingStream.of(rest.stream(UserFilter.builder().namePrefix("").build()))) {
       streamed = new ArrayList<>();
       stream.forEachRemaining(streamed::add);
     }
@@ -112,7 +116,8 @@ class UserServerTest {
     assertThat(results).hasSize(301);
     assertThat(results.subList(0, 300)).allMatch(CreateResult::succeeded);
     assertThat(results.get(300).succeeded()).isFalse();
-    assertThat(grpc.get(results.get(299).user().id()).email()).isEqualTo("batch299@batch.example.com");
+    assertThat(grpc.get(results.get(299).user().id()).email())
+        .isEqualTo("batch299@batch.example.com");
   }
 
   @Test
@@ -139,9 +144,13 @@ class UserServerTest {
     URI root = server.restUri();
 
     HttpResponse<String> doc =
-        http.send(HttpRequest.newBuilder(root.resolve("api/openapi.yaml")).build(), HttpResponse.BodyHandlers.ofString());
+        http.send(
+            HttpRequest.newBuilder(root.resolve("api/openapi.yaml")).build(),
+            HttpResponse.BodyHandlers.ofString());
     HttpResponse<String> init =
-        http.send(HttpRequest.newBuilder(root.resolve("docs/swagger-initializer.js")).build(), HttpResponse.BodyHandlers.ofString());
+        http.send(
+            HttpRequest.newBuilder(root.resolve("docs/swagger-initializer.js")).build(),
+            HttpResponse.BodyHandlers.ofString());
 
     assertThat(doc.statusCode()).isEqualTo(200);
     assertThat(doc.body()).startsWith("openapi: 3.1").contains("/api/users:watch");
@@ -152,7 +161,8 @@ class UserServerTest {
    * A watch "from now" is open once the server has subscribed it, a round trip after watch()
    * returns on either protocol: change the user through {@code writer} until the watch shows it.
    */
-  private static User writeUntilSeen(BlockingStream<UserEvent> watch, User user, UserService writer) {
+  private static User writeUntilSeen(
+      BlockingStream<UserEvent> watch, User user, UserService writer) {
     for (int age = 1; age < 100; age++) {
       User written = writer.update(user.id(), UserUpdate.builder().age(age).build(), null);
       try {

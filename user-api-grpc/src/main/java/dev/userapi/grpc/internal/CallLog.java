@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs one DEBUG line per finished call to the logger {@value #LOGGER}: method, outcome code,
- * duration and peer address. Never messages or metadata, so never personal data such as emails
- * or names. Thread-safe. Not API: used by userapi modules only.
+ * duration and peer address. Never messages or metadata, so never personal data such as emails or
+ * names. Thread-safe. Not API: used by userapi modules only.
  */
 public final class CallLog implements ObservedCalls.Sink {
   public static final String LOGGER = "dev.userapi.grpc.requests";

@@ -9,11 +9,11 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * A cold {@link Flow.Publisher} over a server-streaming call: each subscription starts its own call.
- * Demand maps one to one onto gRPC's inbound flow control ({@code request(n)} on the call, with
- * automatic requesting disabled), so the client receives, and the server sends, no more than the
- * subscriber asked for beyond the transport's window. {@link Flow.Subscription#cancel()} cancels
- * the call, which cancels the work on the server.
+ * A cold {@link Flow.Publisher} over a server-streaming call: each subscription starts its own
+ * call. Demand maps one to one onto gRPC's inbound flow control ({@code request(n)} on the call,
+ * with automatic requesting disabled), so the client receives, and the server sends, no more than
+ * the subscriber asked for beyond the transport's window. {@link Flow.Subscription#cancel()}
+ * cancels the call, which cancels the work on the server.
  *
  * <p>Failures reach the subscriber as {@code UserException}s rebuilt by {@link GrpcErrors}.
  *
@@ -24,11 +24,13 @@ public final class ClientStreamPublisher<R, T> implements Flow.Publisher<T> {
   private final Function<? super R, ? extends T> mapper;
 
   /**
-   * @param starter starts the call with the given observer, e.g. {@code o -> stub.streamUsers(request, o)}
+   * @param starter starts the call with the given observer, e.g. {@code o ->
+   *     stub.streamUsers(request, o)}
    * @param mapper converts each response message
    */
   public ClientStreamPublisher(
-      Consumer<ClientResponseObserver<Object, R>> starter, Function<? super R, ? extends T> mapper) {
+      Consumer<ClientResponseObserver<Object, R>> starter,
+      Function<? super R, ? extends T> mapper) {
     this.starter = requireNonNull(starter, "starter");
     this.mapper = requireNonNull(mapper, "mapper");
   }

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * the DESIGN.md table, the caller-safe message as description, and {@code google.rpc.Status}
  * details ({@code ErrorInfo} with reason = {@link ErrorCode} name and domain {@value #DOMAIN}, plus
  * {@code BadRequest} for field violations). Anything that is not a {@code UserException} is a bug:
- * it is logged with an id and sent as a terse INTERNAL carrying only that id. Back: the same
- * {@code UserException} (code, message, violations).
+ * it is logged with an id and sent as a terse INTERNAL carrying only that id. Back: the same {@code
+ * UserException} (code, message, violations).
  *
  * <p>Not API: used by userapi modules only.
  */
@@ -41,8 +41,7 @@ public final class GrpcErrors {
 
   /** The {@code google.rpc.Status} for {@code error}, also used for per-item results. */
   public static com.google.rpc.Status toRpcStatus(Throwable error) {
-    UserException userError =
-        error instanceof UserException e ? e : internal(error);
+    UserException userError = error instanceof UserException e ? e : internal(error);
     com.google.rpc.Status.Builder status =
         com.google.rpc.Status.newBuilder()
             .setCode(grpcCode(userError.code()).value())
@@ -56,7 +55,8 @@ public final class GrpcErrors {
     if (!userError.violations().isEmpty()) {
       BadRequest.Builder badRequest = BadRequest.newBuilder();
       for (FieldViolation violation : userError.violations()) {
-        badRequest.addFieldViolationsBuilder()
+        badRequest
+            .addFieldViolationsBuilder()
             .setField(violation.field())
             .setDescription(violation.description());
       }
@@ -78,7 +78,8 @@ public final class GrpcErrors {
       return fromRpcStatus(rpcStatus, error);
     }
     Status status = Status.fromThrowable(error);
-    String message = status.getDescription() != null ? status.getDescription() : status.getCode().name();
+    String message =
+        status.getDescription() != null ? status.getDescription() : status.getCode().name();
     return new UserException(errorCode(status.getCode()), message, List.of(), error);
   }
 
@@ -95,7 +96,8 @@ public final class GrpcErrors {
             code = errorCodeNamed(info.getReason(), code);
           }
         } else if (detail.is(BadRequest.class)) {
-          for (BadRequest.FieldViolation v : detail.unpack(BadRequest.class).getFieldViolationsList()) {
+          for (BadRequest.FieldViolation v :
+              detail.unpack(BadRequest.class).getFieldViolationsList()) {
             violations.add(new FieldViolation(v.getField(), v.getDescription()));
           }
         }

@@ -12,14 +12,14 @@ import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Measures every call it intercepts from its start until it ends (closed by the server or
- * cancelled by the client; for streaming calls that is the end of the stream) and reports the
- * outcome once to a {@link Sink}: the bare method name, the outcome code and the duration. It never
- * looks at messages or metadata values, so no personal data reaches a sink.
+ * Measures every call it intercepts from its start until it ends (closed by the server or cancelled
+ * by the client; for streaming calls that is the end of the stream) and reports the outcome once to
+ * a {@link Sink}: the bare method name, the outcome code and the duration. It never looks at
+ * messages or metadata values, so no personal data reaches a sink.
  *
  * <p>The outcome code is {@code OK}, the name of the {@code ErrorCode} the status stands for, or
- * {@code CANCELLED} when the client went away first. Thread-safe. Not API: used by userapi
- * modules only.
+ * {@code CANCELLED} when the client went away first. Thread-safe. Not API: used by userapi modules
+ * only.
  */
 public final class ObservedCalls implements ServerInterceptor {
   /** The code of a call that the client cancelled (or whose deadline passed) before it ended. */

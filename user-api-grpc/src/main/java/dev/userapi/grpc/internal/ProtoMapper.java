@@ -107,7 +107,8 @@ public final class ProtoMapper {
     return update.build();
   }
 
-  private static void apply(UserUpdate.Builder update, UserField field, dev.userapi.proto.v1.User user) {
+  private static void apply(
+      UserUpdate.Builder update, UserField field, dev.userapi.proto.v1.User user) {
     switch (field) {
       case NAME -> update.name(emptyToNull(user.getName()));
       case EMAIL -> update.email(emptyToNull(user.getEmail()));
@@ -179,7 +180,8 @@ public final class ProtoMapper {
   }
 
   public static UserQuery toDomain(ListUsersRequest request) {
-    return new UserQuery(toDomain(request.getFilter()), request.getPageSize(), request.getPageToken());
+    return new UserQuery(
+        toDomain(request.getFilter()), request.getPageSize(), request.getPageToken());
   }
 
   public static ListUsersRequest toProto(UserQuery query) {
@@ -242,7 +244,8 @@ public final class ProtoMapper {
           case CREATED -> UserEvent.Type.CREATED;
           case UPDATED -> UserEvent.Type.UPDATED;
           case DELETED -> UserEvent.Type.DELETED;
-          default -> throw new IllegalArgumentException("unknown event type " + proto.getTypeValue());
+          default ->
+              throw new IllegalArgumentException("unknown event type " + proto.getTypeValue());
         };
     return new UserEvent(proto.getSequence(), type, toDomain(proto.getUser()));
   }
@@ -250,7 +253,8 @@ public final class ProtoMapper {
   // ---- bulk create
 
   public static BatchCreateUserResult toProto(CreateResult result) {
-    BatchCreateUserResult.Builder proto = BatchCreateUserResult.newBuilder().setIndex(result.index());
+    BatchCreateUserResult.Builder proto =
+        BatchCreateUserResult.newBuilder().setIndex(result.index());
     if (result.succeeded()) {
       proto.setUser(toProto(result.user()));
     } else {

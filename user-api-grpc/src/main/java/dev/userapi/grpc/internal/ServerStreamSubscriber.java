@@ -25,8 +25,10 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
 
   private final ServerCallStreamObserver<R> call;
   private final Function<? super T, ? extends R> mapper;
+
   /** Items requested from the publisher and not yet received. */
   private final AtomicInteger outstanding = new AtomicInteger();
+
   private volatile Flow.Subscription subscription;
   private volatile boolean cancelled;
   private volatile boolean done;

@@ -3,14 +3,14 @@ package dev.userapi.grpc.internal;
 import dev.userapi.core.UserException;
 import io.grpc.Attributes;
 import io.grpc.Metadata;
-import io.grpc.SecurityLevel;
-import io.grpc.Status;
 import io.grpc.MethodDescriptor;
+import io.grpc.SecurityLevel;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -19,13 +19,13 @@ import java.util.List;
 /**
  * Makes a request that is not a valid message of its method fail with INVALID_ARGUMENT.
  *
- * <p>grpc-java parses requests before any application code runs and answers a parse failure
- * with {@code UNKNOWN: Application error processing RPC}, which tells a caller nothing about
- * whose fault it was. Here each method is re-bound with a pass-through request marshaller and the
- * request is parsed in the call's own listener with the method's real marshaller; a failure closes
- * the call with INVALID_ARGUMENT (with the usual {@code ErrorInfo}/{@code BadRequest} details) and
- * the handler never sees a message. The service descriptor is rebuilt with the same name and
- * schema descriptor, so reflection keeps working.
+ * <p>grpc-java parses requests before any application code runs and answers a parse failure with
+ * {@code UNKNOWN: Application error processing RPC}, which tells a caller nothing about whose fault
+ * it was. Here each method is re-bound with a pass-through request marshaller and the request is
+ * parsed in the call's own listener with the method's real marshaller; a failure closes the call
+ * with INVALID_ARGUMENT (with the usual {@code ErrorInfo}/{@code BadRequest} details) and the
+ * handler never sees a message. The service descriptor is rebuilt with the same name and schema
+ * descriptor, so reflection keeps working.
  *
  * <p>Not API: used by userapi modules only.
  */
@@ -55,7 +55,8 @@ public final class StrictParsing {
     MethodDescriptor<InputStream, A> raw =
         typed.toBuilder(PassThrough.INSTANCE, typed.getResponseMarshaller()).build();
     ServerCallHandler<Q, A> handler = definition.getServerCallHandler();
-    return ServerMethodDefinition.create(raw, (call, headers) -> startCall(typed, handler, call, headers));
+    return ServerMethodDefinition.create(
+        raw, (call, headers) -> startCall(typed, handler, call, headers));
   }
 
   private static <Q, A> ServerCall.Listener<InputStream> startCall(
@@ -80,7 +81,8 @@ public final class StrictParsing {
           StatusRuntimeException status =
               GrpcErrors.toStatusException(
                   UserException.invalidArgument(
-                      "request", "is not a valid " + typed.getBareMethodName() + " request message"));
+                      "request",
+                      "is not a valid " + typed.getBareMethodName() + " request message"));
           Metadata trailers = status.getTrailers();
           call.close(status.getStatus(), trailers == null ? new Metadata() : trailers);
           return;
@@ -185,7 +187,9 @@ public final class StrictParsing {
     }
   }
 
-  /** Hands the request stream over unparsed; it is parsed (and then closed by gRPC) in onMessage. */
+  /**
+   * Hands the request stream over unparsed; it is parsed (and then closed by gRPC) in onMessage.
+   */
   private enum PassThrough implements MethodDescriptor.Marshaller<InputStream> {
     INSTANCE;
 

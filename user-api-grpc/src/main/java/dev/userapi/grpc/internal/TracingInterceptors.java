@@ -43,8 +43,8 @@ public final class TracingInterceptors {
   }
 
   /**
-   * Reads the caller's context from the headers and makes it current while the service handles
-   * the call (in every listener callback, whichever thread runs it). Thread-safe.
+   * Reads the caller's context from the headers and makes it current while the service handles the
+   * call (in every listener callback, whichever thread runs it). Thread-safe.
    */
   public static final class Extract implements ServerInterceptor {
     private final TextMapPropagator propagator;

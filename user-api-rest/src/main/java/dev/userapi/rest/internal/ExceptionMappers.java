@@ -48,10 +48,11 @@ public final class ExceptionMappers {
   }
 
   /**
-   * Takes {@link JsonParseException} over from a runtime's own mapper for exactly this type (Jersey's
-   * auto-discovered Jackson support brings one that answers in text/plain).
+   * Takes {@link JsonParseException} over from a runtime's own mapper for exactly this type
+   * (Jersey's auto-discovered Jackson support brings one that answers in text/plain).
    */
-  public static final class JsonParseExceptionMapper implements ExceptionMapper<JsonParseException> {
+  public static final class JsonParseExceptionMapper
+      implements ExceptionMapper<JsonParseException> {
     @Override
     public Response toResponse(JsonParseException e) {
       return Problems.toResponse(e);

@@ -47,8 +47,7 @@ public final class Filters {
       // Decided from the framing headers, never by peeking at the stream: hasEntity() reads
       // ahead, and on a request without a body that the container cannot frame (a GET carrying
       // "Upgrade: h2c", as java.net.http sends by default) that read blocks until a timeout.
-      boolean hasBody =
-          declared != null || request.getHeaderString("Transfer-Encoding") != null;
+      boolean hasBody = declared != null || request.getHeaderString("Transfer-Encoding") != null;
       if (hasBody) {
         request.setEntityStream(new LimitedInputStream(request.getEntityStream(), maxBodyBytes));
       }

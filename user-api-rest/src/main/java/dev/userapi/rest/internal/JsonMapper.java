@@ -104,8 +104,7 @@ public final class JsonMapper {
     } catch (RuntimeException e) {
       // NullPointerException, DateTimeParseException, NumberFormatException: a server we do not
       // understand.
-      throw new UserException(
-          ErrorCode.INTERNAL, "the server sent a malformed user", List.of(), e);
+      throw new UserException(ErrorCode.INTERNAL, "the server sent a malformed user", List.of(), e);
     }
   }
 
@@ -214,7 +213,8 @@ public final class JsonMapper {
     try {
       return new UserEvent(dto.sequence(), UserEvent.Type.valueOf(dto.type()), toUser(dto.user()));
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw new UserException(ErrorCode.INTERNAL, "the server sent a malformed event", List.of(), e);
+      throw new UserException(
+          ErrorCode.INTERNAL, "the server sent a malformed event", List.of(), e);
     }
   }
 

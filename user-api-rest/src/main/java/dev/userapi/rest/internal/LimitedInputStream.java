@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Counts the bytes read from a request body and fails with {@link BodyTooLargeException} once
- * more than the limit arrived, so chunked bodies (no Content-Length) are bounded too.
+ * Counts the bytes read from a request body and fails with {@link BodyTooLargeException} once more
+ * than the limit arrived, so chunked bodies (no Content-Length) are bounded too.
  *
  * <p>Not thread-safe (one request thread reads a body). Not API.
  */

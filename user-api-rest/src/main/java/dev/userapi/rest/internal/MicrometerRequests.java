@@ -10,9 +10,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Records requests as Micrometer meters: the timer {@code userapi.server.calls} and, for failed
  * requests, the counter {@code userapi.server.errors}, both tagged {@code protocol=rest}, {@code
- * method}, {@code code} and {@code status}. The only class of this module that touches
- * Micrometer; loaded only when a caller asks for metrics. Thread-safe. Not API: used by userapi
- * modules only.
+ * method}, {@code code} and {@code status}. The only class of this module that touches Micrometer;
+ * loaded only when a caller asks for metrics. Thread-safe. Not API: used by userapi modules only.
  */
 public final class MicrometerRequests implements ObservedRequests.Sink {
   public static final String CALLS = "userapi.server.calls";

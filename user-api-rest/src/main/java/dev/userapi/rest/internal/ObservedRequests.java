@@ -18,11 +18,10 @@ import java.lang.reflect.Method;
 import java.util.UUID;
 
 /**
- * Measures every request from the moment it arrives (a pre-matching filter: before any other
- * filter can turn it away) until its response is written — for NDJSON streams, until the last
- * line — and reports the outcome once to a {@link Sink}. It never looks at URIs, headers or
- * bodies beyond the status and the {@code code} of a problem response, so no personal data
- * reaches a sink.
+ * Measures every request from the moment it arrives (a pre-matching filter: before any other filter
+ * can turn it away) until its response is written — for NDJSON streams, until the last line — and
+ * reports the outcome once to a {@link Sink}. It never looks at URIs, headers or bodies beyond the
+ * status and the {@code code} of a problem response, so no personal data reaches a sink.
  *
  * <p>Server-sent event streams are reported when their response starts: the JAX-RS API offers no
  * portable signal for the end of an event stream.
@@ -52,7 +51,8 @@ public final class ObservedRequests
   private final Sink sink;
   // Per instance, so that two of these (metrics and logging) never share a property.
   private final String startKey = ObservedRequests.class.getName() + ".start." + UUID.randomUUID();
-  private final String pendingKey = ObservedRequests.class.getName() + ".pending." + UUID.randomUUID();
+  private final String pendingKey =
+      ObservedRequests.class.getName() + ".pending." + UUID.randomUUID();
 
   @Context private ResourceInfo resourceInfo;
 
@@ -71,8 +71,7 @@ public final class ObservedRequests
       return; // not seen arriving (registered late): nothing to time
     }
     request.removeProperty(startKey);
-    Outcome outcome =
-        new Outcome(method(), response.getStatus(), codeOf(response), start);
+    Outcome outcome = new Outcome(method(), response.getStatus(), codeOf(response), start);
     if (response.hasEntity()
         && !HttpMethod.HEAD.equals(request.getMethod())
         && !MediaType.SERVER_SENT_EVENTS_TYPE.isCompatible(response.getMediaType())) {

@@ -36,6 +36,7 @@ public final class Problems {
 
   private static final Logger log = LoggerFactory.getLogger(Problems.class);
   private static final SecureRandom random = new SecureRandom();
+
   /** Headers of a runtime's error response worth keeping on the problem response. */
   private static final Set<String> KEPT_HEADERS =
       Set.of(HttpHeaders.ALLOW, HttpHeaders.WWW_AUTHENTICATE, HttpHeaders.RETRY_AFTER);
@@ -68,7 +69,8 @@ public final class Problems {
   public static Response bodyTooLarge(long limit) {
     return fromUserException(
         new UserException(
-            ErrorCode.RESOURCE_EXHAUSTED, "the request body exceeds the limit of " + limit + " bytes"),
+            ErrorCode.RESOURCE_EXHAUSTED,
+            "the request body exceeds the limit of " + limit + " bytes"),
         413);
   }
 
@@ -95,8 +97,7 @@ public final class Problems {
           pathOf(p), "unknown property (writable fields: name, email, age)");
     }
     if (e instanceof InputCoercionException) {
-      return UserException.invalidArgument(
-          "body", "a number is out of range for its field");
+      return UserException.invalidArgument("body", "a number is out of range for its field");
     }
     if (e instanceof MismatchedInputException m) {
       String path = pathOf(m);
@@ -135,8 +136,8 @@ public final class Problems {
       message = message.substring(0, 200);
     }
     if (e.getLocation() != null && e.getLocation().getLineNr() > 0) {
-      message += " at line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr();
+      message +=
+          " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
     }
     return message;
   }
@@ -182,15 +183,17 @@ public final class Problems {
     if (status >= 500) {
       return internal(e);
     }
-    String detail = switch (status) {
-      case 404 -> "no resource at this path";
-      case 405 -> "method not allowed here" + allowed(original);
-      case 406 -> "none of the acceptable media types (Accept) can be produced";
-      case 415 -> "unsupported Content-Type for this resource";
-      default -> e.getMessage() != null && e.getMessage().startsWith("HTTP ")
-          ? e.getMessage()
-          : "HTTP " + status;
-    };
+    String detail =
+        switch (status) {
+          case 404 -> "no resource at this path";
+          case 405 -> "method not allowed here" + allowed(original);
+          case 406 -> "none of the acceptable media types (Accept) can be produced";
+          case 415 -> "unsupported Content-Type for this resource";
+          default ->
+              e.getMessage() != null && e.getMessage().startsWith("HTTP ")
+                  ? e.getMessage()
+                  : "HTTP " + status;
+        };
     if (e instanceof StatusException own) {
       detail = own.getMessage();
     }

@@ -107,8 +107,10 @@ public final class RemoteSubscription<T> implements Flow.Subscription, Runnable 
     } catch (IOException | RuntimeException e) {
       signalError(
           new UserException(
-              ErrorCode.UNAVAILABLE, "the stream from the server broke: " + e.getMessage(),
-              List.of(), e));
+              ErrorCode.UNAVAILABLE,
+              "the stream from the server broke: " + e.getMessage(),
+              List.of(),
+              e));
     } finally {
       closeSource();
     }

@@ -27,7 +27,9 @@ public final class ResourceOperations {
 
   private ResourceOperations() {}
 
-  /** The operation of a resource method, or null for other methods (health, the OpenAPI document). */
+  /**
+   * The operation of a resource method, or null for other methods (health, the OpenAPI document).
+   */
   public static UserOperation of(Method method) {
     if (method == null || method.getDeclaringClass() != UserResource.class) {
       return null;

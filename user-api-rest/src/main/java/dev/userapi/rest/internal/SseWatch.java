@@ -9,9 +9,9 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.time.Duration;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * cancels the watch. A failure signalled before {@link #start()} is kept so that the resource can
  * answer it with a normal problem response; later failures become a final {@code error} event.
  *
- * <p>Event format: {@code id} = sequence (so {@code Last-Event-ID} resumes), {@code event} =
- * {@code created|updated|deleted}, {@code data} = the event as JSON.
+ * <p>Event format: {@code id} = sequence (so {@code Last-Event-ID} resumes), {@code event} = {@code
+ * created|updated|deleted}, {@code data} = the event as JSON.
  *
  * <p>Not API: used by userapi modules only.
  */
@@ -66,8 +66,8 @@ public final class SseWatch implements Flow.Subscriber<UserEvent> {
   }
 
   /**
-   * Starts the flow of events, or rethrows a failure the publisher signalled while subscribing
-   * (an invalid or expired Last-Event-ID).
+   * Starts the flow of events, or rethrows a failure the publisher signalled while subscribing (an
+   * invalid or expired Last-Event-ID).
    */
   public void start() {
     throwIfFailedEarly(false);

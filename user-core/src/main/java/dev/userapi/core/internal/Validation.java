@@ -43,7 +43,9 @@ public final class Validation {
     return trimmed;
   }
 
-  /** Returns the normalised email (trimmed, domain lower-cased), or null after adding violations. */
+  /**
+   * Returns the normalised email (trimmed, domain lower-cased), or null after adding violations.
+   */
   public static String email(String email, List<FieldViolation> violations) {
     if (email == null) {
       violations.add(new FieldViolation("email", "is required"));
@@ -68,8 +70,7 @@ public final class Validation {
   /** Adds a violation when {@code age} is out of range. */
   public static void age(int age, List<FieldViolation> violations) {
     if (age < MIN_AGE || age > MAX_AGE) {
-      violations.add(
-          new FieldViolation("age", "must be between " + MIN_AGE + " and " + MAX_AGE));
+      violations.add(new FieldViolation("age", "must be between " + MIN_AGE + " and " + MAX_AGE));
     }
   }
 

@@ -52,9 +52,10 @@ class PageTokensTest {
     for (int i = 0; i < 2_000; i++) {
       byte[] junk = new byte[random.nextInt(80)];
       random.nextBytes(junk);
-      String token = random.nextBoolean()
-          ? Base64.getUrlEncoder().encodeToString(junk)
-          : new String(junk, java.nio.charset.StandardCharsets.ISO_8859_1);
+      String token =
+          random.nextBoolean()
+              ? Base64.getUrlEncoder().encodeToString(junk)
+              : new String(junk, java.nio.charset.StandardCharsets.ISO_8859_1);
       assertInvalid(() -> tokens.decode(token, "f"));
     }
   }

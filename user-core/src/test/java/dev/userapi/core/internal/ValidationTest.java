@@ -14,12 +14,19 @@ class ValidationTest {
 
   @Test
   void emailKeepsTheLocalPartAndLowerCasesTheDomain() {
-    assertThat(Validation.email("  John.Smith@Example.COM ", violations)).isEqualTo("John.Smith@example.com");
+    assertThat(Validation.email("  John.Smith@Example.COM ", violations))
+        .isEqualTo("John.Smith@example.com");
     assertThat(violations).isEmpty();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"a+tag@example.com", "o'brien@example.co.uk", "x@sub-domain.example.io", "1@2.xn--p1ai"})
+  @ValueSource(
+      strings = {
+        "a+tag@example.com",
+        "o'brien@example.co.uk",
+        "x@sub-domain.example.io",
+        "1@2.xn--p1ai"
+      })
   void acceptsCommonValidEmails(String email) {
     assertThat(Validation.email(email, violations)).isNotNull();
     assertThat(violations).isEmpty();
@@ -27,7 +34,15 @@ class ValidationTest {
 
   @Test
   void emailLongerThan254CharactersIsRejected() {
-    String email = "a".repeat(64) + "@" + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(63) + ".com";
+    String email =
+        "a".repeat(64)
+            + "@"
+            + "b".repeat(63)
+            + "."
+            + "c".repeat(63)
+            + "."
+            + "d".repeat(63)
+            + ".com";
 
     assertThat(Validation.email(email, violations)).isNull();
     assertThat(violations).extracting(FieldViolation::field).containsExactly("email");
@@ -48,6 +63,7 @@ class ValidationTest {
 
   @Test
   void emailKeyIsCaseInsensitive() {
-    assertThat(Validation.emailKey(" Ada@Example.com")).isEqualTo(Validation.emailKey("ada@EXAMPLE.COM"));
+    assertThat(Validation.emailKey(" Ada@Example.com"))
+        .isEqualTo(Validation.emailKey("ada@EXAMPLE.COM"));
   }
 }

@@ -33,7 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link UserRepository} on PostgreSQL (11 or newer) over any {@link DataSource}, with plain JDBC.
+ * A {@link UserRepository} on PostgreSQL (11 or newer) over any {@link DataSource}, with plain
+ * JDBC.
  *
  * <pre>{@code
  * HikariDataSource pool = new HikariDataSource(config);
@@ -47,15 +48,15 @@ import org.slf4j.LoggerFactory;
  * <p>What the database guarantees: emails are unique through a unique index on {@code
  * lower(email)}; updates and conditional deletes are compare-and-set on the version column ({@code
  * UPDATE ... WHERE id = ? AND version = ?}, no {@code SELECT ... FOR UPDATE}); every change writes
- * its event to {@code user_events} in the same transaction and notifies {@value
- * ChangeFeed#CHANNEL} on commit, so a watch opened through one repository sees the writes of every
- * other repository (replica) on the same database, and can resume from a sequence. Scans are
- * keyset-paged on the time-ordered id.
+ * its event to {@code user_events} in the same transaction and notifies {@value ChangeFeed#CHANNEL}
+ * on commit, so a watch opened through one repository sees the writes of every other repository
+ * (replica) on the same database, and can resume from a sequence. Scans are keyset-paged on the
+ * time-ordered id.
  *
  * <p>Failures are {@link UserException}s, never {@link SQLException}s: ALREADY_EXISTS for a taken
  * email, UNAVAILABLE for a lost connection, a database restart or an aborted transaction (nothing
- * was written; retry), INTERNAL for anything unexpected (logged with an id). A connection that
- * died before a call used it (a pool after a database restart) is replaced transparently.
+ * was written; retry), INTERNAL for anything unexpected (logged with an id). A connection that died
+ * before a call used it (a pool after a database restart) is replaced transparently.
  *
  * <p>Thread-safe. The repository does not own the data source: {@link #close()} ends the watches
  * and the change-feed threads, and leaves the data source open. Watching holds one connection of
@@ -76,29 +77,44 @@ public final class PostgresUserRepository implements UserRepository {
   private static final String INSERT_USER =
       "INSERT INTO users (" + UserRows.COLUMNS + ") VALUES (" + UserRows.PLACEHOLDERS + ")";
   private static final String CLAIM_REQUEST =
-      "INSERT INTO user_requests (request_id, " + UserRows.SNAPSHOT_COLUMNS + ") VALUES (?, "
-          + UserRows.PLACEHOLDERS + ") ON CONFLICT (request_id) DO NOTHING";
+      "INSERT INTO user_requests (request_id, "
+          + UserRows.SNAPSHOT_COLUMNS
+          + ") VALUES (?, "
+          + UserRows.PLACEHOLDERS
+          + ") ON CONFLICT (request_id) DO NOTHING";
   private static final String EARLIER_REQUEST =
       "SELECT " + UserRows.SNAPSHOT_COLUMNS + " FROM user_requests WHERE request_id = ?";
   private static final String UPDATE_USER =
       "UPDATE users SET name = ?, email = ?, age = ?::integer, update_time = ?::timestamptz,"
           + " version = ? WHERE id = ? AND version = ?";
+
   /** Takes the next sequence (the counter row lock orders commits), writes the event, notifies. */
   private static final String RECORD_EVENT =
       "WITH s AS (UPDATE user_event_counter SET last_sequence = last_sequence + 1"
           + " RETURNING last_sequence),"
-          + " e AS (INSERT INTO user_events (sequence, type, " + UserRows.SNAPSHOT_COLUMNS + ")"
-          + " SELECT s.last_sequence, ?, " + UserRows.PLACEHOLDERS + " FROM s RETURNING sequence)"
-          + " SELECT sequence, pg_notify('" + ChangeFeed.CHANNEL + "', sequence::text) FROM e";
+          + " e AS (INSERT INTO user_events (sequence, type, "
+          + UserRows.SNAPSHOT_COLUMNS
+          + ")"
+          + " SELECT s.last_sequence, ?, "
+          + UserRows.PLACEHOLDERS
+          + " FROM s RETURNING sequence)"
+          + " SELECT sequence, pg_notify('"
+          + ChangeFeed.CHANNEL
+          + "', sequence::text) FROM e";
+
   private static final String RESERVE_SEQUENCES =
       "UPDATE user_event_counter SET last_sequence = last_sequence + ? RETURNING last_sequence";
+
   /** The CREATED events of a batch in one statement: sequences follow the order of the ids. */
   private static final String INSERT_CREATED_EVENTS =
-      "INSERT INTO user_events (sequence, type, " + UserRows.SNAPSHOT_COLUMNS + ")"
+      "INSERT INTO user_events (sequence, type, "
+          + UserRows.SNAPSHOT_COLUMNS
+          + ")"
           + " SELECT ?::bigint + w.n - 1, 'CREATED', u.id, u.name, u.email, u.age, u.create_time,"
           + " u.update_time, u.version"
           + " FROM unnest(?::text[]) WITH ORDINALITY AS w(id, n) JOIN users u ON u.id = w.id"
           + " ORDER BY w.n";
+
   private static final String NOTIFY = "SELECT pg_notify('" + ChangeFeed.CHANNEL + "', ?)";
 
   private final DataSource dataSource;
@@ -205,7 +221,8 @@ public final class PostgresUserRepository implements UserRepository {
     String sql =
         "DELETE FROM users WHERE id = ?"
             + (expectedVersion.isPresent() ? " AND version = ?" : "")
-            + " RETURNING " + UserRows.COLUMNS;
+            + " RETURNING "
+            + UserRows.COLUMNS;
     Written<Optional<User>> written =
         transactor.inTransaction(
             "delete a user",
@@ -257,10 +274,11 @@ public final class PostgresUserRepository implements UserRepository {
     sql.append(" ORDER BY id LIMIT ?");
     return transactor.autoCommit(
         "list users",
-        s -> s.query(
-            sql.toString(),
-            st -> st.setInt(bindScan(st, filter, afterId), limit),
-            UserRows::read));
+        s ->
+            s.query(
+                sql.toString(),
+                st -> st.setInt(bindScan(st, filter, afterId), limit),
+                UserRows::read));
   }
 
   @Override
@@ -311,10 +329,13 @@ public final class PostgresUserRepository implements UserRepository {
   }
 
   private static boolean claimRequest(Session s, String requestId, User user) throws SQLException {
-    return s.update(CLAIM_REQUEST, st -> {
-      st.setString(1, requestId);
-      UserRows.bind(st, 2, user);
-    }) == 1;
+    return s.update(
+            CLAIM_REQUEST,
+            st -> {
+              st.setString(1, requestId);
+              UserRows.bind(st, 2, user);
+            })
+        == 1;
   }
 
   private static boolean exists(Session s, String id) throws SQLException {
@@ -338,8 +359,7 @@ public final class PostgresUserRepository implements UserRepository {
    * (or id) is taken inserts nothing instead of aborting the transaction, and is reported as
    * ALREADY_EXISTS. The winners' events get consecutive sequences from one counter update.
    */
-  private Written<List<CreateResult>> insertBatch(Session s, List<User> users)
-      throws SQLException {
+  private Written<List<CreateResult>> insertBatch(Session s, List<User> users) throws SQLException {
     int[] counts =
         s.batch(INSERT_USER + " ON CONFLICT DO NOTHING", users, (st, u) -> UserRows.bind(st, 1, u));
     boolean[] inserted = insertedItems(s, users, counts);
@@ -361,10 +381,12 @@ public final class PostgresUserRepository implements UserRepository {
             .orElseThrow(() -> new SQLException("the user_event_counter row is missing"));
     long first = last - winners.size() + 1;
     Object[] winnerIds = winners.stream().map(User::id).toArray();
-    s.update(INSERT_CREATED_EVENTS, st -> {
-      st.setLong(1, first);
-      st.setArray(2, s.connection().createArrayOf("text", winnerIds));
-    });
+    s.update(
+        INSERT_CREATED_EVENTS,
+        st -> {
+          st.setLong(1, first);
+          st.setArray(2, s.connection().createArrayOf("text", winnerIds));
+        });
     s.query(NOTIFY, st -> st.setString(1, Long.toString(last)), row -> true);
     return new Written<>(results, last);
   }
@@ -391,8 +413,7 @@ public final class PostgresUserRepository implements UserRepository {
     Map<String, User> stored = new HashMap<>();
     try (PreparedStatement st =
         s.connection().prepareStatement(SELECT_USER + " WHERE id = ANY (?)")) {
-      st.setArray(1, s.connection().createArrayOf(
-          "text", users.stream().map(User::id).toArray()));
+      st.setArray(1, s.connection().createArrayOf("text", users.stream().map(User::id).toArray()));
       try (ResultSet rows = st.executeQuery()) {
         while (rows.next()) {
           User user = UserRows.read(rows);
@@ -421,13 +442,17 @@ public final class PostgresUserRepository implements UserRepository {
   /** Drops events past the retention and expired request ids; best effort. */
   private void prune(long newestSequence) {
     try {
-      transactor.autoCommit("prune the change feed", s -> {
-        s.update("DELETE FROM user_events WHERE sequence <= ?",
-            st -> st.setLong(1, newestSequence - eventRetention));
-        s.update("DELETE FROM user_requests WHERE recorded_at < now() - make_interval(secs => ?)",
-            st -> st.setDouble(1, requestIdRetention.toMillis() / 1000.0));
-        return null;
-      });
+      transactor.autoCommit(
+          "prune the change feed",
+          s -> {
+            s.update(
+                "DELETE FROM user_events WHERE sequence <= ?",
+                st -> st.setLong(1, newestSequence - eventRetention));
+            s.update(
+                "DELETE FROM user_requests WHERE recorded_at < now() - make_interval(secs => ?)",
+                st -> st.setDouble(1, requestIdRetention.toMillis() / 1000.0));
+            return null;
+          });
     } catch (UserException e) {
       log.warn("pruning the change feed failed; will try again later: {}", e.getMessage());
     }
@@ -466,8 +491,8 @@ public final class PostgresUserRepository implements UserRepository {
     }
 
     /**
-     * How many of the newest change events are kept for watchers to resume from (default
-     * {@value PostgresUserRepository#DEFAULT_EVENT_RETENTION}).
+     * How many of the newest change events are kept for watchers to resume from (default {@value
+     * PostgresUserRepository#DEFAULT_EVENT_RETENTION}).
      */
     public Builder eventRetention(long eventRetention) {
       if (eventRetention < 1) {

@@ -47,26 +47,33 @@ class ConnectionFailureTest {
   void terminatingTheBackendOfAnInFlightCreateFailsCleanlyAndWritesNothing() throws Exception {
     User ada = user("Ada", "ada@example.com");
     CompletableFuture<User> create;
-    try (Connection blocker = db.connect(); Connection admin = db.connect()) {
+    try (Connection blocker = db.connect();
+        Connection admin = db.connect()) {
       // Hold the event-counter row so the create stops mid-transaction, after its user INSERT.
       blocker.setAutoCommit(false);
       try (Statement statement = blocker.createStatement()) {
         statement.execute("SELECT last_sequence FROM user_event_counter FOR UPDATE");
       }
       create = CompletableFuture.supplyAsync(() -> repository.insert(ada, null));
-      int backend = await().atMost(Duration.ofSeconds(10))
-          .until(() -> backendWaitingFor(admin, "user_event_counter"), Optional::isPresent)
-          .orElseThrow();
+      int backend =
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .until(() -> backendWaitingFor(admin, "user_event_counter"), Optional::isPresent)
+              .orElseThrow();
 
       terminate(admin, backend);
 
       assertThatThrownBy(() -> create.get(10, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
           .cause()
-          .isInstanceOfSatisfying(UserException.class, e -> {
-            assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
-            assertThat(e.getMessage()).contains("database is unavailable").contains("nothing was written");
-          });
+          .isInstanceOfSatisfying(
+              UserException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+                assertThat(e.getMessage())
+                    .contains("database is unavailable")
+                    .contains("nothing was written");
+              });
       blocker.rollback();
     }
 
@@ -85,13 +92,18 @@ class ConnectionFailureTest {
             PostgresUserRepository.builder().dataSource(db.newDataSource()).migrate(false).build();
         BlockingStream<UserEvent> events = BlockingStream.of(repository.changes(-1));
         Connection admin = db.connect()) {
-      int listener = await().atMost(Duration.ofSeconds(10))
-          .until(() -> listenBackend(admin), Optional::isPresent).orElseThrow();
+      int listener =
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .until(() -> listenBackend(admin), Optional::isPresent)
+              .orElseThrow();
 
       terminate(admin, listener);
-      int newListener = await().atMost(Duration.ofSeconds(10))
-          .until(() -> listenBackend(admin), p -> p.isPresent() && p.get() != listener)
-          .orElseThrow();
+      int newListener =
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .until(() -> listenBackend(admin), p -> p.isPresent() && p.get() != listener)
+              .orElseThrow();
       User ada = other.insert(user("Ada", "ada@example.com"), null);
 
       assertThat(newListener).isNotEqualTo(listener);
@@ -101,9 +113,10 @@ class ConnectionFailureTest {
 
   private static Optional<Integer> backendWaitingFor(Connection admin, String table)
       throws SQLException {
-    try (PreparedStatement statement = admin.prepareStatement(
-        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-            + " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND query LIKE ?")) {
+    try (PreparedStatement statement =
+        admin.prepareStatement(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND query LIKE ?")) {
       statement.setString(1, "%" + table + "%");
       try (ResultSet rows = statement.executeQuery()) {
         return rows.next() ? Optional.of(rows.getInt(1)) : Optional.empty();
@@ -113,9 +126,10 @@ class ConnectionFailureTest {
 
   private static Optional<Integer> listenBackend(Connection admin) throws SQLException {
     try (Statement statement = admin.createStatement();
-        ResultSet rows = statement.executeQuery(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-                + " AND query LIKE 'LISTEN %'")) {
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND query LIKE 'LISTEN %'")) {
       return rows.next() ? Optional.of(rows.getInt(1)) : Optional.empty();
     }
   }

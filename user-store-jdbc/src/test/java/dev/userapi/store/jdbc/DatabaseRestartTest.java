@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Stops and starts a PostgreSQL of its own on the same data directory and port, under a running
- * repository: nothing written is lost and the repository and its watches carry on without a
- * restart of their own.
+ * repository: nothing written is lost and the repository and its watches carry on without a restart
+ * of their own.
  */
 class DatabaseRestartTest {
   @TempDir Path dataDirectory;
@@ -61,8 +61,8 @@ class DatabaseRestartTest {
 
       postgres.close();
       assertThatThrownBy(() -> service.get(first.id()))
-          .isInstanceOfSatisfying(UserException.class,
-              e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+          .isInstanceOfSatisfying(
+              UserException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
       assertThat(service.health()).isEqualTo(HealthStatus.NOT_SERVING);
       postgres = start(port);
 

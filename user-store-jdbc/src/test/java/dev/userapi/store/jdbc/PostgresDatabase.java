@@ -21,9 +21,9 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A fresh PostgreSQL database per test class, emptied before each test. The server is one
- * embedded PostgreSQL per test run, or, when {@value #URL_ENV} is set, an external server (with
- * {@value #USER_ENV} and {@value #PASSWORD_ENV}); its user needs CREATEDB.
+ * A fresh PostgreSQL database per test class, emptied before each test. The server is one embedded
+ * PostgreSQL per test run, or, when {@value #URL_ENV} is set, an external server (with {@value
+ * #USER_ENV} and {@value #PASSWORD_ENV}); its user needs CREATEDB.
  *
  * <pre>{@code
  * @RegisterExtension static final PostgresDatabase db = new PostgresDatabase();
@@ -44,8 +44,11 @@ final class PostgresDatabase implements BeforeAllCallback, AfterAllCallback, Bef
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    server = context.getRoot().getStore(NAMESPACE)
-        .getOrComputeIfAbsent(Server.class, key -> Server.start(), Server.class);
+    server =
+        context
+            .getRoot()
+            .getStore(NAMESPACE)
+            .getOrComputeIfAbsent(Server.class, key -> Server.start(), Server.class);
     databaseName = "userapi_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     server.execute("CREATE DATABASE " + databaseName);
     dataSource = newDataSource();
@@ -138,10 +141,11 @@ final class PostgresDatabase implements BeforeAllCallback, AfterAllCallback, Bef
         return new Server(null, url, System.getenv(USER_ENV), System.getenv(PASSWORD_ENV));
       }
       try {
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
-            .setServerConfig("fsync", "off")
-            .setServerConfig("full_page_writes", "off")
-            .start();
+        EmbeddedPostgres pg =
+            EmbeddedPostgres.builder()
+                .setServerConfig("fsync", "off")
+                .setServerConfig("full_page_writes", "off")
+                .start();
         return new Server(pg, pg.getJdbcUrl("postgres", "postgres"), "postgres", null);
       } catch (IOException e) {
         throw new UncheckedIOException(e);

@@ -19,8 +19,8 @@ import java.util.Locale;
  *   -Dexec.mainClass=dev.userapi.store.jdbc.PostgresStoreBenchmark -Dexec.classpathScope=test
  * </pre>
  *
- * Optional system properties: {@code users} (default 20000), {@code batch} (default 1000),
- * {@code reWriteBatchedInserts} (default true).
+ * Optional system properties: {@code users} (default 20000), {@code batch} (default 1000), {@code
+ * reWriteBatchedInserts} (default true).
  */
 public final class PostgresStoreBenchmark {
   private PostgresStoreBenchmark() {}
@@ -58,9 +58,13 @@ public final class PostgresStoreBenchmark {
           for (int i = b; i < Math.min(users, b + batchSize); i++) {
             batch.add(TestUsers.user("Bulk " + i, "bulk" + i + "@example.com"));
           }
-          created += (int) repository.insertAll(batch).stream().filter(CreateResult::succeeded).count();
+          created +=
+              (int) repository.insertAll(batch).stream().filter(CreateResult::succeeded).count();
         }
-        report("bulk create (batches of " + batchSize + ", 1 thread)", created, System.nanoTime() - start);
+        report(
+            "bulk create (batches of " + batchSize + ", 1 thread)",
+            created,
+            System.nanoTime() - start);
 
         int pageSize = 100;
         int pages = 0;
@@ -85,6 +89,7 @@ public final class PostgresStoreBenchmark {
 
   private static void report(String what, int count, long nanos) {
     double seconds = nanos / 1e9;
-    System.out.printf(Locale.ROOT, "%-45s %8d in %6.2f s = %10.0f /s%n", what, count, seconds, count / seconds);
+    System.out.printf(
+        Locale.ROOT, "%-45s %8d in %6.2f s = %10.0f /s%n", what, count, seconds, count / seconds);
   }
 }

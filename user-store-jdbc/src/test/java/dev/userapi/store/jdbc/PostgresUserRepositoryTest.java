@@ -69,8 +69,8 @@ class PostgresUserRepositoryTest {
     repository.insert(user("Ada", "Ada@example.com"), null);
 
     assertThatThrownBy(() -> repository.insert(user("Imposter", "ADA@EXAMPLE.COM"), null))
-        .isInstanceOfSatisfying(UserException.class,
-            e -> assertThat(e.code()).isEqualTo(ErrorCode.ALREADY_EXISTS));
+        .isInstanceOfSatisfying(
+            UserException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ALREADY_EXISTS));
     assertThat(repository.scan(UserFilter.all(), null, 10)).hasSize(1);
   }
 
@@ -94,10 +94,13 @@ class PostgresUserRepositoryTest {
       List<Future<User>> results = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
         int n = i;
-        results.add(pool.submit(() -> {
-          start.await();
-          return repository.insert(user("Ada " + n, "ada" + n + "@example.com"), "same-request");
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return repository.insert(
+                      user("Ada " + n, "ada" + n + "@example.com"), "same-request");
+                }));
       }
       start.countDown();
       List<User> users = new ArrayList<>();
@@ -118,7 +121,8 @@ class PostgresUserRepositoryTest {
 
     assertThat(repository.findById(ada.id())).contains(v2);
     assertThatThrownBy(() -> repository.update(renamed(ada, "Lost update"), 1))
-        .isInstanceOfSatisfying(UserException.class,
+        .isInstanceOfSatisfying(
+            UserException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.PRECONDITION_FAILED));
     assertThat(repository.findById(ada.id())).contains(v2);
   }
@@ -128,8 +132,8 @@ class PostgresUserRepositoryTest {
     User ghost = user("Ghost", "ghost@example.com");
 
     assertThatThrownBy(() -> repository.update(renamed(ghost, "Boo"), 1))
-        .isInstanceOfSatisfying(UserException.class,
-            e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        .isInstanceOfSatisfying(
+            UserException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
   }
 
   @Test
@@ -138,8 +142,8 @@ class PostgresUserRepositoryTest {
     User bob = repository.insert(user("Bob", "bob@example.com"), null);
 
     assertThatThrownBy(() -> repository.update(withEmail(bob, "ADA@example.com"), 1))
-        .isInstanceOfSatisfying(UserException.class,
-            e -> assertThat(e.code()).isEqualTo(ErrorCode.ALREADY_EXISTS));
+        .isInstanceOfSatisfying(
+            UserException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ALREADY_EXISTS));
     assertThat(repository.findById(bob.id())).contains(bob);
   }
 
@@ -157,7 +161,8 @@ class PostgresUserRepositoryTest {
     User ada = repository.insert(user("Ada", "ada@example.com"), null);
 
     assertThatThrownBy(() -> repository.delete(ada.id(), OptionalLong.of(7)))
-        .isInstanceOfSatisfying(UserException.class,
+        .isInstanceOfSatisfying(
+            UserException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.PRECONDITION_FAILED));
     assertThat(repository.delete(ada.id(), OptionalLong.of(1))).contains(ada);
     assertThat(repository.findById(ada.id())).isEmpty();
@@ -193,19 +198,21 @@ class PostgresUserRepositoryTest {
 
   @Test
   void scanAppliesEveryFilterCriterionLikeTheInMemoryStore() {
-    List<User> created = List.of(
-        user("Ada", "ada@example.com", OptionalInt.of(36)),
-        user("Adam", "adam@example.com", OptionalInt.of(20)),
-        user("Bob", "bob@example.com", OptionalInt.empty()),
-        user("adele", "adele@example.com", OptionalInt.of(50)));
+    List<User> created =
+        List.of(
+            user("Ada", "ada@example.com", OptionalInt.of(36)),
+            user("Adam", "adam@example.com", OptionalInt.of(20)),
+            user("Bob", "bob@example.com", OptionalInt.empty()),
+            user("adele", "adele@example.com", OptionalInt.of(50)));
     created.forEach(u -> repository.insert(u, null));
-    List<UserFilter> filters = List.of(
-        UserFilter.builder().email("ADA@Example.com").build(),
-        UserFilter.builder().namePrefix("Ad").build(),
-        UserFilter.builder().minAge(30).build(),
-        UserFilter.builder().maxAge(40).build(),
-        UserFilter.builder().namePrefix("Ad").minAge(21).maxAge(40).build(),
-        UserFilter.builder().namePrefix("%").build());
+    List<UserFilter> filters =
+        List.of(
+            UserFilter.builder().email("ADA@Example.com").build(),
+            UserFilter.builder().namePrefix("Ad").build(),
+            UserFilter.builder().minAge(30).build(),
+            UserFilter.builder().maxAge(40).build(),
+            UserFilter.builder().namePrefix("Ad").minAge(21).maxAge(40).build(),
+            UserFilter.builder().namePrefix("%").build());
 
     for (UserFilter filter : filters) {
       assertThat(repository.scan(filter, null, 100))
@@ -217,22 +224,26 @@ class PostgresUserRepositoryTest {
   @Test
   void insertAllKeepsGoodItemsAndReportsTakenEmailsPerItem() throws Exception {
     repository.insert(user("Existing", "taken@example.com"), null);
-    List<User> batch = List.of(
-        user("A", "a@example.com"),
-        user("Taken", "TAKEN@example.com"),
-        user("B", "b@example.com"),
-        user("A twin", "A@EXAMPLE.COM"));
+    List<User> batch =
+        List.of(
+            user("A", "a@example.com"),
+            user("Taken", "TAKEN@example.com"),
+            user("B", "b@example.com"),
+            user("A twin", "A@EXAMPLE.COM"));
 
     List<CreateResult> results = repository.insertAll(batch);
 
     assertThat(results).extracting(CreateResult::index).containsExactly(0, 1, 2, 3);
-    assertThat(results).extracting(CreateResult::succeeded).containsExactly(true, false, true, false);
+    assertThat(results)
+        .extracting(CreateResult::succeeded)
+        .containsExactly(true, false, true, false);
     assertThat(results.get(1).error().code()).isEqualTo(ErrorCode.ALREADY_EXISTS);
     assertThat(results.get(3).error().code()).isEqualTo(ErrorCode.ALREADY_EXISTS);
     assertThat(repository.scan(UserFilter.all(), null, 10)).hasSize(3);
     List<UserEvent> events = storedEvents();
     assertThat(events).extracting(UserEvent::sequence).containsExactly(1L, 2L, 3L);
-    assertThat(events).extracting(e -> e.user().email())
+    assertThat(events)
+        .extracting(e -> e.user().email())
         .containsExactly("taken@example.com", "a@example.com", "b@example.com");
   }
 
@@ -243,16 +254,18 @@ class PostgresUserRepositoryTest {
     try (PostgresUserRepository other =
         PostgresUserRepository.builder().dataSource(rewriting).migrate(false).build()) {
       other.insert(user("Existing", "taken@example.com"), null);
-      List<User> batch = List.of(
-          user("A", "a@example.com"),
-          user("Taken", "Taken@example.com"),
-          user("B", "b@example.com"),
-          user("A twin", "A@example.com"),
-          user("C", "c@example.com"));
+      List<User> batch =
+          List.of(
+              user("A", "a@example.com"),
+              user("Taken", "Taken@example.com"),
+              user("B", "b@example.com"),
+              user("A twin", "A@example.com"),
+              user("C", "c@example.com"));
 
       List<CreateResult> results = other.insertAll(batch);
 
-      assertThat(results).extracting(CreateResult::succeeded)
+      assertThat(results)
+          .extracting(CreateResult::succeeded)
           .containsExactly(true, false, true, false, true);
       assertThat(other.scan(UserFilter.all(), null, 10)).hasSize(4);
     }
@@ -298,21 +311,21 @@ class PostgresUserRepositoryTest {
     repository.insert(user("Ada", "ada@example.com"), null);
 
     assertThatThrownBy(() -> BlockingStream.toList(repository.changes(5)))
-        .isInstanceOfSatisfying(UserException.class,
-            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+        .isInstanceOfSatisfying(
+            UserException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
   }
 
   @Test
   void changesOlderThanTheRetainedEventsFailWithInvalidArgument() {
-    try (PostgresUserRepository small = PostgresUserRepository.builder()
-        .dataSource(db.dataSource()).eventRetention(5).build()) {
+    try (PostgresUserRepository small =
+        PostgresUserRepository.builder().dataSource(db.dataSource()).eventRetention(5).build()) {
       for (int i = 0; i < 10; i++) {
         small.insert(user("U" + i, "u" + i + "@example.com"), null);
       }
 
       assertThatThrownBy(() -> BlockingStream.toList(small.changes(0)))
-          .isInstanceOfSatisfying(UserException.class,
-              e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+          .isInstanceOfSatisfying(
+              UserException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
       try (BlockingStream<UserEvent> events = BlockingStream.of(small.changes(5))) {
         assertThat(next(events).sequence()).isEqualTo(6);
       }
@@ -321,22 +334,22 @@ class PostgresUserRepositoryTest {
 
   @Test
   void closingTheRepositoryEndsItsWatchesWithUnavailable() {
-    PostgresUserRepository other = PostgresUserRepository.builder()
-        .dataSource(db.dataSource()).migrate(false).build();
+    PostgresUserRepository other =
+        PostgresUserRepository.builder().dataSource(db.dataSource()).migrate(false).build();
     BlockingStream<UserEvent> events = BlockingStream.of(other.changes(-1));
 
     other.close();
 
     assertThatThrownBy(() -> events.hasNext(WAIT))
-        .isInstanceOfSatisfying(UserException.class,
-            e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+        .isInstanceOfSatisfying(
+            UserException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
     assertThat(other.health()).isEqualTo(HealthStatus.NOT_SERVING);
   }
 
   @Test
   void closingTheRepositoryStopsListeningOnItsConnection() throws Exception {
-    PostgresUserRepository other = PostgresUserRepository.builder()
-        .dataSource(db.dataSource()).migrate(false).build();
+    PostgresUserRepository other =
+        PostgresUserRepository.builder().dataSource(db.dataSource()).migrate(false).build();
     BlockingStream<UserEvent> events = BlockingStream.of(other.changes(-1));
     try (Connection admin = db.connect()) {
       await().atMost(WAIT).until(() -> listeners(admin) == 1);
@@ -352,9 +365,10 @@ class PostgresUserRepositoryTest {
   /** Sessions of this database whose last statement was a LISTEN (pooled ones included). */
   private static int listeners(Connection admin) throws Exception {
     try (Statement statement = admin.createStatement();
-        ResultSet rows = statement.executeQuery(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                + " AND query LIKE 'LISTEN %'")) {
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND query LIKE 'LISTEN %'")) {
       rows.next();
       return rows.getInt(1);
     }
@@ -371,8 +385,9 @@ class PostgresUserRepositoryTest {
 
     try (Connection connection = db.connect();
         Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery(
-            "SELECT version, description FROM userapi_schema_version ORDER BY version")) {
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT version, description FROM userapi_schema_version ORDER BY version")) {
       assertThat(rows.next()).isTrue();
       assertThat(rows.getInt(1)).isEqualTo(1);
       assertThat(rows.getString(2)).isEqualTo("users");
@@ -385,9 +400,10 @@ class PostgresUserRepositoryTest {
     List<UserEvent> events = new ArrayList<>();
     try (Connection connection = db.connect();
         Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery(
-            "SELECT sequence, type, user_id, name, email, age, create_time, update_time, version"
-                + " FROM user_events ORDER BY sequence")) {
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT sequence, type, user_id, name, email, age, create_time, update_time, version"
+                    + " FROM user_events ORDER BY sequence")) {
       while (rows.next()) {
         events.add(dev.userapi.store.jdbc.internal.UserRows.readEvent(rows));
       }

@@ -25,13 +25,25 @@ final class TestUsers {
 
   /** The next version of {@code user} with another name. */
   static User renamed(User user, String name) {
-    return new User(user.id(), name, user.email(), user.age(), user.createTime(),
-        user.updateTime().plus(1, ChronoUnit.MILLIS), user.version() + 1);
+    return new User(
+        user.id(),
+        name,
+        user.email(),
+        user.age(),
+        user.createTime(),
+        user.updateTime().plus(1, ChronoUnit.MILLIS),
+        user.version() + 1);
   }
 
   /** The next version of {@code user} with another email. */
   static User withEmail(User user, String email) {
-    return new User(user.id(), user.name(), email, user.age(), user.createTime(),
-        user.updateTime().plus(1, ChronoUnit.MILLIS), user.version() + 1);
+    return new User(
+        user.id(),
+        user.name(),
+        email,
+        user.age(),
+        user.createTime(),
+        user.updateTime().plus(1, ChronoUnit.MILLIS),
+        user.version() + 1);
   }
 }

@@ -65,15 +65,17 @@ class TwoReplicasTest {
           UserService replica = w % 2 == 0 ? a : b;
           String email = (w % 2 == 0 ? "same" : "SAME") + round + "@example.com";
           String name = "Writer " + w;
-          outcomes.add(pool.submit(() -> {
-            start.await();
-            try {
-              replica.create(NewUser.of(name, email));
-              return null;
-            } catch (UserException e) {
-              return e.code();
-            }
-          }));
+          outcomes.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    try {
+                      replica.create(NewUser.of(name, email));
+                      return null;
+                    } catch (UserException e) {
+                      return e.code();
+                    }
+                  }));
         }
         start.countDown();
         List<ErrorCode> codes = new ArrayList<>();
@@ -94,7 +96,8 @@ class TwoReplicasTest {
 
   @Test
   void watchOnOneReplicaSeesWritesMadeThroughTheOther() {
-    try (BlockingStream<UserEvent> events = BlockingStream.of(a.watch(UserService.WATCH_FROM_NOW))) {
+    try (BlockingStream<UserEvent> events =
+        BlockingStream.of(a.watch(UserService.WATCH_FROM_NOW))) {
       User ada = b.create(NewUser.of("Ada", "ada@example.com"));
       User renamed = b.update(ada.id(), UserUpdate.builder().name("Ada L.").build(), null);
       b.delete(ada.id(), null);

@@ -22,9 +22,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Protobuf vs JSON, for one user and a page of 50: encoding to bytes, decoding from bytes, and
- * each adapter's mapping between the domain and its wire type ({@code ProtoMapper} on the gRPC
- * side, the REST module's JSON mapper on the other). Run with {@code -Pjmh}; see BENCHMARKS.md.
+ * Protobuf vs JSON, for one user and a page of 50: encoding to bytes, decoding from bytes, and each
+ * adapter's mapping between the domain and its wire type ({@code ProtoMapper} on the gRPC side, the
+ * REST module's JSON mapper on the other). Run with {@code -Pjmh}; see BENCHMARKS.md.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -156,8 +156,9 @@ public class CodecBenchmark {
   public static void main(String[] args) throws Exception {
     CodecBenchmark b = new CodecBenchmark();
     b.setUp();
-    System.out.printf("user: protobuf %d B, JSON %d B%n", b.userProtoBytes.length, b.userJsonBytes.length);
-    System.out.printf("page of 50: protobuf %d B, JSON %d B%n", b.pageProtoBytes.length, b.pageJsonBytes.length);
+    System.out.printf(
+        "user: protobuf %d B, JSON %d B%n", b.userProtoBytes.length, b.userJsonBytes.length);
+    System.out.printf(
+        "page of 50: protobuf %d B, JSON %d B%n", b.pageProtoBytes.length, b.pageJsonBytes.length);
   }
-
 }

@@ -22,11 +22,11 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link UserService} that can be drained for a graceful shutdown: {@link #drain()} reports
- * NOT_SERVING and completes every open watch normally, so that watchers on both protocols see
- * their stream end cleanly (gRPC status OK, SSE stream closed) instead of being cut off when the
- * grace period runs out. Watches opened after the drain fail with UNAVAILABLE so that clients
- * retry elsewhere. Everything else is forwarded unchanged: finite calls and streams finish on
- * their own within the grace period.
+ * NOT_SERVING and completes every open watch normally, so that watchers on both protocols see their
+ * stream end cleanly (gRPC status OK, SSE stream closed) instead of being cut off when the grace
+ * period runs out. Watches opened after the drain fail with UNAVAILABLE so that clients retry
+ * elsewhere. Everything else is forwarded unchanged: finite calls and streams finish on their own
+ * within the grace period.
  *
  * <p>Thread-safe. Not API: used by the example server only.
  */
@@ -118,8 +118,8 @@ public final class DrainingUserService implements UserService {
 
   /**
    * Sits between the store's watch and the protocol adapter. Signals to the downstream subscriber
-   * are serialised by a lock because {@link #end()} runs on the shutdown thread while events
-   * arrive on writer threads; downstream subscribers never block in onNext, so the lock is short.
+   * are serialised by a lock because {@link #end()} runs on the shutdown thread while events arrive
+   * on writer threads; downstream subscribers never block in onNext, so the lock is short.
    */
   private final class DrainableWatch implements Flow.Subscriber<UserEvent>, Flow.Subscription {
     private final Flow.Subscriber<? super UserEvent> downstream;

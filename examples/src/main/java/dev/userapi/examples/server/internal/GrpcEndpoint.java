@@ -3,14 +3,14 @@ package dev.userapi.examples.server.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.userapi.core.UserService;
+import dev.userapi.grpc.BearerAuthInterceptor;
 import dev.userapi.grpc.UserGrpcService;
 import dev.userapi.proto.v1.UserServiceGrpc;
 import io.grpc.Server;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
-import dev.userapi.grpc.BearerAuthInterceptor;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
@@ -34,6 +34,7 @@ public final class GrpcEndpoint {
 
   /** Calls in flight allowed on one connection. */
   static final int MAX_CALLS_PER_CONNECTION = 128;
+
   /** Largest request message: a batch item or a lookup is far smaller. */
   static final int MAX_MESSAGE_BYTES = 1024 * 1024;
 

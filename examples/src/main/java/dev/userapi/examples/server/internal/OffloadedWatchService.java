@@ -26,12 +26,12 @@ import org.slf4j.LoggerFactory;
  * The service as the REST side sees it: watches deliver their events on the worker pool instead of
  * on the thread that made the change.
  *
- * <p>The in-memory store signals watchers on the writer's thread, and with the no-thread-hop
- * design that thread is a Grizzly selector or a Netty event loop. A gRPC watch only queues the
- * message there, but an SSE watch writes to its connection, and a watcher that stops reading would
- * block that write once Grizzly's write queue is full: one slow browser tab would stall every
- * connection on the writer's selector or event loop. So signals that arrive on a foreign thread
- * are handed, in order, to the worker pool.
+ * <p>The in-memory store signals watchers on the writer's thread, and with the no-thread-hop design
+ * that thread is a Grizzly selector or a Netty event loop. A gRPC watch only queues the message
+ * there, but an SSE watch writes to its connection, and a watcher that stops reading would block
+ * that write once Grizzly's write queue is full: one slow browser tab would stall every connection
+ * on the writer's selector or event loop. So signals that arrive on a foreign thread are handed, in
+ * order, to the worker pool.
  *
  * <p>Signals that arrive while the watch is being opened (inside {@code subscribe} and the first
  * {@code request}, on the worker serving the watch request) are delivered right there, so that a

@@ -21,11 +21,11 @@ import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
-import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.RequestExecutorProvider;
 import org.glassfish.grizzly.http.server.Response;
 import org.glassfish.grizzly.http.server.ServerConfiguration;
+import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainerProvider;
@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Only an allow-list of paths runs on the selector, so that a spelling the list does not expect
- * ({@code users%3Astream}, a matrix parameter) can only cost a thread hop, never a blocked selector.
+ * ({@code users%3Astream}, a matrix parameter) can only cost a thread hop, never a blocked
+ * selector.
  *
  * <p>Swagger UI (the {@code org.webjars:swagger-ui} jar) is served at {@code /docs/} over the
  * OpenAPI document at {@code /api/openapi.yaml}.
@@ -63,6 +64,7 @@ import org.slf4j.LoggerFactory;
 public final class RestEndpoint {
   private static final Logger log = LoggerFactory.getLogger(RestEndpoint.class);
   private static final String LISTENER = "userapi-rest";
+
   /** Largest page served on a selector thread; 100 users are some 25 KiB of JSON. */
   static final int SMALL_PAGE = 100;
 
@@ -107,7 +109,8 @@ public final class RestEndpoint {
         new GrizzlyHttpContainerProvider().createContainer(GrizzlyHttpContainer.class, app);
     config.addHttpHandler(new RoutedJersey(jersey, storeBlocks, workers), "/");
     config.addHttpHandler(
-        new Docs(workers), HttpHandlerRegistration.builder().contextPath("/docs").urlPattern("/*").build());
+        new Docs(workers),
+        HttpHandlerRegistration.builder().contextPath("/docs").urlPattern("/*").build());
     try {
       server.start();
     } catch (IOException e) {
@@ -174,10 +177,10 @@ public final class RestEndpoint {
   }
 
   /**
-   * Swagger UI from the webjar, with our {@code swagger-initializer.js} (pointing the UI at
-   * {@code /api/openapi.yaml}) shadowing the webjar's; {@code /docs} redirects to {@code /docs/} so
-   * that the UI's relative links resolve. Files are written on a worker: the UI's bundle is over
-   * a megabyte.
+   * Swagger UI from the webjar, with our {@code swagger-initializer.js} (pointing the UI at {@code
+   * /api/openapi.yaml}) shadowing the webjar's; {@code /docs} redirects to {@code /docs/} so that
+   * the UI's relative links resolve. Files are written on a worker: the UI's bundle is over a
+   * megabyte.
    */
   private static final class Docs extends HttpHandler {
     private final CLStaticHttpHandler files =

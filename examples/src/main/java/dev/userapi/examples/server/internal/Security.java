@@ -34,8 +34,8 @@ import javax.net.ssl.TrustManagerFactory;
  * PKCS#8 key (plus, for mutual TLS, a PEM CA that client certificates must chain to), and a token
  * file. Both protocols are configured from the same files.
  *
- * <p>Token file: one token per line, {@code <token> <scope>[,<scope>...] [<name>]}; blank lines
- * and lines starting with {@code #} are ignored. Scopes: users.read, users.write, users.admin.
+ * <p>Token file: one token per line, {@code <token> <scope>[,<scope>...] [<name>]}; blank lines and
+ * lines starting with {@code #} are ignored. Scopes: users.read, users.write, users.admin.
  */
 public final class Security {
   private final Path certChain;
@@ -68,7 +68,8 @@ public final class Security {
         throw new IllegalArgumentException("cannot read " + file);
       }
     }
-    Authenticator authenticator = tokenFile == null ? null : Authenticator.staticTokens(readTokens(tokenFile));
+    Authenticator authenticator =
+        tokenFile == null ? null : Authenticator.staticTokens(readTokens(tokenFile));
     Security security = new Security(certChain, privateKey, clientCa, authenticator);
     if (certChain != null) {
       security.sslContext(); // fail at start, not at the first handshake
@@ -119,7 +120,8 @@ public final class Security {
       keys.load(null, null);
       char[] password = new char[0];
       keys.setKeyEntry("server", readKey(privateKey), password, chain.toArray(new Certificate[0]));
-      KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory keyManagers =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       keyManagers.init(keys, password);
       TrustManagerFactory trustManagers = null;
       if (clientCa != null) {
@@ -139,11 +141,13 @@ public final class Security {
           new SecureRandom());
       return context;
     } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalArgumentException("cannot use the TLS certificate or key: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot use the TLS certificate or key: " + e.getMessage(), e);
     }
   }
 
-  private static List<Certificate> readCertificates(Path pem) throws IOException, GeneralSecurityException {
+  private static List<Certificate> readCertificates(Path pem)
+      throws IOException, GeneralSecurityException {
     try (InputStream in = Files.newInputStream(pem)) {
       List<Certificate> certificates =
           List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
@@ -159,9 +163,11 @@ public final class Security {
     int begin = text.indexOf("-----BEGIN PRIVATE KEY-----");
     int end = text.indexOf("-----END PRIVATE KEY-----");
     if (begin < 0 || end < begin) {
-      throw new GeneralSecurityException(pem + " is not a PKCS#8 PEM private key (BEGIN PRIVATE KEY)");
+      throw new GeneralSecurityException(
+          pem + " is not a PKCS#8 PEM private key (BEGIN PRIVATE KEY)");
     }
-    String base64 = text.substring(begin + "-----BEGIN PRIVATE KEY-----".length(), end).replaceAll("\\s", "");
+    String base64 =
+        text.substring(begin + "-----BEGIN PRIVATE KEY-----".length(), end).replaceAll("\\s", "");
     PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64));
     for (String algorithm : new String[] {"EC", "RSA", "Ed25519"}) {
       try {
@@ -200,5 +206,4 @@ public final class Security {
     }
     return tokens;
   }
-
 }

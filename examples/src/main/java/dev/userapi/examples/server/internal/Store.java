@@ -14,7 +14,8 @@ import dev.userapi.store.jdbc.PostgresUserRepository;
  *
  * <p>Not API: used by the example server only.
  */
-public record Store(String description, UserService service, boolean blocks, AutoCloseable resources) {
+public record Store(
+    String description, UserService service, boolean blocks, AutoCloseable resources) {
 
   /** The in-memory store: never blocks, gone when the process ends. */
   public static Store inMemory() {

@@ -25,16 +25,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The change feed of a PostgreSQL store, as {@link Flow.Publisher}s of {@link UserEvent}s read
- * from the {@code user_events} table.
+ * The change feed of a PostgreSQL store, as {@link Flow.Publisher}s of {@link UserEvent}s read from
+ * the {@code user_events} table.
  *
  * <p>The table is the source of truth; notifications only say "look again". One listener per feed
  * holds a dedicated connection that {@code LISTEN}s on {@link #CHANNEL} (every write issues {@code
  * pg_notify} in its transaction, so the wake-up arrives on commit, from any replica), and wakes the
- * watchers, which each read the events after their position in pages as demand allows. After a
- * lost connection the listener reconnects with back-off and wakes everyone, so nothing written
- * meanwhile is missed. Sequences are gapless and commit-ordered (see the V1 migration), so a
- * watcher that finds its next sequence missing knows it was pruned.
+ * watchers, which each read the events after their position in pages as demand allows. After a lost
+ * connection the listener reconnects with back-off and wakes everyone, so nothing written meanwhile
+ * is missed. Sequences are gapless and commit-ordered (see the V1 migration), so a watcher that
+ * finds its next sequence missing knows it was pruned.
  *
  * <p>Thread-safe. Database reads and subscriber calls run on the feed's own threads, never on the
  * thread that calls {@code request}; calls to one subscriber are serialised.
@@ -47,15 +47,18 @@ public final class ChangeFeed implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ChangeFeed.class);
   private static final int PAGE_SIZE = 256;
+
   /** A safety net: watchers look again this often even without a notification. */
   private static final int POLL_MILLIS = 10_000;
+
   private static final long MIN_BACKOFF_MILLIS = 50;
   private static final long MAX_BACKOFF_MILLIS = 5_000;
 
   private static final String POSITION =
       "SELECT c.last_sequence, (SELECT min(sequence) FROM user_events) FROM user_event_counter c";
   private static final String READ =
-      "SELECT sequence, type, " + UserRows.SNAPSHOT_COLUMNS
+      "SELECT sequence, type, "
+          + UserRows.SNAPSHOT_COLUMNS
           + " FROM user_events WHERE sequence >= ? ORDER BY sequence LIMIT ?";
 
   private final DataSource dataSource;
@@ -129,12 +132,20 @@ public final class ChangeFeed implements AutoCloseable {
     }
     long[] position;
     try {
-      position = transactor.autoCommit("open a watch", s -> s.queryOne(POSITION, st -> {},
-          row -> {
-            long last = row.getLong(1);
-            long oldest = row.getLong(2);
-            return new long[] {last, row.wasNull() ? last + 1 : oldest};
-          }).orElseThrow(() -> new SQLException("the user_event_counter row is missing")));
+      position =
+          transactor.autoCommit(
+              "open a watch",
+              s ->
+                  s.queryOne(
+                          POSITION,
+                          st -> {},
+                          row -> {
+                            long last = row.getLong(1);
+                            long oldest = row.getLong(2);
+                            return new long[] {last, row.wasNull() ? last + 1 : oldest};
+                          })
+                      .orElseThrow(
+                          () -> new SQLException("the user_event_counter row is missing")));
     } catch (UserException e) {
       reject(subscriber, e);
       return;
@@ -142,13 +153,17 @@ public final class ChangeFeed implements AutoCloseable {
     long last = position[0];
     long oldestRetained = position[1];
     if (afterSequence > last) {
-      reject(subscriber, UserException.invalidArgument(
-          "afterSequence", "is ahead of the newest event (" + last + ")"));
+      reject(
+          subscriber,
+          UserException.invalidArgument(
+              "afterSequence", "is ahead of the newest event (" + last + ")"));
       return;
     }
     if (afterSequence >= 0 && afterSequence + 1 < oldestRetained) {
-      reject(subscriber, UserException.invalidArgument(
-          "afterSequence", "is older than the oldest retained event (" + oldestRetained + ")"));
+      reject(
+          subscriber,
+          UserException.invalidArgument(
+              "afterSequence", "is older than the oldest retained event (" + oldestRetained + ")"));
       return;
     }
     startListener();
@@ -206,8 +221,10 @@ public final class ChangeFeed implements AutoCloseable {
           return;
         }
         failedBefore = true;
-        log.warn("change feed listener lost its database connection ({}); reconnecting in {} ms",
-            e instanceof SQLException sql ? "SQLState " + sql.getSQLState() : e.toString(), backoff);
+        log.warn(
+            "change feed listener lost its database connection ({}); reconnecting in {} ms",
+            e instanceof SQLException sql ? "SQLState " + sql.getSQLState() : e.toString(),
+            backoff);
         pause(backoff);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
       } finally {
@@ -269,8 +286,9 @@ public final class ChangeFeed implements AutoCloseable {
       return;
     }
     try {
-      transactor.autoCommit("stop the change feed listener", s -> s.query(
-          "SELECT pg_notify('" + CHANNEL + "', 'wake')", st -> {}, row -> true));
+      transactor.autoCommit(
+          "stop the change feed listener",
+          s -> s.query("SELECT pg_notify('" + CHANNEL + "', 'wake')", st -> {}, row -> true));
       return;
     } catch (UserException e) {
       log.debug("could not wake the listener with a notification; aborting its connection", e);
@@ -379,10 +397,17 @@ public final class ChangeFeed implements AutoCloseable {
       long limit = Math.min(demand.get(), PAGE_SIZE);
       List<UserEvent> page;
       try {
-        page = transactor.autoCommit("read the change feed", s -> s.query(READ, st -> {
-          st.setLong(1, nextSequence);
-          st.setLong(2, limit);
-        }, UserRows::readEvent));
+        page =
+            transactor.autoCommit(
+                "read the change feed",
+                s ->
+                    s.query(
+                        READ,
+                        st -> {
+                          st.setLong(1, nextSequence);
+                          st.setLong(2, limit);
+                        },
+                        UserRows::readEvent));
       } catch (UserException e) {
         if (e.code() == ErrorCode.UNAVAILABLE) {
           // The listener wakes us again once the database is back.
@@ -396,10 +421,12 @@ public final class ChangeFeed implements AutoCloseable {
         return false;
       }
       if (page.get(0).sequence() != nextSequence) {
-        terminate(new UserException(
-            ErrorCode.RESOURCE_EXHAUSTED,
-            "watcher fell behind the retained change feed (event " + nextSequence
-                + " was pruned); watch again from a newer sequence"));
+        terminate(
+            new UserException(
+                ErrorCode.RESOURCE_EXHAUSTED,
+                "watcher fell behind the retained change feed (event "
+                    + nextSequence
+                    + " was pruned); watch again from a newer sequence"));
         return false;
       }
       buffer.addAll(page);

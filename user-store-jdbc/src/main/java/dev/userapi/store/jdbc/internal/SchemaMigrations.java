@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A small versioned SQL runner: applies the classpath scripts {@code db/migration/V<n>__<name>.sql}
  * that the table {@code userapi_schema_version} does not list yet, in version order, all in one
- * transaction under a transaction-scoped advisory lock, so replicas starting together migrate
- * once and a failed migration leaves nothing behind (PostgreSQL DDL is transactional).
+ * transaction under a transaction-scoped advisory lock, so replicas starting together migrate once
+ * and a failed migration leaves nothing behind (PostgreSQL DDL is transactional).
  *
  * <p>Not API: used by userapi modules only.
  */
@@ -66,7 +66,9 @@ public final class SchemaMigrations {
     try (Statement statement = connection.createStatement()) {
       statement.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
       statement.execute(
-          "CREATE TABLE IF NOT EXISTS " + HISTORY_TABLE + " ("
+          "CREATE TABLE IF NOT EXISTS "
+              + HISTORY_TABLE
+              + " ("
               + "version integer PRIMARY KEY, "
               + "description text NOT NULL, "
               + "checksum bigint NOT NULL, "
@@ -80,7 +82,9 @@ public final class SchemaMigrations {
       Long existing = installed.get(migration.version());
       if (existing != null) {
         if (existing != checksum) {
-          log.warn("schema migration {} differs from the one applied to this database", migration.resource());
+          log.warn(
+              "schema migration {} differs from the one applied to this database",
+              migration.resource());
         }
         continue;
       }
@@ -90,7 +94,9 @@ public final class SchemaMigrations {
       }
       try (PreparedStatement insert =
           connection.prepareStatement(
-              "INSERT INTO " + HISTORY_TABLE + " (version, description, checksum) VALUES (?, ?, ?)")) {
+              "INSERT INTO "
+                  + HISTORY_TABLE
+                  + " (version, description, checksum) VALUES (?, ?, ?)")) {
         insert.setInt(1, migration.version());
         insert.setString(2, migration.description());
         insert.setLong(3, checksum);
@@ -124,9 +130,11 @@ public final class SchemaMigrations {
     }
 
     String script() {
-      try (InputStream in = SchemaMigrations.class.getClassLoader().getResourceAsStream(resource())) {
+      try (InputStream in =
+          SchemaMigrations.class.getClassLoader().getResourceAsStream(resource())) {
         if (in == null) {
-          throw new IllegalStateException("missing migration script on the classpath: " + resource());
+          throw new IllegalStateException(
+              "missing migration script on the classpath: " + resource());
         }
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
       } catch (IOException e) {

@@ -88,7 +88,8 @@ public final class SqlErrors {
           e);
     }
     String errorId = UUID.randomUUID().toString();
-    log.error("unexpected database error {} while trying to {} (SQLState {})", errorId, action, state, e);
+    log.error(
+        "unexpected database error {} while trying to {} (SQLState {})", errorId, action, state, e);
     return new UserException(
         ErrorCode.INTERNAL,
         "unexpected database error while trying to " + action + " (logged as " + errorId + ")",
@@ -101,7 +102,8 @@ public final class SqlErrors {
     if (!isConnectionFailure(e)) {
       return map(e, action);
     }
-    log.warn("connection lost while committing, trying to {} (SQLState {})", action, e.getSQLState());
+    log.warn(
+        "connection lost while committing, trying to {} (SQLState {})", action, e.getSQLState());
     return new UserException(
         ErrorCode.UNAVAILABLE,
         "the database connection was lost while committing (trying to "

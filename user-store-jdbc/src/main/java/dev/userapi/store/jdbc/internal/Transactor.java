@@ -76,7 +76,8 @@ public final class Transactor {
         // itself could not supply one, it has already waited as long as it was configured to.
         boolean staleConnection = session != null && !session.progressed;
         if (attempt < MAX_ATTEMPTS && staleConnection && SqlErrors.isConnectionFailure(e)) {
-          log.debug("retrying on a fresh connection after a stale one failed (attempt {})", attempt);
+          log.debug(
+              "retrying on a fresh connection after a stale one failed (attempt {})", attempt);
           continue;
         }
         throw SqlErrors.map(e, action);
@@ -98,8 +99,8 @@ public final class Transactor {
     }
   }
 
-  private static <T> T runInTransaction(
-      Connection connection, Session session, Work<T> work) throws SQLException {
+  private static <T> T runInTransaction(Connection connection, Session session, Work<T> work)
+      throws SQLException {
     connection.setAutoCommit(false);
     T result;
     try {

@@ -26,7 +26,8 @@ public final class UserRows {
       "user_id, name, email, age, create_time, update_time, version";
 
   /** Seven placeholders with the casts the columns need. */
-  public static final String PLACEHOLDERS = "?, ?, ?, ?::integer, ?::timestamptz, ?::timestamptz, ?::bigint";
+  public static final String PLACEHOLDERS =
+      "?, ?, ?, ?::integer, ?::timestamptz, ?::timestamptz, ?::bigint";
 
   private UserRows() {}
 
