@@ -48,6 +48,42 @@ class H2cUpgradeRequestTest {
   }
 
   @Test
+  void postWithAnUpgradeOfferIsAnsweredAndStoresOnce() throws Exception {
+    HttpResponse<String> created =
+        send(
+            HttpRequest.newBuilder(server.uri("api/users"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}")));
+
+    assertThat(created.statusCode()).isEqualTo(201);
+    assertThat(send(HttpRequest.newBuilder(server.uri("api/users")).GET()).body())
+        .contains("ada@example.com");
+  }
+
+  @Test
+  void patchWithAnUpgradeOfferIsAnswered() throws Exception {
+    HttpResponse<String> created =
+        send(
+            HttpRequest.newBuilder(server.uri("api/users"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}")));
+    String location = created.headers().firstValue("Location").orElseThrow();
+
+    HttpResponse<String> patched =
+        send(
+            HttpRequest.newBuilder(server.baseUri().resolve(location))
+                .header("Content-Type", "application/merge-patch+json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"age\":37}")));
+
+    assertThat(patched.statusCode()).isEqualTo(200);
+    assertThat(patched.body()).contains("\"age\":37");
+  }
+
+  @Test
   void deleteWithAnUpgradeOfferIsAnswered() throws Exception {
     HttpResponse<String> created =
         HttpClient.newBuilder()

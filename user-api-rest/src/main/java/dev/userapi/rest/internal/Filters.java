@@ -34,9 +34,11 @@ public final class Filters {
     @Override
     public void filter(ContainerRequestContext request) {
       String declared = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+      long declaredLength = -1;
       if (declared != null) {
         try {
-          if (Long.parseLong(declared.trim()) > maxBodyBytes) {
+          declaredLength = Long.parseLong(declared.trim());
+          if (declaredLength > maxBodyBytes) {
             request.abortWith(Problems.bodyTooLarge(maxBodyBytes));
             return;
           }
@@ -49,7 +51,10 @@ public final class Filters {
       // "Upgrade: h2c", as java.net.http sends by default) that read blocks until a timeout.
       boolean hasBody = declared != null || request.getHeaderString("Transfer-Encoding") != null;
       if (hasBody) {
-        request.setEntityStream(new LimitedInputStream(request.getEntityStream(), maxBodyBytes));
+        boolean chunked = request.getHeaderString("Transfer-Encoding") != null;
+        request.setEntityStream(
+            new LimitedInputStream(
+                request.getEntityStream(), maxBodyBytes, chunked ? -1 : declaredLength));
       }
     }
   }
@@ -83,6 +88,11 @@ public final class Filters {
       }
       if (!response.getHeaders().containsKey(HttpHeaders.VARY)) {
         response.getHeaders().putSingle(HttpHeaders.VARY, HttpHeaders.ACCEPT);
+      }
+      // A container that declines an upgrade offer (Grizzly: Upgrade: h2c) may close the
+      // connection after answering; say so, or the client reuses it and its next request fails.
+      if (request.getHeaderString("Upgrade") != null) {
+        response.getHeaders().putSingle("Connection", "close");
       }
     }
   }
