@@ -2,7 +2,6 @@ package dev.userapi.core;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.List;
 import java.util.concurrent.Flow;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,21 +23,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * @since 0.1.0
  */
-public final class LimitedUserService implements UserService {
+public final class LimitedUserService extends ForwardingUserService {
   /** Default cap on open streams. */
   public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 256;
 
   /** Default cap on open watches. */
   public static final int DEFAULT_MAX_CONCURRENT_WATCHES = 1024;
 
-  private final UserService delegate;
   private final Semaphore streams;
   private final Semaphore watches;
   private final int maxStreams;
   private final int maxWatches;
 
   private LimitedUserService(Builder builder) {
-    this.delegate = builder.delegate;
+    super(builder.delegate);
     this.maxStreams = builder.maxStreams;
     this.maxWatches = builder.maxWatches;
     this.streams = new Semaphore(maxStreams);
@@ -61,55 +59,15 @@ public final class LimitedUserService implements UserService {
   }
 
   @Override
-  public User create(NewUser newUser, String requestId) {
-    return delegate.create(newUser, requestId);
-  }
-
-  @Override
-  public User get(String id) {
-    return delegate.get(id);
-  }
-
-  @Override
-  public User update(String id, UserUpdate update, String expectedEtag) {
-    return delegate.update(id, update, expectedEtag);
-  }
-
-  @Override
-  public User replace(String id, NewUser replacement, String expectedEtag) {
-    return delegate.replace(id, replacement, expectedEtag);
-  }
-
-  @Override
-  public void delete(String id, String expectedEtag) {
-    delegate.delete(id, expectedEtag);
-  }
-
-  @Override
-  public Page<User> list(UserQuery query) {
-    return delegate.list(query);
-  }
-
-  @Override
   public Flow.Publisher<User> stream(UserFilter filter) {
-    Flow.Publisher<User> source = delegate.stream(filter);
+    Flow.Publisher<User> source = super.stream(filter);
     return limited(source, streams, "streams", maxStreams);
   }
 
   @Override
-  public List<CreateResult> createAll(List<NewUser> newUsers) {
-    return delegate.createAll(newUsers);
-  }
-
-  @Override
   public Flow.Publisher<UserEvent> watch(long afterSequence) {
-    Flow.Publisher<UserEvent> source = delegate.watch(afterSequence);
+    Flow.Publisher<UserEvent> source = super.watch(afterSequence);
     return limited(source, watches, "watches", maxWatches);
-  }
-
-  @Override
-  public HealthStatus health() {
-    return delegate.health();
   }
 
   private static <T> Flow.Publisher<T> limited(

@@ -3,21 +3,15 @@ package dev.userapi.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import dev.userapi.core.CreateResult;
 import dev.userapi.core.DefaultUserService;
-import dev.userapi.core.HealthStatus;
+import dev.userapi.core.ForwardingUserService;
 import dev.userapi.core.NewUser;
-import dev.userapi.core.Page;
 import dev.userapi.core.User;
-import dev.userapi.core.UserEvent;
-import dev.userapi.core.UserFilter;
-import dev.userapi.core.UserQuery;
 import dev.userapi.core.UserService;
 import dev.userapi.core.UserUpdate;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Flow;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
@@ -128,55 +122,24 @@ class ContractSelfTest {
     }
   }
 
-  private record EtagBlindService(UserService delegate) implements UserService {
-    @Override
-    public User create(NewUser newUser, String requestId) {
-      return delegate.create(newUser, requestId);
-    }
-
-    @Override
-    public User get(String id) {
-      return delegate.get(id);
+  private static final class EtagBlindService extends ForwardingUserService {
+    EtagBlindService(UserService delegate) {
+      super(delegate);
     }
 
     @Override
     public User update(String id, UserUpdate update, String expectedEtag) {
-      return delegate.update(id, update, null);
+      return super.update(id, update, null);
     }
 
     @Override
     public User replace(String id, NewUser replacement, String expectedEtag) {
-      return delegate.replace(id, replacement, null);
+      return super.replace(id, replacement, null);
     }
 
     @Override
     public void delete(String id, String expectedEtag) {
-      delegate.delete(id, null);
-    }
-
-    @Override
-    public Page<User> list(UserQuery query) {
-      return delegate.list(query);
-    }
-
-    @Override
-    public Flow.Publisher<User> stream(UserFilter filter) {
-      return delegate.stream(filter);
-    }
-
-    @Override
-    public List<CreateResult> createAll(List<NewUser> newUsers) {
-      return delegate.createAll(newUsers);
-    }
-
-    @Override
-    public Flow.Publisher<UserEvent> watch(long afterSequence) {
-      return delegate.watch(afterSequence);
-    }
-
-    @Override
-    public HealthStatus health() {
-      return delegate.health();
+      super.delete(id, null);
     }
   }
 }
