@@ -2,19 +2,12 @@ package dev.userapi.examples.server.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.userapi.core.CreateResult;
 import dev.userapi.core.ErrorCode;
+import dev.userapi.core.ForwardingUserService;
 import dev.userapi.core.HealthStatus;
-import dev.userapi.core.NewUser;
-import dev.userapi.core.Page;
-import dev.userapi.core.User;
 import dev.userapi.core.UserEvent;
 import dev.userapi.core.UserException;
-import dev.userapi.core.UserFilter;
-import dev.userapi.core.UserQuery;
 import dev.userapi.core.UserService;
-import dev.userapi.core.UserUpdate;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
@@ -30,13 +23,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread-safe. Not API: used by the example server only.
  */
-public final class DrainingUserService implements UserService {
-  private final UserService delegate;
+public final class DrainingUserService extends ForwardingUserService {
   private final Set<DrainableWatch> watches = ConcurrentHashMap.newKeySet();
   private volatile boolean draining;
 
   public DrainingUserService(UserService delegate) {
-    this.delegate = requireNonNull(delegate, "delegate");
+    super(delegate);
   }
 
   /** Reports NOT_SERVING from now on and ends every open watch with onComplete. Idempotent. */
@@ -54,7 +46,7 @@ public final class DrainingUserService implements UserService {
 
   @Override
   public Flow.Publisher<UserEvent> watch(long afterSequence) {
-    Flow.Publisher<UserEvent> upstream = delegate.watch(afterSequence);
+    Flow.Publisher<UserEvent> upstream = super.watch(afterSequence);
     return subscriber -> {
       requireNonNull(subscriber, "subscriber");
       DrainableWatch watch = new DrainableWatch(subscriber);
@@ -73,47 +65,7 @@ public final class DrainingUserService implements UserService {
 
   @Override
   public HealthStatus health() {
-    return draining ? HealthStatus.NOT_SERVING : delegate.health();
-  }
-
-  @Override
-  public User create(NewUser newUser, String requestId) {
-    return delegate.create(newUser, requestId);
-  }
-
-  @Override
-  public User get(String id) {
-    return delegate.get(id);
-  }
-
-  @Override
-  public User update(String id, UserUpdate update, String expectedEtag) {
-    return delegate.update(id, update, expectedEtag);
-  }
-
-  @Override
-  public User replace(String id, NewUser replacement, String expectedEtag) {
-    return delegate.replace(id, replacement, expectedEtag);
-  }
-
-  @Override
-  public void delete(String id, String expectedEtag) {
-    delegate.delete(id, expectedEtag);
-  }
-
-  @Override
-  public Page<User> list(UserQuery query) {
-    return delegate.list(query);
-  }
-
-  @Override
-  public Flow.Publisher<User> stream(UserFilter filter) {
-    return delegate.stream(filter);
-  }
-
-  @Override
-  public List<CreateResult> createAll(List<NewUser> newUsers) {
-    return delegate.createAll(newUsers);
+    return draining ? HealthStatus.NOT_SERVING : super.health();
   }
 
   /**

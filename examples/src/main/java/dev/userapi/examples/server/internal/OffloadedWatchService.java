@@ -2,17 +2,9 @@ package dev.userapi.examples.server.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.userapi.core.CreateResult;
-import dev.userapi.core.HealthStatus;
-import dev.userapi.core.NewUser;
-import dev.userapi.core.Page;
-import dev.userapi.core.User;
+import dev.userapi.core.ForwardingUserService;
 import dev.userapi.core.UserEvent;
-import dev.userapi.core.UserFilter;
-import dev.userapi.core.UserQuery;
 import dev.userapi.core.UserService;
-import dev.userapi.core.UserUpdate;
-import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -39,68 +31,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. Not API: used by the example server only.
  */
-public final class OffloadedWatchService implements UserService {
+public final class OffloadedWatchService extends ForwardingUserService {
   private static final Logger log = LoggerFactory.getLogger(OffloadedWatchService.class);
-  private final UserService delegate;
   private final Executor executor;
 
   public OffloadedWatchService(UserService delegate, Executor executor) {
-    this.delegate = requireNonNull(delegate, "delegate");
+    super(delegate);
     this.executor = requireNonNull(executor, "executor");
   }
 
   @Override
   public Flow.Publisher<UserEvent> watch(long afterSequence) {
-    Flow.Publisher<UserEvent> upstream = delegate.watch(afterSequence);
+    Flow.Publisher<UserEvent> upstream = super.watch(afterSequence);
     return subscriber -> {
       requireNonNull(subscriber, "subscriber");
       upstream.subscribe(new SerialSubscriber<>(subscriber, executor, Thread.currentThread()));
     };
-  }
-
-  @Override
-  public User create(NewUser newUser, String requestId) {
-    return delegate.create(newUser, requestId);
-  }
-
-  @Override
-  public User get(String id) {
-    return delegate.get(id);
-  }
-
-  @Override
-  public User update(String id, UserUpdate update, String expectedEtag) {
-    return delegate.update(id, update, expectedEtag);
-  }
-
-  @Override
-  public User replace(String id, NewUser replacement, String expectedEtag) {
-    return delegate.replace(id, replacement, expectedEtag);
-  }
-
-  @Override
-  public void delete(String id, String expectedEtag) {
-    delegate.delete(id, expectedEtag);
-  }
-
-  @Override
-  public Page<User> list(UserQuery query) {
-    return delegate.list(query);
-  }
-
-  @Override
-  public Flow.Publisher<User> stream(UserFilter filter) {
-    return delegate.stream(filter);
-  }
-
-  @Override
-  public List<CreateResult> createAll(List<NewUser> newUsers) {
-    return delegate.createAll(newUsers);
-  }
-
-  @Override
-  public HealthStatus health() {
-    return delegate.health();
   }
 
   /**
