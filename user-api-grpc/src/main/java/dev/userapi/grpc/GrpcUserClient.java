@@ -17,6 +17,7 @@ import dev.userapi.core.UserUpdate;
 import dev.userapi.grpc.internal.ClientStreamPublisher;
 import dev.userapi.grpc.internal.GrpcErrors;
 import dev.userapi.grpc.internal.ProtoMapper;
+import dev.userapi.grpc.internal.RetryServiceConfig;
 import dev.userapi.proto.v1.BatchCreateUserResult;
 import dev.userapi.proto.v1.BatchCreateUsersRequest;
 import dev.userapi.proto.v1.BatchCreateUsersResponse;
@@ -35,6 +36,7 @@ import io.grpc.ClientInterceptors;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -68,6 +70,21 @@ import java.util.function.Supplier;
  * caller's deadline and cancellation propagate too. Streams are cold {@link Flow.Publisher}s: each
  * subscription is one call, its demand is the call's inbound flow control, and cancelling the
  * subscription cancels the call.
+ *
+ * <p><b>Retries.</b> A client built from a {@linkplain Builder#target target} retries a call that
+ * failed with {@code UNAVAILABLE} up to three attempts in all, with a short exponential backoff
+ * inside the call's deadline, but only where repeating the call cannot change the outcome: {@code
+ * get}, {@code list}, {@code stream}, {@code watch} (before the first item), {@code replace} and
+ * {@code delete}. {@code create}, {@code createAll} and {@code update} are never retried: when the
+ * answer to a create is lost the user may exist or not, and only the caller can tell a retry from a
+ * second user. To retry a create safely, pass the same {@code requestId} to {@link #create(NewUser,
+ * String)} again: the server then returns the user the first attempt created. {@code update} is
+ * left out to match the REST client, which never repeats a PATCH: a field-mask update only sets
+ * fields to values, so it is idempotent today, but keeping the rule per kind of method means no
+ * later kind of partial update becomes unsafe to repeat unnoticed. gRPC's own transparent retry (of
+ * a call that never reached the server's application) applies to every method. A service config
+ * from the name resolver replaces this policy; a client built from a {@linkplain Builder#channel
+ * channel} uses that channel's configuration as it is. See {@link Builder#retries}.
  *
  * <p>Thread-safe, and meant to be shared: create one per target, not one per call. {@link #close()}
  * shuts down the channel only if this client created it.
@@ -337,6 +354,7 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
     private CallCredentials callCredentials;
     private Duration deadline = DEFAULT_DEADLINE;
     private boolean gzip;
+    private boolean retries = true;
     private final List<ClientInterceptor> interceptors = new ArrayList<>();
 
     private Builder() {}
@@ -387,6 +405,18 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
     }
 
     /**
+     * Whether the channel created for {@link #target} retries idempotent calls that fail with
+     * {@code UNAVAILABLE} (see the {@linkplain GrpcUserClient class description}); on by default.
+     * Off, the channel has no retry policy: only gRPC's transparent retry of calls that never
+     * reached the server remains. Ignored for a {@link #channel} given by the caller: its retry
+     * configuration is the caller's.
+     */
+    public Builder retries(boolean retries) {
+      this.retries = retries;
+      return this;
+    }
+
+    /**
      * Adds an interceptor to every call of the client, for example {@link
      * GrpcTracing#clientInterceptor}. Interceptors run in the order they were added.
      */
@@ -407,10 +437,16 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
       if (channel != null) {
         return new GrpcUserClient(this, channel, null);
       }
-      ManagedChannel owned =
+      ManagedChannelBuilder<?> channelBuilder =
           Grpc.newChannelBuilder(target, channelCredentials)
-              .defaultLoadBalancingPolicy("round_robin")
-              .build();
+              .defaultLoadBalancingPolicy("round_robin");
+      if (retries) {
+        channelBuilder
+            .defaultServiceConfig(RetryServiceConfig.serviceConfig())
+            .enableRetry()
+            .maxRetryAttempts(RetryServiceConfig.MAX_ATTEMPTS);
+      }
+      ManagedChannel owned = channelBuilder.build();
       return new GrpcUserClient(this, owned, owned);
     }
   }

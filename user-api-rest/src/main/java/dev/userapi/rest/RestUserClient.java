@@ -29,6 +29,7 @@ import dev.userapi.rest.internal.EntityTags;
 import dev.userapi.rest.internal.Filters;
 import dev.userapi.rest.internal.JsonMapper;
 import dev.userapi.rest.internal.RemoteSubscription;
+import dev.userapi.rest.internal.Retries;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
@@ -58,6 +59,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link UserService} over HTTP, speaking to a {@link UserResource} through the Jakarta REST
@@ -80,6 +83,15 @@ import javax.net.ssl.SSLContext;
  * <p>Needs a Jakarta REST client implementation at run time; Jersey's client comes with this module
  * as a runtime dependency (exclude it and pass your own {@link Client} to use another).
  *
+ * <p><b>Retries.</b> Idempotent requests ({@code get}, {@code list}, {@code replace}, {@code
+ * delete}, and the opening of {@link #stream} and {@link #watch}) are repeated, up to {@linkplain
+ * Builder#maxAttempts three attempts} in all with a short backoff, after a connection failure
+ * before any response or a 503 answer. {@code create}, {@code createAll} (POST) and {@code update}
+ * (PATCH) are sent once: when the answer to a create is lost the user may exist or not, and only
+ * the caller can tell a retry from a second user. To retry a create safely, pass the same {@code
+ * requestId} to {@link #create(NewUser, String)} again (it travels as {@code Idempotency-Key}): the
+ * server then returns the user the first attempt created.
+ *
  * <p>Thread-safe; share one instance and {@link #close()} it when done.
  *
  * @since 0.1.0
@@ -88,6 +100,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
   private static final MediaType JSON = MediaType.APPLICATION_JSON_TYPE;
   private static final MediaType MERGE_PATCH = MediaType.valueOf(UserResource.MERGE_PATCH_JSON);
   private static final String ACCEPT_JSON = "application/json, application/problem+json";
+  private static final Logger log = LoggerFactory.getLogger(RestUserClient.class);
 
   private final Client client;
   private final boolean ownsClient;
@@ -95,6 +108,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
   private final WebTarget api;
   private final String authorization;
   private final boolean gzip;
+  private final int maxAttempts;
   private final Executor executor;
   private final ExecutorService ownedExecutor;
   private final ObjectMapper mapper = JsonMapper.newObjectMapper();
@@ -126,6 +140,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
     this.api = root.path("api");
     this.authorization = builder.bearerToken == null ? null : "Bearer " + builder.bearerToken;
     this.gzip = builder.gzip;
+    this.maxAttempts = builder.maxAttempts;
     if (builder.executor != null) {
       this.executor = builder.executor;
       this.ownedExecutor = null;
@@ -156,18 +171,18 @@ public final class RestUserClient implements UserService, AutoCloseable {
   @Override
   public User create(NewUser newUser, String requestId) {
     requireNonNull(newUser, "newUser");
-    Invocation.Builder request = request(api.path("users"), ACCEPT_JSON);
+    Invocation.Builder request = Retries.sendOnce(request(api.path("users"), ACCEPT_JSON));
     if (requestId != null) {
       request.header(UserResource.IDEMPOTENCY_KEY, requestId);
     }
     byte[] body = write(JsonMapper.toDto(newUser));
-    return user(call(() -> request.post(Entity.entity(body, JSON))));
+    return user(call("POST", () -> request.post(Entity.entity(body, JSON))));
   }
 
   @Override
   public User get(String id) {
     requireNonNull(id, "id");
-    return user(call(() -> request(userTarget(id), ACCEPT_JSON).get()));
+    return user(call("GET", () -> request(userTarget(id), ACCEPT_JSON).get()));
   }
 
   @Override
@@ -175,10 +190,10 @@ public final class RestUserClient implements UserService, AutoCloseable {
     requireNonNull(id, "id");
     requireNonNull(update, "update");
     Invocation.Builder request =
-        ifMatch(request(userTarget(id), ACCEPT_JSON), expectedEtag)
+        Retries.sendOnce(ifMatch(request(userTarget(id), ACCEPT_JSON), expectedEtag))
             .header(Filters.METHOD_OVERRIDE, "PATCH");
     byte[] body = write(JsonMapper.toPatch(update));
-    return user(call(() -> request.post(Entity.entity(body, MERGE_PATCH))));
+    return user(call("PATCH", () -> request.post(Entity.entity(body, MERGE_PATCH))));
   }
 
   @Override
@@ -187,14 +202,14 @@ public final class RestUserClient implements UserService, AutoCloseable {
     requireNonNull(replacement, "replacement");
     Invocation.Builder request = ifMatch(request(userTarget(id), ACCEPT_JSON), expectedEtag);
     byte[] body = write(JsonMapper.toDto(replacement));
-    return user(call(() -> request.put(Entity.entity(body, JSON))));
+    return user(call("PUT", () -> request.put(Entity.entity(body, JSON))));
   }
 
   @Override
   public void delete(String id, String expectedEtag) {
     requireNonNull(id, "id");
     Invocation.Builder request = ifMatch(request(userTarget(id), ACCEPT_JSON), expectedEtag);
-    call(() -> request.delete());
+    call("DELETE", () -> request.delete());
   }
 
   @Override
@@ -208,7 +223,8 @@ public final class RestUserClient implements UserService, AutoCloseable {
       target = query(target, "pageToken", query.pageToken());
     }
     WebTarget page = target;
-    return JsonMapper.toPage(read(call(() -> request(page, ACCEPT_JSON).get()), PageDto.class));
+    return JsonMapper.toPage(
+        read(call("GET", () -> request(page, ACCEPT_JSON).get()), PageDto.class));
   }
 
   @Override
@@ -219,9 +235,10 @@ public final class RestUserClient implements UserService, AutoCloseable {
       items.add(newUser == null ? null : JsonMapper.toDto(newUser));
     }
     byte[] body = write(items);
-    Invocation.Builder request = request(api.path("users:batchCreate"), ACCEPT_JSON);
+    Invocation.Builder request =
+        Retries.sendOnce(request(api.path("users:batchCreate"), ACCEPT_JSON));
     BatchResultDto result =
-        read(call(() -> request.post(Entity.entity(body, JSON))), BatchResultDto.class);
+        read(call("POST", () -> request.post(Entity.entity(body, JSON))), BatchResultDto.class);
     List<CreateResult> results = new ArrayList<>(result.results().size());
     for (BatchItemDto item : result.results()) {
       results.add(JsonMapper.toResult(item));
@@ -324,20 +341,51 @@ public final class RestUserClient implements UserService, AutoCloseable {
         : request.header(HttpHeaders.IF_MATCH, EntityTags.format(expectedEtag));
   }
 
-  /** Sends, maps transport failures and error statuses to UserException; the caller closes. */
-  private Response call(Supplier<Response> send) {
-    Response response;
-    try {
-      response = send.get();
-    } catch (ProcessingException e) {
-      throw transportFailure(e);
-    }
-    if (response.getStatus() >= 400) {
-      try (response) {
-        throw problem(response);
+  /**
+   * Sends, repeating idempotent requests (see {@link Retries}) up to {@code maxAttempts} times in
+   * all; maps transport failures and error statuses to UserException. The caller closes.
+   */
+  private Response call(String method, Supplier<Response> send) {
+    int attempts = Retries.idempotent(method) ? maxAttempts : 1;
+    for (int attempt = 1; ; attempt++) {
+      Response response;
+      try {
+        response = send.get();
+      } catch (ProcessingException e) {
+        if (attempt < attempts && Retries.connectionFailure(e)) {
+          pauseBeforeRetry(method, attempt, Retries.backoff(attempt), e);
+          continue;
+        }
+        throw transportFailure(e);
       }
+      if (response.getStatus() == 503 && attempt < attempts) {
+        Duration pause =
+            Retries.afterUnavailable(attempt, response.getHeaderString(HttpHeaders.RETRY_AFTER));
+        if (pause != null) {
+          response.close();
+          pauseBeforeRetry(method, attempt, pause, null);
+          continue;
+        }
+      }
+      if (response.getStatus() >= 400) {
+        try (response) {
+          throw problem(response);
+        }
+      }
+      return response;
     }
-    return response;
+  }
+
+  private void pauseBeforeRetry(String method, int attempt, Duration pause, Throwable cause) {
+    // Never the URI: a list's query may carry an email address.
+    log.debug("{} attempt {} failed; retrying in {} ms", method, attempt, pause.toMillis());
+    try {
+      Thread.sleep(pause.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UserException(
+          ErrorCode.UNAVAILABLE, "interrupted before retrying " + method, List.of(), cause);
+    }
   }
 
   private UserException transportFailure(Throwable e) {
@@ -420,7 +468,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
     @Override
     public void open() {
       Invocation.Builder request = prepare();
-      Response r = call(request::get);
+      Response r = call("GET", request::get);
       response = r;
       if (closed) {
         r.close();
@@ -556,6 +604,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration readTimeout;
     private boolean gzip;
+    private int maxAttempts = 3;
     private Executor executor;
     private SSLContext sslContext;
     private final List<Object> components = new ArrayList<>();
@@ -611,6 +660,21 @@ public final class RestUserClient implements UserService, AutoCloseable {
     /** Asks for gzip-compressed responses ({@code Accept-Encoding: gzip}); off by default. */
     public Builder gzip(boolean gzip) {
       this.gzip = gzip;
+      return this;
+    }
+
+    /**
+     * Attempts per idempotent request (GET, PUT, DELETE), the first included; 3 by default, 1 turns
+     * retries off. A request is repeated after a connection failure before any response, or after a
+     * 503 whose {@code Retry-After}, if any, is at most one second; pauses are 50 ms, 100 ms, and
+     * so on (or the {@code Retry-After}). POST (create, batch create) and PATCH (update) are never
+     * repeated.
+     */
+    public Builder maxAttempts(int maxAttempts) {
+      if (maxAttempts < 1) {
+        throw new IllegalArgumentException("maxAttempts: " + maxAttempts + " (expected: >= 1)");
+      }
+      this.maxAttempts = maxAttempts;
       return this;
     }
 

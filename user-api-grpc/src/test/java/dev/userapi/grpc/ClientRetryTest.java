@@ -1,0 +1,347 @@
+package dev.userapi.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.userapi.core.BlockingStream;
+import dev.userapi.core.DefaultUserService;
+import dev.userapi.core.ErrorCode;
+import dev.userapi.core.NewUser;
+import dev.userapi.core.User;
+import dev.userapi.core.UserException;
+import dev.userapi.core.UserFilter;
+import dev.userapi.core.UserQuery;
+import dev.userapi.core.UserService;
+import dev.userapi.core.UserUpdate;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The retry policy of a {@link GrpcUserClient} built from a target, against real Netty servers on
+ * loopback: idempotent calls are repeated after UNAVAILABLE, creates and updates never are, and a
+ * server that dies during a create leaves at most the one user it accepted.
+ */
+class ClientRetryTest {
+  private final DefaultUserService store = DefaultUserService.inMemory();
+  private final FlakyUserService flaky = new FlakyUserService(store);
+  private final List<Server> servers = new ArrayList<>();
+  private final List<GrpcUserClient> clients = new ArrayList<>();
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    flaky.release.countDown();
+    for (GrpcUserClient client : clients) {
+      client.close();
+    }
+    for (Server server : servers) {
+      server.shutdownNow();
+      server.awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void getIsRetriedAfterUnavailableAndSucceeds() throws IOException {
+    User ada = store.create(NewUser.of("Ada", "ada@example.com"), null);
+    GrpcUserClient client = clientOf(start(flaky));
+    flaky.failNext(ErrorCode.UNAVAILABLE);
+
+    assertThat(client.get(ada.id())).isEqualTo(ada);
+    assertThat(flaky.gets).hasValue(2);
+  }
+
+  @Test
+  void listStreamReplaceAndDeleteAreRetriedAfterUnavailable() throws IOException {
+    User ada = store.create(NewUser.of("Ada", "ada@example.com"), null);
+    GrpcUserClient client = clientOf(start(flaky));
+
+    flaky.failNext(ErrorCode.UNAVAILABLE);
+    assertThat(client.list(UserQuery.firstPage(10)).items()).containsExactly(ada);
+    flaky.failNext(ErrorCode.UNAVAILABLE);
+    assertThat(BlockingStream.toList(client.stream(UserFilter.all()))).containsExactly(ada);
+    flaky.failNext(ErrorCode.UNAVAILABLE);
+    User replaced = client.replace(ada.id(), NewUser.of("Ada L", "ada@example.com"), ada.etag());
+    flaky.failNext(ErrorCode.UNAVAILABLE);
+    client.delete(ada.id(), replaced.etag());
+
+    assertThat(flaky.lists).hasValue(2);
+    assertThat(flaky.streams).hasValue(2);
+    assertThat(flaky.replaces).hasValue(2);
+    assertThat(flaky.deletes).hasValue(2);
+    assertThat(store.list(UserQuery.firstPage(10)).items()).isEmpty();
+  }
+
+  @Test
+  void aGetThatStaysUnavailableFailsAfterThreeAttempts() throws IOException {
+    GrpcUserClient client = clientOf(start(flaky));
+    flaky.failNext(ErrorCode.UNAVAILABLE, 5);
+
+    UserException error = catchThrowableOfType(UserException.class, () -> client.get("u1"));
+
+    assertThat(error.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+    assertThat(flaky.gets).hasValue(3);
+  }
+
+  @Test
+  void otherErrorsAreNotRetried() throws IOException {
+    GrpcUserClient client = clientOf(start(flaky));
+    flaky.failNext(ErrorCode.INTERNAL);
+
+    UserException error = catchThrowableOfType(UserException.class, () -> client.get("u1"));
+
+    assertThat(error.code()).isEqualTo(ErrorCode.INTERNAL);
+    assertThat(flaky.gets).hasValue(1);
+  }
+
+  @Test
+  void aCreateIsNotRetriedAfterUnavailable() throws IOException {
+    GrpcUserClient client = clientOf(start(flaky));
+    flaky.failNext(ErrorCode.UNAVAILABLE);
+
+    UserException error =
+        catchThrowableOfType(
+            UserException.class, () -> client.create(NewUser.of("Ada", "ada@example.com"), null));
+
+    assertThat(error.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+    assertThat(flaky.creates).hasValue(1);
+    assertThat(store.list(UserQuery.firstPage(10)).items()).isEmpty();
+  }
+
+  @Test
+  void anUpdateIsNotRetriedAfterUnavailable() throws IOException {
+    User ada = store.create(NewUser.of("Ada", "ada@example.com"), null);
+    GrpcUserClient client = clientOf(start(flaky));
+    flaky.failNext(ErrorCode.UNAVAILABLE);
+
+    UserException error =
+        catchThrowableOfType(
+            UserException.class,
+            () -> client.update(ada.id(), UserUpdate.builder().name("Ada L").build(), null));
+
+    assertThat(error.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+    assertThat(flaky.updates).hasValue(1);
+    assertThat(store.get(ada.id()).name()).isEqualTo("Ada");
+  }
+
+  @Test
+  void aClientWithRetriesOffDoesNotRetryAGet() throws IOException {
+    Server server = start(flaky);
+    GrpcUserClient client =
+        track(
+            GrpcUserClient.builder()
+                .target("127.0.0.1:" + server.getPort())
+                .retries(false)
+                .build());
+    flaky.failNext(ErrorCode.UNAVAILABLE);
+
+    UserException error = catchThrowableOfType(UserException.class, () -> client.get("u1"));
+
+    assertThat(error.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+    assertThat(flaky.gets).hasValue(1);
+  }
+
+  @Test
+  void aClientOverACallersChannelUsesThatChannelsConfiguration() {
+    try (GrpcFixture fixture = GrpcFixture.netty(flaky)) {
+      flaky.failNext(ErrorCode.UNAVAILABLE);
+
+      UserException error =
+          catchThrowableOfType(UserException.class, () -> fixture.client.get("u1"));
+
+      assertThat(error.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+      assertThat(flaky.gets).hasValue(1);
+    }
+  }
+
+  @Test
+  void aServerThatDiesDuringACreateLeavesTheCallerUnavailableAndAtMostOneUser() throws Exception {
+    Server server = start(flaky);
+    GrpcUserClient client = clientOf(server);
+    flaky.blockCreates();
+    CompletableFuture<User> call =
+        CompletableFuture.supplyAsync(
+            () -> client.create(NewUser.of("Ada", "ada@example.com"), "req-1"));
+    assertThat(flaky.createEntered.await(10, TimeUnit.SECONDS)).isTrue();
+
+    server.shutdownNow();
+    ExecutionException failure =
+        catchThrowableOfType(ExecutionException.class, () -> call.get(30, TimeUnit.SECONDS));
+    flaky.release.countDown();
+    assertThat(flaky.createDone.await(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(failure.getCause()).isInstanceOf(UserException.class);
+    assertThat(((UserException) failure.getCause()).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+    assertThat(flaky.creates).hasValue(1);
+    List<User> stored = store.list(UserQuery.firstPage(10)).items();
+    assertThat(stored).hasSize(1);
+
+    // The documented way out: the caller retries with the same request id.
+    GrpcUserClient again = clientOf(start(flaky));
+    User ada = again.create(NewUser.of("Ada", "ada@example.com"), "req-1");
+    assertThat(ada).isEqualTo(stored.get(0));
+    assertThat(store.list(UserQuery.firstPage(10)).items()).hasSize(1);
+  }
+
+  private Server start(UserService users) throws IOException {
+    Server server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .addService(new UserGrpcService(users))
+            .build()
+            .start();
+    servers.add(server);
+    return server;
+  }
+
+  private GrpcUserClient clientOf(Server server) {
+    return track(GrpcUserClient.connect("127.0.0.1:" + server.getPort()));
+  }
+
+  private GrpcUserClient track(GrpcUserClient client) {
+    clients.add(client);
+    return client;
+  }
+
+  /**
+   * Counts calls; fails the next calls of any method with a chosen code; can hold creates until
+   * released.
+   */
+  static final class FlakyUserService extends ForwardingUserService {
+    final AtomicInteger creates = new AtomicInteger();
+    final AtomicInteger gets = new AtomicInteger();
+    final AtomicInteger updates = new AtomicInteger();
+    final AtomicInteger replaces = new AtomicInteger();
+    final AtomicInteger deletes = new AtomicInteger();
+    final AtomicInteger lists = new AtomicInteger();
+    final AtomicInteger streams = new AtomicInteger();
+    final CountDownLatch createEntered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final CountDownLatch createDone = new CountDownLatch(1);
+    private final AtomicInteger failuresLeft = new AtomicInteger();
+    private volatile ErrorCode failure;
+    private volatile boolean blockCreates;
+
+    FlakyUserService(UserService delegate) {
+      super(delegate);
+    }
+
+    void failNext(ErrorCode code) {
+      failNext(code, 1);
+    }
+
+    void failNext(ErrorCode code, int times) {
+      failure = code;
+      failuresLeft.set(times);
+    }
+
+    void blockCreates() {
+      blockCreates = true;
+    }
+
+    private void maybeFail() {
+      if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new UserException(failure, "induced " + failure);
+      }
+    }
+
+    @Override
+    public User create(NewUser newUser, String requestId) {
+      creates.incrementAndGet();
+      maybeFail();
+      if (!blockCreates) {
+        return super.create(newUser, requestId);
+      }
+      createEntered.countDown();
+      awaitRelease();
+      try {
+        return super.create(newUser, requestId);
+      } finally {
+        createDone.countDown();
+      }
+    }
+
+    // The server's shutdownNow may interrupt this thread; the create still completes, as a store
+    // write already under way would.
+    private void awaitRelease() {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          release.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public User get(String id) {
+      gets.incrementAndGet();
+      maybeFail();
+      return super.get(id);
+    }
+
+    @Override
+    public User update(String id, UserUpdate update, String expectedEtag) {
+      updates.incrementAndGet();
+      maybeFail();
+      return super.update(id, update, expectedEtag);
+    }
+
+    @Override
+    public User replace(String id, NewUser replacement, String expectedEtag) {
+      replaces.incrementAndGet();
+      maybeFail();
+      return super.replace(id, replacement, expectedEtag);
+    }
+
+    @Override
+    public void delete(String id, String expectedEtag) {
+      deletes.incrementAndGet();
+      maybeFail();
+      super.delete(id, expectedEtag);
+    }
+
+    @Override
+    public dev.userapi.core.Page<User> list(UserQuery query) {
+      lists.incrementAndGet();
+      maybeFail();
+      return super.list(query);
+    }
+
+    @Override
+    public Flow.Publisher<User> stream(UserFilter filter) {
+      streams.incrementAndGet();
+      try {
+        maybeFail();
+      } catch (UserException e) {
+        // A publisher reports failure through onError, not by throwing.
+        return subscriber -> {
+          subscriber.onSubscribe(
+              new Flow.Subscription() {
+                @Override
+                public void request(long n) {}
+
+                @Override
+                public void cancel() {}
+              });
+          subscriber.onError(e);
+        };
+      }
+      return super.stream(filter);
+    }
+  }
+}

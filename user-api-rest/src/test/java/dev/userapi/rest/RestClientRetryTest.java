@@ -1,0 +1,464 @@
+package dev.userapi.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.userapi.core.BlockingStream;
+import dev.userapi.core.CreateResult;
+import dev.userapi.core.DefaultUserService;
+import dev.userapi.core.ErrorCode;
+import dev.userapi.core.NewUser;
+import dev.userapi.core.Page;
+import dev.userapi.core.User;
+import dev.userapi.core.UserException;
+import dev.userapi.core.UserFilter;
+import dev.userapi.core.UserQuery;
+import dev.userapi.core.UserService;
+import dev.userapi.core.UserUpdate;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The retries of {@link RestUserClient} against real servers on loopback: idempotent requests are
+ * repeated after a 503 or a dropped connection, POST and PATCH never are, and a server that dies
+ * during a create leaves at most the one user it accepted.
+ */
+class RestClientRetryTest {
+  private final DefaultUserService store = DefaultUserService.inMemory();
+  private final FlakyUserService flaky = new FlakyUserService(store);
+  private final List<AutoCloseable> resources = new ArrayList<>();
+
+  @AfterEach
+  void tearDown() throws Exception {
+    flaky.release.countDown();
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      resources.get(i).close();
+    }
+  }
+
+  @Test
+  void aGetIsRetriedAfter503AndSucceeds() throws IOException {
+    User ada = store.create(NewUser.of("Ada", "ada@example.com"), null);
+    RestUserClient client = clientOf(start());
+    flaky.failNext(ErrorCode.UNAVAILABLE);
+
+    assertThat(client.get(ada.id())).isEqualTo(ada);
+    assertThat(flaky.gets).hasValue(2);
+  }
+
+  @Test
+  void listStreamReplaceAndDeleteAreRetriedAfter503() throws IOException {
+    User ada = store.create(NewUser.of("Ada", "ada@example.com"), null);
+    RestUserClient client = clientOf(start());
+
+    flaky.failNext(ErrorCode.UNAVAILABLE);
+    assertThat(client.list(UserQuery.firstPage(10)).items()).containsExactly(ada);
+    flaky.failNext(ErrorCode.UNAVAILABLE);
+    assertThat(BlockingStream.toList(client.stream(UserFilter.all()))).containsExactly(ada);
+    flaky.failNext(ErrorCode.UNAVAILABLE);
+    User replaced = client.replace(ada.id(), NewUser.of("Ada L", "ada@example.com"), ada.etag());
+    flaky.failNext(ErrorCode.UNAVAILABLE);
+    client.delete(ada.id(), replaced.etag());
+
+    assertThat(flaky.lists).hasValue(2);
+    assertThat(flaky.streams).hasValue(2);
+    assertThat(flaky.replaces).hasValue(2);
+    assertThat(flaky.deletes).hasValue(2);
+    assertThat(store.list(UserQuery.firstPage(10)).items()).isEmpty();
+  }
+
+  @Test
+  void aGetThatStaysUnavailableFailsAfterMaxAttempts() throws IOException {
+    RestUserClient client = clientOf(start());
+    flaky.failNext(ErrorCode.UNAVAILABLE, 10);
+
+    assertCode(() -> client.get("u1"), ErrorCode.UNAVAILABLE);
+    assertThat(flaky.gets).hasValue(3);
+  }
+
+  @Test
+  void maxAttemptsOfOneTurnsRetriesOff() throws IOException {
+    TestServer server = start();
+    RestUserClient client =
+        track(RestUserClient.builder().baseUri(server.baseUri()).maxAttempts(1).build());
+    flaky.failNext(ErrorCode.UNAVAILABLE);
+
+    assertCode(() -> client.get("u1"), ErrorCode.UNAVAILABLE);
+    assertThat(flaky.gets).hasValue(1);
+  }
+
+  @Test
+  void maxAttemptsBelowOneIsRejected() {
+    assertThatThrownBy(() -> RestUserClient.builder().maxAttempts(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxAttempts: 0 (expected: >= 1)");
+  }
+
+  @Test
+  void a503AskingForALongPauseIsNotRetried() throws IOException {
+    RestUserClient client = clientOf(start(new RetryAfter("30")));
+    flaky.failNext(ErrorCode.UNAVAILABLE);
+
+    assertCode(() -> client.get("u1"), ErrorCode.UNAVAILABLE);
+    assertThat(flaky.gets).hasValue(1);
+  }
+
+  @Test
+  void a503AskingForAShortPauseIsRetried() throws IOException {
+    User ada = store.create(NewUser.of("Ada", "ada@example.com"), null);
+    RestUserClient client = clientOf(start(new RetryAfter("0")));
+    flaky.failNext(ErrorCode.UNAVAILABLE);
+
+    assertThat(client.get(ada.id())).isEqualTo(ada);
+    assertThat(flaky.gets).hasValue(2);
+  }
+
+  @Test
+  void otherErrorsAreNotRetried() throws IOException {
+    RestUserClient client = clientOf(start());
+    flaky.failNext(ErrorCode.INTERNAL);
+
+    assertCode(() -> client.get("u1"), ErrorCode.INTERNAL);
+    assertThat(flaky.gets).hasValue(1);
+  }
+
+  @Test
+  void aCreateIsNotRetriedAfter503() throws IOException {
+    RestUserClient client = clientOf(start());
+    flaky.failNext(ErrorCode.UNAVAILABLE);
+
+    assertCode(
+        () -> client.create(NewUser.of("Ada", "ada@example.com"), null), ErrorCode.UNAVAILABLE);
+    assertThat(flaky.creates).hasValue(1);
+    assertThat(store.list(UserQuery.firstPage(10)).items()).isEmpty();
+  }
+
+  @Test
+  void aBatchCreateIsNotRetriedAfter503() throws IOException {
+    RestUserClient client = clientOf(start());
+    flaky.failNext(ErrorCode.UNAVAILABLE);
+
+    assertCode(
+        () -> client.createAll(List.of(NewUser.of("Ada", "ada@example.com"))),
+        ErrorCode.UNAVAILABLE);
+    assertThat(flaky.createAlls).hasValue(1);
+    assertThat(store.list(UserQuery.firstPage(10)).items()).isEmpty();
+  }
+
+  @Test
+  void anUpdateIsNotRetriedAfter503() throws IOException {
+    User ada = store.create(NewUser.of("Ada", "ada@example.com"), null);
+    RestUserClient client = clientOf(start());
+    flaky.failNext(ErrorCode.UNAVAILABLE);
+
+    assertCode(
+        () -> client.update(ada.id(), UserUpdate.builder().name("Ada L").build(), null),
+        ErrorCode.UNAVAILABLE);
+    assertThat(flaky.updates).hasValue(1);
+    assertThat(store.get(ada.id()).name()).isEqualTo("Ada");
+  }
+
+  @Test
+  void aGetToAPortWithNothingListeningFailsUnavailable() throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    RestUserClient client = clientOf(URI.create("http://127.0.0.1:" + port + "/"));
+
+    assertCode(() -> client.get("u1"), ErrorCode.UNAVAILABLE);
+  }
+
+  @Test
+  void aGetWhoseConnectionsDropIsRetriedABoundedNumberOfTimes() throws IOException {
+    DroppingServer server = track(new DroppingServer());
+    RestUserClient client = clientOf(server.baseUri());
+
+    assertCode(() -> client.get("u1"), ErrorCode.UNAVAILABLE);
+    // Three attempts; the JDK's HttpURLConnection under Jersey's default connector may send each
+    // bodiless request once more on its own when the connection drops.
+    assertThat(server.requests("GET")).isBetween(3, 6);
+  }
+
+  @Test
+  void aCreateWhoseConnectionDropsBeforeTheAnswerIsSentOnce() throws IOException {
+    DroppingServer server = track(new DroppingServer());
+    RestUserClient client = clientOf(server.baseUri());
+
+    assertCode(
+        () -> client.create(NewUser.of("Ada", "ada@example.com"), null), ErrorCode.UNAVAILABLE);
+    assertThat(server.requests("POST")).isEqualTo(1);
+  }
+
+  @Test
+  void aServerThatDiesDuringACreateLeavesTheCallerUnavailableAndAtMostOneUser() throws Exception {
+    TestServer server = start();
+    RestUserClient client = clientOf(server);
+    flaky.blockCreates();
+    CompletableFuture<User> call =
+        CompletableFuture.supplyAsync(
+            () -> client.create(NewUser.of("Ada", "ada@example.com"), "req-1"));
+    assertThat(flaky.createEntered.await(10, TimeUnit.SECONDS)).isTrue();
+
+    server.close();
+    ExecutionException failure =
+        catchThrowableOfType(ExecutionException.class, () -> call.get(30, TimeUnit.SECONDS));
+    flaky.release.countDown();
+    assertThat(flaky.createDone.await(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(failure.getCause()).isInstanceOf(UserException.class);
+    assertThat(((UserException) failure.getCause()).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+    assertThat(flaky.creates).hasValue(1);
+    List<User> stored = store.list(UserQuery.firstPage(10)).items();
+    assertThat(stored).hasSize(1);
+
+    // The documented way out: the caller retries with the same request id (Idempotency-Key).
+    RestUserClient again = clientOf(start());
+    User ada = again.create(NewUser.of("Ada", "ada@example.com"), "req-1");
+    assertThat(ada).isEqualTo(stored.get(0));
+    assertThat(store.list(UserQuery.firstPage(10)).items()).hasSize(1);
+  }
+
+  private static void assertCode(Runnable call, ErrorCode code) {
+    UserException error = catchThrowableOfType(UserException.class, call::run);
+    assertThat(error).as("the call's failure").isNotNull();
+    assertThat(error.code()).isEqualTo(code);
+  }
+
+  private TestServer start(Object... extraComponents) throws IOException {
+    return track(TestServer.start(new UserApiFeature(flaky), extraComponents));
+  }
+
+  private RestUserClient clientOf(TestServer server) {
+    return clientOf(server.baseUri());
+  }
+
+  private RestUserClient clientOf(URI baseUri) {
+    return track(RestUserClient.connect(baseUri));
+  }
+
+  private <T extends AutoCloseable> T track(T resource) {
+    resources.add(resource);
+    return resource;
+  }
+
+  /** Adds a {@code Retry-After} to every 503. */
+  static final class RetryAfter implements ContainerResponseFilter {
+    private final String value;
+
+    RetryAfter(String value) {
+      this.value = value;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+      if (response.getStatus() == 503) {
+        response.getHeaders().putSingle(HttpHeaders.RETRY_AFTER, value);
+      }
+    }
+  }
+
+  /**
+   * A loopback socket that reads each request's head and then closes the connection without an
+   * answer, counting requests per method.
+   */
+  static final class DroppingServer implements AutoCloseable {
+    private final ServerSocket socket;
+    private final List<String> methods = new ArrayList<>();
+    private final Thread acceptor;
+
+    DroppingServer() throws IOException {
+      socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      acceptor = new Thread(this::acceptAll, "dropping-server");
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    URI baseUri() {
+      return URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/");
+    }
+
+    synchronized int requests(String method) {
+      return (int) methods.stream().filter(method::equals).count();
+    }
+
+    private void acceptAll() {
+      while (!socket.isClosed()) {
+        try (Socket connection = socket.accept()) {
+          BufferedReader head =
+              new BufferedReader(
+                  new InputStreamReader(connection.getInputStream(), StandardCharsets.ISO_8859_1));
+          String requestLine = head.readLine();
+          if (requestLine == null) {
+            continue;
+          }
+          // Count before the connection closes: the client's next attempt comes after that.
+          synchronized (this) {
+            methods.add(requestLine.substring(0, requestLine.indexOf(' ')));
+          }
+          for (String line = head.readLine(); line != null && !line.isEmpty(); ) {
+            line = head.readLine();
+          }
+        } catch (IOException e) {
+          if (!socket.isClosed()) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      socket.close();
+      acceptor.join(TimeUnit.SECONDS.toMillis(10));
+    }
+  }
+
+  /**
+   * Counts calls; fails the next calls of any method with a chosen code; can hold creates until
+   * released.
+   */
+  static final class FlakyUserService extends DelegatingUserService {
+    final AtomicInteger creates = new AtomicInteger();
+    final AtomicInteger createAlls = new AtomicInteger();
+    final AtomicInteger gets = new AtomicInteger();
+    final AtomicInteger updates = new AtomicInteger();
+    final AtomicInteger replaces = new AtomicInteger();
+    final AtomicInteger deletes = new AtomicInteger();
+    final AtomicInteger lists = new AtomicInteger();
+    final AtomicInteger streams = new AtomicInteger();
+    final CountDownLatch createEntered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final CountDownLatch createDone = new CountDownLatch(1);
+    private final AtomicInteger failuresLeft = new AtomicInteger();
+    private volatile ErrorCode failure;
+    private volatile boolean blockCreates;
+
+    FlakyUserService(UserService delegate) {
+      super(delegate);
+    }
+
+    void failNext(ErrorCode code) {
+      failNext(code, 1);
+    }
+
+    void failNext(ErrorCode code, int times) {
+      failure = code;
+      failuresLeft.set(times);
+    }
+
+    void blockCreates() {
+      blockCreates = true;
+    }
+
+    private void maybeFail() {
+      if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new UserException(failure, "induced " + failure);
+      }
+    }
+
+    @Override
+    public User create(NewUser newUser, String requestId) {
+      creates.incrementAndGet();
+      maybeFail();
+      if (!blockCreates) {
+        return super.create(newUser, requestId);
+      }
+      createEntered.countDown();
+      awaitRelease();
+      try {
+        return super.create(newUser, requestId);
+      } finally {
+        createDone.countDown();
+      }
+    }
+
+    // The server's shutdownNow may interrupt this thread; the create still completes, as a store
+    // write already under way would.
+    private void awaitRelease() {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          release.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public List<CreateResult> createAll(List<NewUser> newUsers) {
+      createAlls.incrementAndGet();
+      maybeFail();
+      return super.createAll(newUsers);
+    }
+
+    @Override
+    public User get(String id) {
+      gets.incrementAndGet();
+      maybeFail();
+      return super.get(id);
+    }
+
+    @Override
+    public User update(String id, UserUpdate update, String expectedEtag) {
+      updates.incrementAndGet();
+      maybeFail();
+      return super.update(id, update, expectedEtag);
+    }
+
+    @Override
+    public User replace(String id, NewUser replacement, String expectedEtag) {
+      replaces.incrementAndGet();
+      maybeFail();
+      return super.replace(id, replacement, expectedEtag);
+    }
+
+    @Override
+    public void delete(String id, String expectedEtag) {
+      deletes.incrementAndGet();
+      maybeFail();
+      super.delete(id, expectedEtag);
+    }
+
+    @Override
+    public Page<User> list(UserQuery query) {
+      lists.incrementAndGet();
+      maybeFail();
+      return super.list(query);
+    }
+
+    @Override
+    public Flow.Publisher<User> stream(UserFilter filter) {
+      streams.incrementAndGet();
+      maybeFail();
+      return super.stream(filter);
+    }
+  }
+}
