@@ -40,6 +40,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Flow;
 import java.util.function.Supplier;
 
 /**
@@ -170,18 +171,29 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
   @Override
   public void streamUsers(
       StreamUsersRequest request, StreamObserver<dev.userapi.proto.v1.User> out) {
+    Flow.Publisher<User> matching;
+    try {
+      matching = users.stream(ProtoMapper.toDomain(request.getFilter()));
+    } catch (RuntimeException e) {
+      // A service may refuse at once instead of through the publisher.
+      out.onError(GrpcErrors.toStatusException(e));
+      return;
+    }
     ServerStreamSubscriber.stream(
-        users.stream(ProtoMapper.toDomain(request.getFilter())),
-        (ServerCallStreamObserver<dev.userapi.proto.v1.User>) out,
-        ProtoMapper::toProto);
+        matching, (ServerCallStreamObserver<dev.userapi.proto.v1.User>) out, ProtoMapper::toProto);
   }
 
   @Override
   public void watchUsers(WatchUsersRequest request, StreamObserver<UserEvent> out) {
+    Flow.Publisher<dev.userapi.core.UserEvent> events;
+    try {
+      events = users.watch(ProtoMapper.afterSequence(request));
+    } catch (RuntimeException e) {
+      out.onError(GrpcErrors.toStatusException(e));
+      return;
+    }
     ServerStreamSubscriber.stream(
-        users.watch(ProtoMapper.afterSequence(request)),
-        (ServerCallStreamObserver<UserEvent>) out,
-        ProtoMapper::toProto);
+        events, (ServerCallStreamObserver<UserEvent>) out, ProtoMapper::toProto);
   }
 
   @Override
