@@ -81,20 +81,28 @@ public final class RestEndpoint {
    * @param app the Jersey application (the user API is registered in it)
    * @param storeBlocks whether the store may block (then every request runs on a worker)
    * @param workers runs requests that must not run on a selector thread; owned by the caller
+   * @param idleTimeout how long a blocking read of a request body or write of a response may wait
+   *     for the peer before the connection is closed
    */
   public static RestEndpoint start(
       InetSocketAddress address,
       ResourceConfig app,
       boolean storeBlocks,
       ExecutorService workers,
+      Duration idleTimeout,
       Security security) {
     requireNonNull(address, "address");
     requireNonNull(app, "app");
     requireNonNull(workers, "workers");
+    requireNonNull(idleTimeout, "idleTimeout");
     HttpServer server = new HttpServer();
     NetworkListener listener =
         new NetworkListener(LISTENER, address.getHostString(), address.getPort());
     listener.getTransport().setIOStrategy(SameThreadIOStrategy.getInstance());
+    // A worker blocked on a client that stopped sending its body, or stopped reading a stream,
+    // is freed after this long: without it a few stalled sockets would hold every worker.
+    listener.getTransport().setReadTimeout(idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    listener.getTransport().setWriteTimeout(idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
     if (security.tls()) {
       listener.setSecure(true);
       listener.setSSLEngineConfig(
