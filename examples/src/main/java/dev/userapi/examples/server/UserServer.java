@@ -84,7 +84,7 @@ import picocli.CommandLine.Option;
       "USERAPI_GRPC_PORT, USERAPI_BIND, USERAPI_SEED, USERAPI_JDBC_URL, USERAPI_JDBC_USER,",
       "USERAPI_JDBC_PASSWORD, USERAPI_GRACE_PERIOD, USERAPI_TOKEN_FILE, USERAPI_TLS_CERT,",
       "USERAPI_TLS_KEY, USERAPI_TLS_CLIENT_CA, USERAPI_INSECURE, USERAPI_MAX_WATCHES,",
-      "USERAPI_MAX_STREAMS. A flag wins over its variable.",
+      "USERAPI_MAX_STREAMS, USERAPI_IDLE_TIMEOUT. A flag wins over its variable.",
       "",
       "Example: userapi-server --rest-port 0 --grpc-port 0 --seed 1000"
     })
@@ -214,6 +214,17 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
       description =
           "Open user streams allowed at once, both protocols (default: ${DEFAULT-VALUE}).")
   private int maxStreams;
+
+  @Option(
+      names = "--idle-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "${env:USERAPI_IDLE_TIMEOUT:-30s}",
+      converter = DurationConverter.class,
+      description = {
+        "How long a REST request body may stop arriving, or a REST response stop being read,",
+        "before the server closes the connection and frees its thread (default: ${DEFAULT-VALUE})."
+      })
+  private Duration idleTimeout;
 
   private Security security;
 
@@ -399,6 +410,9 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
     if (maxWatches < 1 || maxStreams < 1) {
       throw new IllegalArgumentException("--max-watches and --max-streams: expected >= 1");
     }
+    if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new IllegalArgumentException("--idle-timeout: " + idleTimeout + " (expected: > 0)");
+    }
     if (gracePeriod.isNegative()) {
       throw new IllegalArgumentException("--grace-period: " + gracePeriod + " (expected: >= 0)");
     }
@@ -554,6 +568,7 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
                 app,
                 store.blocks(),
                 restWorkers,
+                options.idleTimeout,
                 options.security);
         log.info("listening: REST on port {}, gRPC on port {}", rest.port(), grpc.port());
         return new Running(

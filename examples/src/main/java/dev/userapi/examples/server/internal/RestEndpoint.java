@@ -2,6 +2,11 @@ package dev.userapi.examples.server.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.userapi.core.ErrorCode;
+import dev.userapi.core.UserException;
+import dev.userapi.rest.internal.Problems;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -81,20 +86,28 @@ public final class RestEndpoint {
    * @param app the Jersey application (the user API is registered in it)
    * @param storeBlocks whether the store may block (then every request runs on a worker)
    * @param workers runs requests that must not run on a selector thread; owned by the caller
+   * @param idleTimeout how long a blocking read of a request body or write of a response may wait
+   *     for the peer before the connection is closed
    */
   public static RestEndpoint start(
       InetSocketAddress address,
       ResourceConfig app,
       boolean storeBlocks,
       ExecutorService workers,
+      Duration idleTimeout,
       Security security) {
     requireNonNull(address, "address");
     requireNonNull(app, "app");
     requireNonNull(workers, "workers");
+    requireNonNull(idleTimeout, "idleTimeout");
     HttpServer server = new HttpServer();
     NetworkListener listener =
         new NetworkListener(LISTENER, address.getHostString(), address.getPort());
     listener.getTransport().setIOStrategy(SameThreadIOStrategy.getInstance());
+    // A worker blocked on a client that stopped sending its body, or stopped reading a stream,
+    // is freed after this long: without it a few stalled sockets would hold every worker.
+    listener.getTransport().setReadTimeout(idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    listener.getTransport().setWriteTimeout(idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
     if (security.tls()) {
       listener.setSecure(true);
       listener.setSSLEngineConfig(
@@ -105,6 +118,7 @@ public final class RestEndpoint {
     ServerConfiguration config = server.getServerConfiguration();
     config.setDefaultQueryEncoding(StandardCharsets.UTF_8);
     config.setJmxEnabled(false);
+    app.register(new StalledBodies());
     GrizzlyHttpContainer jersey =
         new GrizzlyHttpContainerProvider().createContainer(GrizzlyHttpContainer.class, app);
     config.addHttpHandler(new RoutedJersey(jersey, storeBlocks, workers), "/");
@@ -211,6 +225,32 @@ public final class RestEndpoint {
     }
   }
 
+  /**
+   * A request body that stops arriving for the idle timeout is the client's fault, not ours: answer
+   * 408 (DEADLINE_EXCEEDED) and close the connection, instead of logging an internal error and
+   * leaving the half-read connection open. Other read failures keep their usual mapping.
+   */
+  @Provider
+  static final class StalledBodies implements ExceptionMapper<IOException> {
+    @Override
+    public jakarta.ws.rs.core.Response toResponse(IOException error) {
+      for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+        if (t instanceof TimeoutException) {
+          log.debug("a request body stopped arriving; closing its connection");
+          jakarta.ws.rs.core.Response timeout =
+              Problems.fromUserException(
+                  new UserException(
+                      ErrorCode.DEADLINE_EXCEEDED, "the request body stopped arriving"),
+                  408);
+          return jakarta.ws.rs.core.Response.fromResponse(timeout)
+              .header("Connection", "close")
+              .build();
+        }
+      }
+      return Problems.toResponse(error);
+    }
+  }
+
   /** Jersey, run on the selector thread or a worker as the class comment describes. */
   private static final class RoutedJersey extends HttpHandler {
     private final GrizzlyHttpContainer jersey;
@@ -229,6 +269,12 @@ public final class RestEndpoint {
     @Override
     public void service(Request request, Response response) throws Exception {
       jersey.service(request, response);
+      if (response.getStatus() == 408 && !request.getInputBuffer().isFinished()) {
+        // The body stopped arriving (see StalledBodies): send the answer, then hang up, since the
+        // rest of the body would never come and Grizzly would wait for it.
+        response.finish();
+        request.getContext().getConnection().closeSilently();
+      }
     }
 
     @Override
