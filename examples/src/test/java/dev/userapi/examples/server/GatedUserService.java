@@ -1,18 +1,9 @@
 package dev.userapi.examples.server;
 
-import dev.userapi.core.CreateResult;
-import dev.userapi.core.HealthStatus;
-import dev.userapi.core.NewUser;
-import dev.userapi.core.Page;
+import dev.userapi.core.ForwardingUserService;
 import dev.userapi.core.User;
-import dev.userapi.core.UserEvent;
-import dev.userapi.core.UserFilter;
-import dev.userapi.core.UserQuery;
 import dev.userapi.core.UserService;
-import dev.userapi.core.UserUpdate;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,14 +11,13 @@ import java.util.concurrent.TimeUnit;
  * sees the call arrive ({@link #awaitEntered()}) and decides when it may finish ({@link
  * #release()}). That makes "a call is in flight" a fact instead of a timing guess.
  */
-final class GatedUserService implements UserService {
-  private final UserService delegate;
+final class GatedUserService extends ForwardingUserService {
   private final CountDownLatch entered = new CountDownLatch(1);
   private final CountDownLatch released = new CountDownLatch(1);
   private volatile String gatedId;
 
   GatedUserService(UserService delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   void arm(String id) {
@@ -57,51 +47,6 @@ final class GatedUserService implements UserService {
         throw new AssertionError(e);
       }
     }
-    return delegate.get(id);
-  }
-
-  @Override
-  public User create(NewUser newUser, String requestId) {
-    return delegate.create(newUser, requestId);
-  }
-
-  @Override
-  public User update(String id, UserUpdate update, String expectedEtag) {
-    return delegate.update(id, update, expectedEtag);
-  }
-
-  @Override
-  public User replace(String id, NewUser replacement, String expectedEtag) {
-    return delegate.replace(id, replacement, expectedEtag);
-  }
-
-  @Override
-  public void delete(String id, String expectedEtag) {
-    delegate.delete(id, expectedEtag);
-  }
-
-  @Override
-  public Page<User> list(UserQuery query) {
-    return delegate.list(query);
-  }
-
-  @Override
-  public Flow.Publisher<User> stream(UserFilter filter) {
-    return delegate.stream(filter);
-  }
-
-  @Override
-  public List<CreateResult> createAll(List<NewUser> newUsers) {
-    return delegate.createAll(newUsers);
-  }
-
-  @Override
-  public Flow.Publisher<UserEvent> watch(long afterSequence) {
-    return delegate.watch(afterSequence);
-  }
-
-  @Override
-  public HealthStatus health() {
-    return delegate.health();
+    return super.get(id);
   }
 }
