@@ -33,7 +33,8 @@ for path in "api/users/$hot" "bare/users/$hot"; do
     echo "== wrk $path: skipped (HTTP $restApi)"
     continue
   fi
-  wrk -t1 -c"$CONNECTIONS" -d2s "$rest/$path" >/dev/null # warm-up
+  # Jersey and Jackson need tens of seconds of load before C2 has compiled them (see BENCHMARKS.md).
+  wrk -t1 -c"$CONNECTIONS" -d"${WARMUP:-20}s" "$rest/$path" >/dev/null # warm-up
   echo "== wrk -t1 -c$CONNECTIONS -d${DURATION}s $rest/$path"
   wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$rest/$path" | grep -E 'Requests/sec|Latency|50%|99%|Non-2xx'
 done
