@@ -26,6 +26,7 @@ public interface Authenticator {
    * Returns who {@code bearerToken} belongs to.
    *
    * @param bearerToken the token as sent, never null
+   * @return the caller; never null
    * @throws UserException UNAUTHENTICATED when the token is unknown, expired or malformed
    */
   Principal authenticate(String bearerToken);
@@ -34,6 +35,11 @@ public interface Authenticator {
    * An authenticator over a fixed table of tokens, for tests, demos and service-to-service secrets.
    * Tokens are compared in constant time (by SHA-256 digest, always against every entry), so
    * response timing does not reveal how much of a token was right.
+   *
+   * @param tokens each accepted token (non-empty) and the principal it stands for; copied, so later
+   *     changes to the map have no effect
+   * @return an authenticator that fails with UNAUTHENTICATED for any token not in {@code tokens}
+   * @throws IllegalArgumentException when a token is empty
    */
   static Authenticator staticTokens(Map<String, Principal> tokens) {
     requireNonNull(tokens, "tokens");

@@ -55,12 +55,26 @@ public final class BlockingStream<T> implements Iterator<T>, AutoCloseable {
     this.queue = new ArrayBlockingQueue<>(prefetch + 1);
   }
 
-  /** Subscribes to {@code publisher} with the default prefetch (64). */
+  /**
+   * Subscribes to {@code publisher} with the default prefetch (64).
+   *
+   * @param publisher the stream to read; subscribed to at once
+   * @param <T> the item type
+   * @return an open iterator over the stream; close it to cancel the subscription
+   */
   public static <T> BlockingStream<T> of(Flow.Publisher<T> publisher) {
     return of(publisher, DEFAULT_PREFETCH);
   }
 
-  /** Subscribes to {@code publisher}, keeping at most {@code prefetch} items requested ahead. */
+  /**
+   * Subscribes to {@code publisher}, keeping at most {@code prefetch} items requested ahead.
+   *
+   * @param publisher the stream to read; subscribed to at once
+   * @param prefetch the most items buffered or requested ahead, at least 1
+   * @param <T> the item type
+   * @return an open iterator over the stream; close it to cancel the subscription
+   * @throws IllegalArgumentException when {@code prefetch} is below 1
+   */
   public static <T> BlockingStream<T> of(Flow.Publisher<T> publisher, int prefetch) {
     requireNonNull(publisher, "publisher");
     BlockingStream<T> stream = new BlockingStream<>(prefetch);
@@ -68,7 +82,15 @@ public final class BlockingStream<T> implements Iterator<T>, AutoCloseable {
     return stream;
   }
 
-  /** Reads {@code publisher} to the end and returns every item. */
+  /**
+   * Reads {@code publisher} to the end and returns every item. Only for finite streams: on a {@code
+   * watch} publisher it never returns.
+   *
+   * @param publisher the stream to read
+   * @param <T> the item type
+   * @return every item in arrival order
+   * @throws UserException whatever error ended the stream
+   */
   public static <T> List<T> toList(Flow.Publisher<T> publisher) {
     List<T> items = new ArrayList<>();
     try (BlockingStream<T> stream = of(publisher)) {
@@ -94,6 +116,7 @@ public final class BlockingStream<T> implements Iterator<T>, AutoCloseable {
   /**
    * Waits at most {@code timeout} for the next item.
    *
+   * @param timeout how long to wait for an item or the end of the stream
    * @return whether an item is ready ({@code false} at the end of the stream)
    * @throws UserException DEADLINE_EXCEEDED when nothing arrived in time
    */

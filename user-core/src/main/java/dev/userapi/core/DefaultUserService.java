@@ -63,21 +63,39 @@ public final class DefaultUserService implements UserService {
     this.maxBatchSize = builder.maxBatchSize;
   }
 
-  /** A service over a fresh {@link InMemoryUserRepository}. */
+  /**
+   * A service over a fresh {@link InMemoryUserRepository}, for tests and demos.
+   *
+   * @return a new service with its own empty store and default settings
+   */
   public static DefaultUserService inMemory() {
     return builder().repository(new InMemoryUserRepository()).build();
   }
 
-  /** A service over {@code repository} with default settings. */
+  /**
+   * A service over {@code repository} with default settings.
+   *
+   * @param repository the store
+   * @return a new service
+   */
   public static DefaultUserService of(UserRepository repository) {
     return builder().repository(repository).build();
   }
 
+  /**
+   * Starts configuring a service; {@link Builder#repository} is required.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The store behind this service. */
+  /**
+   * The store behind this service.
+   *
+   * @return the repository given to the builder
+   */
   public UserRepository repository() {
     return repository;
   }
@@ -366,13 +384,23 @@ public final class DefaultUserService implements UserService {
 
     private Builder() {}
 
-    /** The store (required). */
+    /**
+     * The store (required).
+     *
+     * @param repository the store
+     * @return this builder
+     */
     public Builder repository(UserRepository repository) {
       this.repository = requireNonNull(repository, "repository");
       return this;
     }
 
-    /** The clock for timestamps and ids; the system UTC clock by default. */
+    /**
+     * The clock for timestamps and ids; the system UTC clock by default.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "clock");
       return this;
@@ -381,6 +409,10 @@ public final class DefaultUserService implements UserService {
     /**
      * The key (at least 16 bytes) that signs page tokens; random per instance by default. Replicas
      * sharing a store should share it.
+     *
+     * @param secret the key; copied
+     * @return this builder
+     * @throws IllegalArgumentException when the key is shorter than 16 bytes
      */
     public Builder pageTokenSecret(byte[] secret) {
       requireNonNull(secret, "secret");
@@ -394,6 +426,10 @@ public final class DefaultUserService implements UserService {
     /**
      * The most users one {@link #createAll} call may carry; {@value #DEFAULT_MAX_BATCH_SIZE} by
      * default.
+     *
+     * @param maxBatchSize the limit, at least 1; longer lists fail with RESOURCE_EXHAUSTED
+     * @return this builder
+     * @throws IllegalArgumentException when {@code maxBatchSize} is below 1
      */
     public Builder maxBatchSize(int maxBatchSize) {
       if (maxBatchSize < 1) {
@@ -406,6 +442,7 @@ public final class DefaultUserService implements UserService {
     /**
      * Builds the service.
      *
+     * @return a new service
      * @throws IllegalStateException when no repository was set
      */
     public DefaultUserService build() {

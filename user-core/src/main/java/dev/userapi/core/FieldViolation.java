@@ -11,6 +11,12 @@ import static java.util.Objects.requireNonNull;
  * @since 0.1.0
  */
 public record FieldViolation(String field, String description) {
+  /**
+   * Checks that both components are set.
+   *
+   * @param field the field's name
+   * @param description why it was rejected
+   */
   public FieldViolation {
     requireNonNull(field, "field");
     requireNonNull(description, "description");

@@ -29,12 +29,20 @@ import java.util.concurrent.Flow;
 public abstract class ForwardingUserService implements UserService {
   private final UserService delegate;
 
-  /** Forwards to {@code delegate}. */
+  /**
+   * Forwards to {@code delegate}.
+   *
+   * @param delegate the service every call goes to
+   */
   protected ForwardingUserService(UserService delegate) {
     this.delegate = requireNonNull(delegate, "delegate");
   }
 
-  /** The service calls are forwarded to. */
+  /**
+   * The service calls are forwarded to.
+   *
+   * @return the delegate given to the constructor; never null
+   */
   protected final UserService delegate() {
     return delegate;
   }

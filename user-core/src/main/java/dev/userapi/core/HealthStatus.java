@@ -6,6 +6,8 @@ package dev.userapi.core;
  * @since 0.1.0
  */
 public enum HealthStatus {
+  /** Requests can be served. */
   SERVING,
+  /** Requests would fail now, for example because the store is unreachable. */
   NOT_SERVING
 }

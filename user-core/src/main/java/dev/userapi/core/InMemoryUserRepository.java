@@ -49,7 +49,12 @@ public final class InMemoryUserRepository implements UserRepository {
     this(DEFAULT_EVENT_RETENTION);
   }
 
-  /** A store that keeps the last {@code eventRetention} change events. */
+  /**
+   * A store that keeps the last {@code eventRetention} change events.
+   *
+   * @param eventRetention how many events {@code changes} can replay, at least 1
+   * @throws IllegalArgumentException when {@code eventRetention} is below 1
+   */
   public InMemoryUserRepository(int eventRetention) {
     this.events = new EventLog(eventRetention);
   }
@@ -162,7 +167,11 @@ public final class InMemoryUserRepository implements UserRepository {
     return events.watcherCount();
   }
 
-  /** Number of users stored. */
+  /**
+   * Number of users stored.
+   *
+   * @return the current count
+   */
   public int size() {
     return users.size();
   }

@@ -43,17 +43,30 @@ public final class LimitedUserService extends ForwardingUserService {
     this.watches = new Semaphore(maxWatches);
   }
 
-  /** A builder of limits around {@code delegate}. */
+  /**
+   * A builder of limits around {@code delegate}.
+   *
+   * @param delegate the service calls are passed to
+   * @return a new builder with the default caps
+   */
   public static Builder builder(UserService delegate) {
     return new Builder(delegate);
   }
 
-  /** Open stream subscriptions right now. */
+  /**
+   * Open stream subscriptions right now.
+   *
+   * @return the count, between 0 and the cap
+   */
   public int openStreams() {
     return maxStreams - streams.availablePermits();
   }
 
-  /** Open watch subscriptions right now. */
+  /**
+   * Open watch subscriptions right now.
+   *
+   * @return the count, between 0 and the cap
+   */
   public int openWatches() {
     return maxWatches - watches.availablePermits();
   }
@@ -158,7 +171,13 @@ public final class LimitedUserService extends ForwardingUserService {
       this.delegate = requireNonNull(delegate, "delegate");
     }
 
-    /** Open {@code stream} subscriptions allowed at once; 256 by default. */
+    /**
+     * Open {@code stream} subscriptions allowed at once; 256 by default.
+     *
+     * @param max the cap, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException when {@code max} is below 1
+     */
     public Builder maxConcurrentStreams(int max) {
       if (max < 1) {
         throw new IllegalArgumentException("maxConcurrentStreams: " + max + " (expected: >= 1)");
@@ -167,7 +186,13 @@ public final class LimitedUserService extends ForwardingUserService {
       return this;
     }
 
-    /** Open {@code watch} subscriptions allowed at once; 1024 by default. */
+    /**
+     * Open {@code watch} subscriptions allowed at once; 1024 by default.
+     *
+     * @param max the cap, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException when {@code max} is below 1
+     */
     public Builder maxConcurrentWatches(int max) {
       if (max < 1) {
         throw new IllegalArgumentException("maxConcurrentWatches: " + max + " (expected: >= 1)");
@@ -176,7 +201,11 @@ public final class LimitedUserService extends ForwardingUserService {
       return this;
     }
 
-    /** Builds the limited service. */
+    /**
+     * Builds the limited service.
+     *
+     * @return a new service with its own counters
+     */
     public LimitedUserService build() {
       return new LimitedUserService(this);
     }

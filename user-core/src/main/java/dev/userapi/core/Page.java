@@ -13,12 +13,22 @@ import java.util.List;
  * @since 0.1.0
  */
 public record Page<T>(List<T> items, String nextPageToken) {
+  /**
+   * Copies {@code items}.
+   *
+   * @param items the items; copied, must not contain null
+   * @param nextPageToken the next page's token, or empty
+   */
   public Page {
     items = List.copyOf(requireNonNull(items, "items"));
     requireNonNull(nextPageToken, "nextPageToken");
   }
 
-  /** Whether another page follows. */
+  /**
+   * Whether another page follows.
+   *
+   * @return true when {@link #nextPageToken()} is non-empty
+   */
   public boolean hasNextPage() {
     return !nextPageToken.isEmpty();
   }

@@ -12,12 +12,23 @@ import java.util.Set;
  * @since 0.1.0
  */
 public record Principal(String name, Set<String> scopes) {
+  /**
+   * Copies {@code scopes}.
+   *
+   * @param name a stable identifier
+   * @param scopes the granted scopes; copied
+   */
   public Principal {
     requireNonNull(name, "name");
     scopes = Set.copyOf(requireNonNull(scopes, "scopes"));
   }
 
-  /** Whether this principal may perform {@code operation}. */
+  /**
+   * Whether this principal may perform {@code operation}.
+   *
+   * @param operation the operation asked for
+   * @return true when the principal has the operation's scope or {@link Scopes#ADMIN}
+   */
   public boolean mayPerform(UserOperation operation) {
     return scopes.contains(Scopes.ADMIN) || scopes.contains(operation.requiredScope());
   }

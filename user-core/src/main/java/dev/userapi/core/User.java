@@ -28,6 +28,18 @@ public record User(
     Instant updateTime,
     long version) {
 
+  /**
+   * Checks that no component is null and that the version is positive.
+   *
+   * @param id identifier
+   * @param name display name
+   * @param email email
+   * @param age age, or empty
+   * @param createTime creation time
+   * @param updateTime last change time
+   * @param version version, at least 1
+   * @throws IllegalArgumentException when {@code version} is below 1
+   */
   public User {
     requireNonNull(id, "id");
     requireNonNull(name, "name");
@@ -44,6 +56,8 @@ public record User(
    * Returns the entity tag of this state of the user: an opaque string (without HTTP quotes) that
    * changes whenever the user changes. Pass it back as an expected etag to make a write
    * conditional.
+   *
+   * @return the etag; never null
    */
   public String etag() {
     return Long.toString(version);

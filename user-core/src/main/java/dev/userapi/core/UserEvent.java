@@ -12,6 +12,14 @@ import static java.util.Objects.requireNonNull;
  * @since 0.1.0
  */
 public record UserEvent(long sequence, Type type, User user) {
+  /**
+   * Checks the components.
+   *
+   * @param sequence position in the change feed, at least 1
+   * @param type what happened
+   * @param user the user after the change
+   * @throws IllegalArgumentException when {@code sequence} is below 1
+   */
   public UserEvent {
     if (sequence < 1) {
       throw new IllegalArgumentException("sequence: " + sequence + " (expected: >= 1)");
@@ -22,8 +30,11 @@ public record UserEvent(long sequence, Type type, User user) {
 
   /** The kind of change. */
   public enum Type {
+    /** A user was created. */
     CREATED,
+    /** A user was updated or replaced. */
     UPDATED,
+    /** A user was deleted; the event carries its last state. */
     DELETED
   }
 }

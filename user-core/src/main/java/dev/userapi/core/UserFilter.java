@@ -22,6 +22,14 @@ public record UserFilter(
   private static final UserFilter ALL =
       new UserFilter(Optional.empty(), Optional.empty(), OptionalInt.empty(), OptionalInt.empty());
 
+  /**
+   * Checks that no component is null (use empty instead).
+   *
+   * @param email exact email
+   * @param namePrefix name prefix
+   * @param minAge smallest age
+   * @param maxAge largest age
+   */
   public UserFilter {
     requireNonNull(email, "email");
     requireNonNull(namePrefix, "namePrefix");
@@ -29,16 +37,30 @@ public record UserFilter(
     requireNonNull(maxAge, "maxAge");
   }
 
-  /** The filter that matches every user. */
+  /**
+   * The filter that matches every user.
+   *
+   * @return the shared empty filter
+   */
   public static UserFilter all() {
     return ALL;
   }
 
+  /**
+   * Starts a filter with no criteria.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Whether {@code user} passes this filter. Stores may use it or translate it to a query. */
+  /**
+   * Whether {@code user} passes this filter. Stores may use it or translate it to a query.
+   *
+   * @param user the user to test
+   * @return true when every present criterion matches
+   */
   public boolean matches(User user) {
     if (email.isPresent() && !email.get().equalsIgnoreCase(user.email().trim())) {
       return false;
@@ -56,6 +78,8 @@ public record UserFilter(
   /**
    * A canonical text form of this filter; equal filters give equal text. Page tokens embed it so a
    * token cannot be replayed with another filter.
+   *
+   * @return the text; emails lower-cased
    */
   public String canonical() {
     return "email="
@@ -77,26 +101,55 @@ public record UserFilter(
 
     private Builder() {}
 
+    /**
+     * Matches only this email, case-insensitively.
+     *
+     * @param email the email
+     * @return this builder
+     */
     public Builder email(String email) {
       this.email = Optional.of(requireNonNull(email, "email"));
       return this;
     }
 
+    /**
+     * Matches only names starting with this prefix (case-sensitive).
+     *
+     * @param namePrefix the prefix
+     * @return this builder
+     */
     public Builder namePrefix(String namePrefix) {
       this.namePrefix = Optional.of(requireNonNull(namePrefix, "namePrefix"));
       return this;
     }
 
+    /**
+     * Matches only users with an age of at least {@code minAge}.
+     *
+     * @param minAge the smallest age included
+     * @return this builder
+     */
     public Builder minAge(int minAge) {
       this.minAge = OptionalInt.of(minAge);
       return this;
     }
 
+    /**
+     * Matches only users with an age of at most {@code maxAge}.
+     *
+     * @param maxAge the largest age included
+     * @return this builder
+     */
     public Builder maxAge(int maxAge) {
       this.maxAge = OptionalInt.of(maxAge);
       return this;
     }
 
+    /**
+     * Builds the filter. Ranges are not checked here; the service rejects min above max.
+     *
+     * @return the filter
+     */
     public UserFilter build() {
       return new UserFilter(email, namePrefix, minAge, maxAge);
     }

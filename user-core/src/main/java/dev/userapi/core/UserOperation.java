@@ -8,14 +8,23 @@ package dev.userapi.core;
  * @since 0.1.0
  */
 public enum UserOperation {
+  /** {@link UserService#create(NewUser, String)}. */
   CREATE(Scopes.WRITE),
+  /** {@link UserService#get(String)}. */
   GET(Scopes.READ),
+  /** {@link UserService#update(String, UserUpdate, String)}. */
   UPDATE(Scopes.WRITE),
+  /** {@link UserService#replace(String, NewUser, String)}. */
   REPLACE(Scopes.WRITE),
+  /** {@link UserService#delete(String, String)}. */
   DELETE(Scopes.WRITE),
+  /** {@link UserService#list(UserQuery)}. */
   LIST(Scopes.READ),
+  /** {@link UserService#stream(UserFilter)}. */
   STREAM(Scopes.READ),
+  /** {@link UserService#createAll(java.util.List)}. */
   CREATE_ALL(Scopes.WRITE),
+  /** {@link UserService#watch(long)}. */
   WATCH(Scopes.READ),
   /** The lookup session: reads only. */
   LOOKUP(Scopes.READ);
@@ -26,7 +35,11 @@ public enum UserOperation {
     this.requiredScope = requiredScope;
   }
 
-  /** The scope a caller needs for this operation. */
+  /**
+   * The scope a caller needs for this operation.
+   *
+   * @return one of {@link Scopes#READ} and {@link Scopes#WRITE}
+   */
   public String requiredScope() {
     return requiredScope;
   }

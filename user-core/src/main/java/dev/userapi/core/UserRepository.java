@@ -23,8 +23,10 @@ public interface UserRepository extends AutoCloseable {
   /**
    * Inserts a new user atomically and records a CREATED event.
    *
+   * @param user the user, already validated and with id, timestamps and version 1 assigned
    * @param requestId if non-null and a user was already inserted with this request id, returns that
    *     user and inserts nothing
+   * @return the stored user: {@code user}, or the earlier one for a repeated request id
    * @throws UserException ALREADY_EXISTS when another user has the same email
    */
   User insert(User user, String requestId);
@@ -32,6 +34,9 @@ public interface UserRepository extends AutoCloseable {
   /**
    * Inserts users, each on its own (one failure does not undo the others), and reports per item.
    * Stores override this to batch; the default inserts one by one.
+   *
+   * @param users the users to insert, prepared as for {@link #insert}
+   * @return one result per user, in order; a failed item carries its {@link UserException}
    */
   default List<CreateResult> insertAll(List<User> users) {
     List<CreateResult> results = new ArrayList<>(users.size());
@@ -45,13 +50,21 @@ public interface UserRepository extends AutoCloseable {
     return results;
   }
 
-  /** Returns the user with this id, if any. */
+  /**
+   * Returns the user with this id, if any.
+   *
+   * @param id a well-formed id
+   * @return the user, or empty when none has this id
+   */
   Optional<User> findById(String id);
 
   /**
    * Replaces the stored user with the same id if, and only if, its version is still {@code
    * expectedVersion} (compare-and-set), and records an UPDATED event.
    *
+   * @param user the new state, its version already advanced by the caller
+   * @param expectedVersion the version the stored user must still have
+   * @return the stored user
    * @throws UserException NOT_FOUND when absent, PRECONDITION_FAILED when the version moved on,
    *     ALREADY_EXISTS when the new email belongs to another user
    */
@@ -60,6 +73,7 @@ public interface UserRepository extends AutoCloseable {
   /**
    * Deletes a user and records a DELETED event.
    *
+   * @param id a well-formed id
    * @param expectedVersion if present, delete only when the stored version equals it
    * @return the deleted user, or empty when there was none
    * @throws UserException PRECONDITION_FAILED when the version does not match
@@ -70,6 +84,11 @@ public interface UserRepository extends AutoCloseable {
    * Returns up to {@code limit} users matching {@code filter} whose id is greater than {@code
    * afterId} (null: from the start), in ascending id order. This is keyset paging: stable under
    * concurrent inserts because ids are time-ordered and never reused.
+   *
+   * @param filter which users match
+   * @param afterId the last id of the previous batch, or null for the first batch
+   * @param limit the most users to return, at least 1
+   * @return the matching users, fewer than {@code limit} only at the end
    */
   List<User> scan(UserFilter filter, String afterId, int limit);
 
@@ -77,10 +96,17 @@ public interface UserRepository extends AutoCloseable {
    * The change feed: events with a sequence greater than {@code afterSequence} (negative: from the
    * next change on), then live ones, in sequence order, honouring demand. See {@link
    * UserService#watch(long)} for the error cases.
+   *
+   * @param afterSequence the last sequence seen, or negative for live changes only
+   * @return a publisher of events that ends only by cancellation or error
    */
   Flow.Publisher<UserEvent> changes(long afterSequence);
 
-  /** Whether the store can take requests; the default says it always can. */
+  /**
+   * Whether the store can take requests; the default says it always can.
+   *
+   * @return the store's health
+   */
   default HealthStatus health() {
     return HealthStatus.SERVING;
   }

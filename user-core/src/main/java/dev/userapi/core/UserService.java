@@ -43,7 +43,13 @@ public interface UserService {
    */
   User create(NewUser newUser, String requestId);
 
-  /** Creates a user without a request id; see {@link #create(NewUser, String)}. */
+  /**
+   * Creates a user without a request id; see {@link #create(NewUser, String)}.
+   *
+   * @param newUser the user; validated and normalised, every violation reported at once
+   * @return the stored user, with id, timestamps and etag
+   * @throws UserException INVALID_ARGUMENT, ALREADY_EXISTS (email taken)
+   */
   default User create(NewUser newUser) {
     return create(newUser, null);
   }
@@ -51,6 +57,8 @@ public interface UserService {
   /**
    * Returns a user.
    *
+   * @param id the user's id, as returned in {@link User#id()}
+   * @return the user; never null
    * @throws UserException NOT_FOUND, INVALID_ARGUMENT (malformed id)
    */
   User get(String id);
@@ -59,7 +67,10 @@ public interface UserService {
    * Changes the fields named in {@code update} and leaves the others alone. An update naming no
    * field changes nothing and returns the user as it is.
    *
+   * @param id the id of the user to change
+   * @param update the fields to set or clear; fields it does not name keep their value
    * @param expectedEtag if non-null, the update happens only if the user's current etag equals it
+   * @return the user after the update, with a new etag if anything changed
    * @throws UserException NOT_FOUND, INVALID_ARGUMENT, ALREADY_EXISTS, PRECONDITION_FAILED
    */
   User update(String id, UserUpdate update, String expectedEtag);
@@ -68,7 +79,10 @@ public interface UserService {
    * Replaces every writable field of an existing user (an absent age clears it). Idempotent:
    * replacing with the same content twice leaves the same content.
    *
+   * @param id the id of the user to replace
+   * @param replacement the new content; validated like a create
    * @param expectedEtag if non-null, the replace happens only if the user's current etag equals it
+   * @return the user after the replace; id and create time are kept
    * @throws UserException NOT_FOUND, INVALID_ARGUMENT, ALREADY_EXISTS, PRECONDITION_FAILED
    */
   User replace(String id, NewUser replacement, String expectedEtag);
@@ -78,6 +92,8 @@ public interface UserService {
    * expected. With an expected etag, the user must exist and match, else PRECONDITION_FAILED (as
    * HTTP {@code If-Match} does).
    *
+   * @param id the id of the user to delete
+   * @param expectedEtag if non-null, the delete happens only if the user exists with this etag
    * @throws UserException PRECONDITION_FAILED, INVALID_ARGUMENT (malformed id)
    */
   void delete(String id, String expectedEtag);
@@ -87,6 +103,8 @@ public interface UserService {
    * others insert, following the tokens never repeats or skips a user that existed when paging
    * began.
    *
+   * @param query the filter, page size and page token (from the previous page, or none)
+   * @return the page; its next page token is empty on the last page
    * @throws UserException INVALID_ARGUMENT (negative page size, forged or foreign page token, page
    *     token used with another filter, min age above max age)
    */
@@ -95,6 +113,9 @@ public interface UserService {
   /**
    * Streams every matching user in ascending id order, lazily and with back-pressure. Invalid
    * filters are reported through {@link Flow.Subscriber#onError}.
+   *
+   * @param filter which users to stream; {@link UserFilter#all()} for every user
+   * @return a cold publisher; each subscription reads the users afresh
    */
   Flow.Publisher<User> stream(UserFilter filter);
 
@@ -102,6 +123,8 @@ public interface UserService {
    * Creates many users. Each item succeeds or fails on its own: one bad item does not abort the
    * rest. Results come back in request order.
    *
+   * @param newUsers the users to create
+   * @return one result per item, in request order, each holding the created user or the failure
    * @throws UserException RESOURCE_EXHAUSTED when the list is longer than the service's limit
    */
   List<CreateResult> createAll(List<NewUser> newUsers);
@@ -112,9 +135,17 @@ public interface UserService {
    * only, or the last sequence seen to resume. A subscriber that falls too far behind is ended with
    * RESOURCE_EXHAUSTED and may resume from its last sequence; asking for history older than the
    * store retains ends with INVALID_ARGUMENT.
+   *
+   * @param afterSequence the last sequence already seen, or {@link #WATCH_FROM_NOW}
+   * @return a publisher of events in sequence order that ends only by cancellation or error
    */
   Flow.Publisher<UserEvent> watch(long afterSequence);
 
-  /** Whether the service can take requests. */
+  /**
+   * Whether the service can take requests.
+   *
+   * @return {@link HealthStatus#SERVING} when requests can be served, else {@link
+   *     HealthStatus#NOT_SERVING}
+   */
   HealthStatus health();
 }

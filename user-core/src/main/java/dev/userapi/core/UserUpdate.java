@@ -22,16 +22,34 @@ import java.util.Set;
  * @since 0.1.0
  */
 public record UserUpdate(Set<UserField> fields, String name, String email, OptionalInt age) {
+  /**
+   * Copies {@code fields}.
+   *
+   * @param fields the fields to change; copied
+   * @param name the new name
+   * @param email the new email
+   * @param age the new age, or empty
+   */
   public UserUpdate {
     fields = Set.copyOf(requireNonNull(fields, "fields"));
     requireNonNull(age, "age");
   }
 
-  /** Whether this update changes {@code field}. */
+  /**
+   * Whether this update changes {@code field}.
+   *
+   * @param field the field
+   * @return true when {@link #fields()} contains it
+   */
   public boolean has(UserField field) {
     return fields.contains(field);
   }
 
+  /**
+   * Starts an update that changes nothing.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -45,31 +63,58 @@ public record UserUpdate(Set<UserField> fields, String name, String email, Optio
 
     private Builder() {}
 
+    /**
+     * Sets the name.
+     *
+     * @param name the new name; validated by the service
+     * @return this builder
+     */
     public Builder name(String name) {
       this.name = name;
       fields.add(UserField.NAME);
       return this;
     }
 
+    /**
+     * Sets the email.
+     *
+     * @param email the new email; validated by the service
+     * @return this builder
+     */
     public Builder email(String email) {
       this.email = email;
       fields.add(UserField.EMAIL);
       return this;
     }
 
+    /**
+     * Sets the age.
+     *
+     * @param age the new age; validated by the service
+     * @return this builder
+     */
     public Builder age(int age) {
       this.age = OptionalInt.of(age);
       fields.add(UserField.AGE);
       return this;
     }
 
-    /** Sets the age to "unknown". */
+    /**
+     * Sets the age to "unknown".
+     *
+     * @return this builder
+     */
     public Builder clearAge() {
       this.age = OptionalInt.empty();
       fields.add(UserField.AGE);
       return this;
     }
 
+    /**
+     * Builds the update.
+     *
+     * @return the update
+     */
     public UserUpdate build() {
       return new UserUpdate(fields, name, email, age);
     }
