@@ -55,7 +55,12 @@ public final class BearerAuthInterceptor implements ServerInterceptor {
 
   private final Authenticator authenticator;
 
-  /** Checks callers with {@code authenticator}. */
+  /**
+   * Checks callers with {@code authenticator}.
+   *
+   * @param authenticator turns the presented bearer token into a principal, or fails with
+   *     UNAUTHENTICATED
+   */
   public BearerAuthInterceptor(Authenticator authenticator) {
     this.authenticator = requireNonNull(authenticator, "authenticator");
   }

@@ -17,7 +17,12 @@ import java.util.concurrent.Executor;
 public final class BearerToken extends CallCredentials {
   private final Metadata headers = new Metadata();
 
-  /** Credentials carrying {@code token}. */
+  /**
+   * Credentials carrying {@code token}.
+   *
+   * @param token the bearer token, without the {@code Bearer} prefix
+   * @throws IllegalArgumentException when {@code token} is blank
+   */
   public BearerToken(String token) {
     requireNonNull(token, "token");
     if (token.isBlank()) {

@@ -43,6 +43,9 @@ public final class GrpcMetrics {
   /**
    * A server interceptor recording every call it sees into {@code registry}. Install it first
    * (outermost) to also count calls that other interceptors reject. Thread-safe.
+   *
+   * @param registry where the meters are registered
+   * @return a new interceptor
    */
   public static ServerInterceptor interceptor(MeterRegistry registry) {
     return new ObservedCalls(new MicrometerCalls(requireNonNull(registry, "registry")));

@@ -29,7 +29,11 @@ public final class GrpcRequestLogging {
 
   private GrpcRequestLogging() {}
 
-  /** A server interceptor logging every call it sees. Thread-safe. */
+  /**
+   * A server interceptor logging every call it sees to {@link #LOGGER}. Thread-safe.
+   *
+   * @return a new interceptor
+   */
   public static ServerInterceptor interceptor() {
     return new ObservedCalls(new CallLog());
   }

@@ -30,7 +30,12 @@ import io.opentelemetry.api.OpenTelemetry;
 public final class GrpcTracing {
   private GrpcTracing() {}
 
-  /** A client interceptor that sends the current context with every call. Thread-safe. */
+  /**
+   * A client interceptor that sends the current context with every call. Thread-safe.
+   *
+   * @param openTelemetry whose propagators write the context into the call's metadata
+   * @return a new interceptor
+   */
   public static ClientInterceptor clientInterceptor(OpenTelemetry openTelemetry) {
     requireNonNull(openTelemetry, "openTelemetry");
     return new TracingInterceptors.Inject(openTelemetry.getPropagators().getTextMapPropagator());
@@ -39,6 +44,9 @@ public final class GrpcTracing {
   /**
    * A server interceptor that makes the caller's context current for the call (the current context,
    * unchanged, when the caller sent none). Thread-safe.
+   *
+   * @param openTelemetry whose propagators read the context from the call's metadata
+   * @return a new interceptor
    */
   public static ServerInterceptor serverInterceptor(OpenTelemetry openTelemetry) {
     requireNonNull(openTelemetry, "openTelemetry");

@@ -123,11 +123,19 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
   /**
    * A client of the server at {@code target} ({@code "host:port"} or any gRPC target URI), in
    * plaintext.
+   *
+   * @param target where the server listens
+   * @return a client that owns its channel; close it to shut the channel down
    */
   public static GrpcUserClient connect(String target) {
     return builder().target(target).build();
   }
 
+  /**
+   * Starts configuring a client; set a {@link Builder#channel} or a {@link Builder#target}.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -359,36 +367,69 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
 
     private Builder() {}
 
-    /** Calls over {@code channel}, which the caller owns and closes. */
+    /**
+     * Calls over {@code channel}, which the caller owns and closes.
+     *
+     * @param channel the channel; closing the client leaves it open
+     * @return this builder
+     */
     public Builder channel(Channel channel) {
       this.channel = requireNonNull(channel, "channel");
       return this;
     }
 
-    /** Calls over a new channel to {@code target}, owned and closed by the client. */
+    /**
+     * Calls over a new channel to {@code target}, owned and closed by the client.
+     *
+     * @param target {@code "host:port"} or any gRPC target URI
+     * @return this builder
+     */
     public Builder target(String target) {
       this.target = requireNonNull(target, "target");
       return this;
     }
 
-    /** Transport credentials of the channel created for {@link #target}; plaintext by default. */
+    /**
+     * Transport credentials of the channel created for {@link #target}; plaintext by default.
+     *
+     * @param credentials the credentials, for example TLS
+     * @return this builder
+     */
     public Builder channelCredentials(ChannelCredentials credentials) {
       this.channelCredentials = requireNonNull(credentials, "credentials");
       return this;
     }
 
-    /** Credentials attached to every call (a bearer token, say). */
+    /**
+     * Credentials attached to every call (a bearer token, say).
+     *
+     * @param credentials the credentials; replaces any set before
+     * @return this builder
+     */
     public Builder callCredentials(CallCredentials credentials) {
       this.callCredentials = requireNonNull(credentials, "credentials");
       return this;
     }
 
-    /** Sends {@code token} as a bearer token with every call; see {@link BearerToken}. */
+    /**
+     * Sends {@code token} as a bearer token with every call; see {@link BearerToken}.
+     *
+     * @param token the bearer token, without the {@code Bearer} prefix
+     * @return this builder
+     * @throws IllegalArgumentException when {@code token} is blank
+     */
     public Builder bearerToken(String token) {
       return callCredentials(new BearerToken(token));
     }
 
-    /** The deadline of each request-response call; 10 seconds by default. */
+    /**
+     * The deadline of each request-response call; 10 seconds by default. A call that exceeds it
+     * fails with DEADLINE_EXCEEDED.
+     *
+     * @param deadline the deadline, positive
+     * @return this builder
+     * @throws IllegalArgumentException when {@code deadline} is zero or negative
+     */
     public Builder deadline(Duration deadline) {
       requireNonNull(deadline, "deadline");
       if (deadline.isNegative() || deadline.isZero()) {
@@ -398,7 +439,12 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
       return this;
     }
 
-    /** Whether to gzip requests; off by default. */
+    /**
+     * Whether to gzip requests; off by default.
+     *
+     * @param gzip true to compress requests
+     * @return this builder
+     */
     public Builder gzip(boolean gzip) {
       this.gzip = gzip;
       return this;
@@ -410,6 +456,9 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
      * Off, the channel has no retry policy: only gRPC's transparent retry of calls that never
      * reached the server remains. Ignored for a {@link #channel} given by the caller: its retry
      * configuration is the caller's.
+     *
+     * @param retries true to retry idempotent calls
+     * @return this builder
      */
     public Builder retries(boolean retries) {
       this.retries = retries;
@@ -419,6 +468,9 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
     /**
      * Adds an interceptor to every call of the client, for example {@link
      * GrpcTracing#clientInterceptor}. Interceptors run in the order they were added.
+     *
+     * @param interceptor the interceptor
+     * @return this builder
      */
     public Builder intercept(ClientInterceptor interceptor) {
       interceptors.add(requireNonNull(interceptor, "interceptor"));
@@ -428,6 +480,7 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
     /**
      * Builds the client.
      *
+     * @return a new client
      * @throws IllegalStateException unless exactly one of channel and target was set
      */
     public GrpcUserClient build() {

@@ -63,7 +63,12 @@ public final class UserGrpcServer implements AutoCloseable {
     this.health = health;
   }
 
-  /** A builder for a server of {@code users}. */
+  /**
+   * A builder for a server of {@code users}.
+   *
+   * @param users the service the server's {@link UserGrpcService} passes calls to
+   * @return a new builder
+   */
   public static Builder builder(UserService users) {
     return new Builder(requireNonNull(users, "users"));
   }
@@ -71,6 +76,7 @@ public final class UserGrpcServer implements AutoCloseable {
   /**
    * Starts listening and reports SERVING.
    *
+   * @return this server, started
    * @throws UncheckedIOException when the port cannot be bound
    */
   public UserGrpcServer start() {
@@ -85,24 +91,39 @@ public final class UserGrpcServer implements AutoCloseable {
     return this;
   }
 
-  /** The bound port (useful with port 0); -1 before {@link #start()}. */
+  /**
+   * The bound port (useful with port 0).
+   *
+   * @return the port, or -1 before {@link #start()}
+   */
   public int port() {
     return server.getPort();
   }
 
-  /** The health status of this server, to report NOT_SERVING while a dependency is down, say. */
+  /**
+   * The health status of this server, to report NOT_SERVING while a dependency is down, say.
+   *
+   * @return the manager behind the server's {@code grpc.health.v1} service
+   */
   public HealthStatusManager health() {
     return health;
   }
 
-  /** Blocks until the server has terminated. */
+  /**
+   * Blocks until the server has terminated.
+   *
+   * @throws InterruptedException when the waiting thread is interrupted
+   */
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
   }
 
   /**
    * Stops gracefully: reports NOT_SERVING to health checkers, stops accepting calls, waits up to
-   * {@code grace} for in-flight calls, then cancels what is left.
+   * {@code grace} for in-flight calls, then cancels what is left. If interrupted, cancels at once
+   * and keeps the thread's interrupt flag set.
+   *
+   * @param grace how long in-flight calls may take to finish
    */
   public void shutdown(Duration grace) {
     requireNonNull(grace, "grace");
@@ -141,7 +162,13 @@ public final class UserGrpcServer implements AutoCloseable {
       this.users = users;
     }
 
-    /** The port to listen on; 0 (the default) picks a free one, see {@link #port()}. */
+    /**
+     * The port to listen on; 0 (the default) picks a free one, see {@link #port()}.
+     *
+     * @param port 0..65535
+     * @return this builder
+     * @throws IllegalArgumentException when {@code port} is out of range
+     */
     public Builder port(int port) {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
@@ -150,7 +177,12 @@ public final class UserGrpcServer implements AutoCloseable {
       return this;
     }
 
-    /** The transport credentials (TLS, mTLS); plaintext by default. */
+    /**
+     * The transport credentials (TLS, mTLS); plaintext by default.
+     *
+     * @param credentials the credentials
+     * @return this builder
+     */
     public Builder credentials(ServerCredentials credentials) {
       this.credentials = requireNonNull(credentials, "credentials");
       return this;
@@ -159,6 +191,9 @@ public final class UserGrpcServer implements AutoCloseable {
     /**
      * Adds an interceptor for the user service (not for health or reflection), for example one that
      * authenticates callers. Interceptors run in the order they were added.
+     *
+     * @param interceptor the interceptor
+     * @return this builder
      */
     public Builder intercept(ServerInterceptor interceptor) {
       interceptors.add(requireNonNull(interceptor, "interceptor"));
@@ -168,6 +203,9 @@ public final class UserGrpcServer implements AutoCloseable {
     /**
      * Requires a bearer token with the right scope on every user-service call; see {@link
      * BearerAuthInterceptor}. Runs before the interceptors added with {@link #intercept}.
+     *
+     * @param authenticator checks the presented tokens
+     * @return this builder
      */
     public Builder authenticator(Authenticator authenticator) {
       interceptors.add(0, new BearerAuthInterceptor(authenticator));
@@ -177,6 +215,10 @@ public final class UserGrpcServer implements AutoCloseable {
     /**
      * The largest request message accepted; larger ones fail with RESOURCE_EXHAUSTED. 4 MiB by
      * default.
+     *
+     * @param bytes the limit, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException when {@code bytes} is below 1
      */
     public Builder maxInboundMessageSize(int bytes) {
       if (bytes < 1) {
@@ -186,7 +228,14 @@ public final class UserGrpcServer implements AutoCloseable {
       return this;
     }
 
-    /** See {@link UserGrpcService#UserGrpcService(UserService, int)}. */
+    /**
+     * The most items one BatchCreateUsers call may carry; see {@link
+     * UserGrpcService#UserGrpcService(UserService, int)}.
+     *
+     * @param maxBatchItems the limit, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException when {@code maxBatchItems} is below 1
+     */
     public Builder maxBatchItems(int maxBatchItems) {
       if (maxBatchItems < 1) {
         throw new IllegalArgumentException("maxBatchItems: " + maxBatchItems + " (expected: >= 1)");
@@ -198,6 +247,9 @@ public final class UserGrpcServer implements AutoCloseable {
     /**
      * The executor that runs service methods (owned by the caller). By default gRPC's shared cached
      * pool, which suits a blocking store.
+     *
+     * @param executor the executor; the server does not shut it down
+     * @return this builder
      */
     public Builder executor(Executor executor) {
       this.executor = requireNonNull(executor, "executor");
@@ -207,6 +259,9 @@ public final class UserGrpcServer implements AutoCloseable {
     /**
      * Whether to gzip responses for clients that accept it; off by default. Requests may always be
      * gzipped.
+     *
+     * @param compressResponses true to compress responses
+     * @return this builder
      */
     public Builder compressResponses(boolean compressResponses) {
       this.compressResponses = compressResponses;
@@ -217,13 +272,20 @@ public final class UserGrpcServer implements AutoCloseable {
      * Records per-method metrics of the user service into {@code registry}; see {@link
      * GrpcMetrics}. Runs before every other interceptor, so rejected calls are counted too. Needs
      * {@code io.micrometer:micrometer-core} on the class path.
+     *
+     * @param registry where the meters are registered
+     * @return this builder
      */
     public Builder meterRegistry(MeterRegistry registry) {
       this.metrics = GrpcMetrics.interceptor(registry);
       return this;
     }
 
-    /** Builds the server; call {@link UserGrpcServer#start()} to listen. */
+    /**
+     * Builds the server; call {@link UserGrpcServer#start()} to listen.
+     *
+     * @return a new, unstarted server
+     */
     public UserGrpcServer build() {
       List<ServerInterceptor> chain = new ArrayList<>(interceptors);
       if (metrics != null) {

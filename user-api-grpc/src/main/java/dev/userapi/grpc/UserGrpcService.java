@@ -81,6 +81,8 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
 
   /**
    * Serves {@code users} with the default batch limit ({@value #DEFAULT_MAX_BATCH_ITEMS} items).
+   *
+   * @param users the service every call is passed to
    */
   public UserGrpcService(UserService users) {
     this(users, DEFAULT_MAX_BATCH_ITEMS);
@@ -90,6 +92,10 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
    * Serves {@code users}, failing a BatchCreateUsers call with RESOURCE_EXHAUSTED, before creating
    * anything, when it carries more than {@code maxBatchItems} items. This bounds the memory one
    * call may hold.
+   *
+   * @param users the service every call is passed to
+   * @param maxBatchItems the most items one BatchCreateUsers call may carry, at least 1
+   * @throws IllegalArgumentException when {@code maxBatchItems} is below 1
    */
   public UserGrpcService(UserService users, int maxBatchItems) {
     this.users = requireNonNull(users, "users");

@@ -90,7 +90,12 @@ public final class TestCertificates {
     }
   }
 
-  /** Generates a fresh CA, server and client identity (EC P-256, valid for one day). */
+  /**
+   * Generates a fresh CA, server and client identity (EC P-256, valid for one day).
+   *
+   * @return new certificates, unrelated to any generated before
+   * @throws IllegalStateException when the platform cannot generate EC keys or sign
+   */
   public static TestCertificates generate() {
     try {
       return new TestCertificates();
@@ -99,49 +104,84 @@ public final class TestCertificates {
     }
   }
 
-  /** The CA certificate that signed both identities, as PEM. */
+  /**
+   * The CA certificate that signed both identities, as PEM.
+   *
+   * @return one PEM {@code CERTIFICATE} block
+   */
   public String caCertificatePem() {
     return pem(ca);
   }
 
-  /** The server's certificate followed by the CA's, as PEM. */
+  /**
+   * The server's certificate followed by the CA's, as PEM.
+   *
+   * @return two PEM {@code CERTIFICATE} blocks, server first
+   */
   public String serverCertificateChainPem() {
     return pem(server.certificate()) + pem(ca);
   }
 
-  /** The server's private key, PKCS#8 PEM. */
+  /**
+   * The server's private key, PKCS#8 PEM.
+   *
+   * @return one unencrypted PEM {@code PRIVATE KEY} block
+   */
   public String serverPrivateKeyPem() {
     return pem(new PemObject("PRIVATE KEY", server.keys().getPrivate().getEncoded()));
   }
 
-  /** The client's certificate followed by the CA's, as PEM. */
+  /**
+   * The client's certificate followed by the CA's, as PEM.
+   *
+   * @return two PEM {@code CERTIFICATE} blocks, client first
+   */
   public String clientCertificateChainPem() {
     return pem(client.certificate()) + pem(ca);
   }
 
-  /** The client's private key, PKCS#8 PEM. */
+  /**
+   * The client's private key, PKCS#8 PEM.
+   *
+   * @return one unencrypted PEM {@code PRIVATE KEY} block
+   */
   public String clientPrivateKeyPem() {
     return pem(new PemObject("PRIVATE KEY", client.keys().getPrivate().getEncoded()));
   }
 
-  /** UTF-8 bytes of a PEM string, for APIs that take streams. */
+  /**
+   * UTF-8 bytes of a PEM string, for APIs that take streams.
+   *
+   * @param pem a PEM string from this class
+   * @return its UTF-8 encoding
+   */
   public static byte[] bytes(String pem) {
     return pem.getBytes(StandardCharsets.UTF_8);
   }
 
   /**
    * A server context presenting the server certificate and trusting the CA for client certificates.
+   *
+   * @return a new, initialised TLS context
    */
   public SSLContext serverSslContext() {
     return sslContext(server);
   }
 
-  /** A client context trusting the CA and presenting the client certificate when asked. */
+  /**
+   * A client context trusting the CA and presenting the client certificate when asked.
+   *
+   * @return a new, initialised TLS context
+   */
   public SSLContext clientSslContext() {
     return sslContext(client);
   }
 
-  /** A client context trusting the CA, with no client certificate. */
+  /**
+   * A client context trusting the CA, with no client certificate.
+   *
+   * @return a new, initialised TLS context
+   */
   public SSLContext trustingSslContext() {
     return sslContext(null);
   }

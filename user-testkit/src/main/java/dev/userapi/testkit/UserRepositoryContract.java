@@ -60,15 +60,29 @@ public abstract class UserRepositoryContract {
   private String tag;
   private String domain;
 
-  /** Returns a repository for one case; called before each case. */
+  /**
+   * Returns a repository for one case; called before each case.
+   *
+   * @return a new, open repository; it may share storage with earlier ones, as each case works in
+   *     its own namespace
+   */
   protected abstract UserRepository newRepository();
 
-  /** Releases the repository after each case; closes it by default. */
+  /**
+   * Releases the repository after each case; closes it by default.
+   *
+   * @param repository the repository {@link #newRepository()} returned for this case
+   * @throws Exception whatever releasing throws; it fails the case
+   */
   protected void closeRepository(UserRepository repository) throws Exception {
     repository.close();
   }
 
-  /** Names of cases expected to fail (say why in the override); a listed case that passes fails. */
+  /**
+   * Names of cases expected to fail (say why in the override); a listed case that passes fails.
+   *
+   * @return test method names; empty by default
+   */
   protected Set<String> knownFailing() {
     return Set.of();
   }

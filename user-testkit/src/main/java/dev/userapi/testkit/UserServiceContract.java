@@ -82,17 +82,31 @@ public abstract class UserServiceContract {
 
   private String domain;
 
-  /** Returns a service for one case; called before each case. */
+  /**
+   * Returns a service for one case; called before each case.
+   *
+   * @return a new service; it may share storage with earlier ones, as each case works in its own
+   *     namespace ({@link #tag})
+   */
   protected abstract UserService newService();
 
-  /** Releases what {@link #newService()} created; called after each case. Closes it by default. */
+  /**
+   * Releases what {@link #newService()} created; called after each case. Closes it by default.
+   *
+   * @param service the service {@link #newService()} returned for this case
+   * @throws Exception whatever releasing throws; it fails the case
+   */
   protected void closeService(UserService service) throws Exception {
     if (service instanceof AutoCloseable closeable) {
       closeable.close();
     }
   }
 
-  /** The optional parts this implementation supports; all of them by default. */
+  /**
+   * The optional parts this implementation supports; all of them by default.
+   *
+   * @return the supported capabilities; cases needing others are skipped
+   */
   protected Set<Capability> capabilities() {
     return EnumSet.allOf(Capability.class);
   }
@@ -100,6 +114,8 @@ public abstract class UserServiceContract {
   /**
    * Names of contract methods expected to fail for this implementation (with a comment in the
    * override saying why). A listed case that passes fails the run.
+   *
+   * @return test method names; empty by default
    */
   protected Set<String> knownFailing() {
     return Set.of();
@@ -901,22 +917,39 @@ public abstract class UserServiceContract {
 
   // ================================================================ helpers
 
-  /** Skips the calling case unless the implementation declares {@code capability}. */
+  /**
+   * Skips the calling case unless the implementation declares {@code capability}.
+   *
+   * @param capability the capability the case needs
+   */
   protected final void assumeCapability(Capability capability) {
     assumeTrue(capabilities().contains(capability), "not supported: " + capability);
   }
 
-  /** An email in this case's own domain. */
+  /**
+   * An email in this case's own domain.
+   *
+   * @param local the part before the {@code @}
+   * @return an address no other case uses
+   */
   protected final String email(String local) {
     return local + "@" + domain;
   }
 
-  /** A filter matching exactly the users this case created. */
+  /**
+   * A filter matching exactly the users this case created.
+   *
+   * @return a name-prefix filter on {@link #tag}
+   */
   protected final UserFilter mine() {
     return UserFilter.builder().namePrefix(tag).build();
   }
 
-  /** Every user of this case, through {@code list}. */
+  /**
+   * Every user of this case, through {@code list}.
+   *
+   * @return the users, in id order, read page by page
+   */
   protected final List<User> listAll() {
     List<User> all = new ArrayList<>();
     UserQuery query = UserQuery.firstPage(mine(), 1000);
@@ -930,7 +963,14 @@ public abstract class UserServiceContract {
     }
   }
 
-  /** Runs {@code call} and asserts it fails with a {@link UserException} of {@code code}. */
+  /**
+   * Runs {@code call} and asserts it fails with a {@link UserException} of {@code code} and a
+   * non-blank message.
+   *
+   * @param call the call expected to fail
+   * @param code the expected code
+   * @return the exception, for further assertions
+   */
   protected static UserException assertError(ThrowingCallable call, ErrorCode code) {
     UserException error = catchThrowableOfType(UserException.class, call);
     assertThat(error).as("expected a UserException with code " + code).isNotNull();
