@@ -38,7 +38,12 @@ public final class BearerAuthFilter implements ContainerRequestFilter {
 
   @Context private ResourceInfo resourceInfo;
 
-  /** Checks callers with {@code authenticator}. */
+  /**
+   * Checks callers with {@code authenticator}.
+   *
+   * @param authenticator turns the presented bearer token into a principal, or fails with
+   *     UNAUTHENTICATED (401)
+   */
   public BearerAuthFilter(Authenticator authenticator) {
     this.authenticator = requireNonNull(authenticator, "authenticator");
   }

@@ -46,6 +46,9 @@ public final class RestMetrics {
   /**
    * A feature that records every request of the application into {@code registry}. Its filter runs
    * before all others, so requests they reject (401, 413) are counted too. Thread-safe.
+   *
+   * @param registry where the meters are registered
+   * @return a new feature to register with the application
    */
   public static Feature feature(MeterRegistry registry) {
     return new ComponentFeature(

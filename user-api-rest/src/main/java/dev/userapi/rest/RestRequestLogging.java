@@ -31,7 +31,11 @@ public final class RestRequestLogging {
 
   private RestRequestLogging() {}
 
-  /** A feature that logs every request of the application. Thread-safe. */
+  /**
+   * A feature that logs every request of the application to {@link #LOGGER}. Thread-safe.
+   *
+   * @return a new feature to register with the application
+   */
   public static Feature feature() {
     return new ComponentFeature(new ObservedRequests(new RequestLog()), ComponentFeature.OUTERMOST);
   }

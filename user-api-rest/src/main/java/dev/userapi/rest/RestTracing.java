@@ -34,7 +34,12 @@ import jakarta.ws.rs.core.Feature;
 public final class RestTracing {
   private RestTracing() {}
 
-  /** A client filter that sends the current context with every request. Thread-safe. */
+  /**
+   * A client filter that sends the current context with every request. Thread-safe.
+   *
+   * @param openTelemetry whose propagators write the context into the request headers
+   * @return a new filter, for example for {@link RestUserClient.Builder#register}
+   */
   public static ClientRequestFilter clientFilter(OpenTelemetry openTelemetry) {
     requireNonNull(openTelemetry, "openTelemetry");
     return new TracingFilters.Inject(openTelemetry.getPropagators().getTextMapPropagator());
@@ -43,6 +48,9 @@ public final class RestTracing {
   /**
    * A feature that makes the caller's context current for each request (the root context when the
    * caller sent none). Thread-safe.
+   *
+   * @param openTelemetry whose propagators read the context from the request headers
+   * @return a new feature to register with the application
    */
   public static Feature serverFeature(OpenTelemetry openTelemetry) {
     requireNonNull(openTelemetry, "openTelemetry");

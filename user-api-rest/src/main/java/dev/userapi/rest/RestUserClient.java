@@ -152,16 +152,30 @@ public final class RestUserClient implements UserService, AutoCloseable {
     this.lenient = mapper.reader().without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   }
 
-  /** A client with default settings for the API mounted at {@code baseUri}. */
+  /**
+   * A client with default settings for the API mounted at {@code baseUri}.
+   *
+   * @param baseUri where the API is mounted, e.g. {@code http://localhost:8080/}
+   * @return a new client; close it to release its HTTP client and threads
+   */
   public static RestUserClient connect(URI baseUri) {
     return builder().baseUri(baseUri).build();
   }
 
+  /**
+   * Starts configuring a client; {@link Builder#baseUri} is required.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The base URI this client talks to. */
+  /**
+   * The base URI this client talks to.
+   *
+   * @return the URI given to the builder
+   */
   public URI baseUri() {
     return baseUri;
   }
@@ -611,7 +625,12 @@ public final class RestUserClient implements UserService, AutoCloseable {
 
     private Builder() {}
 
-    /** Where the API is mounted, e.g. {@code http://localhost:8080/} (required). */
+    /**
+     * Where the API is mounted, e.g. {@code http://localhost:8080/} (required).
+     *
+     * @param baseUri the base URI
+     * @return this builder
+     */
     public Builder baseUri(URI baseUri) {
       this.baseUri = requireNonNull(baseUri, "baseUri");
       return this;
@@ -621,19 +640,33 @@ public final class RestUserClient implements UserService, AutoCloseable {
      * The Jakarta REST client to use (not closed by {@link RestUserClient#close()}); by default a
      * new one from {@link ClientBuilder}, closed with this client. Timeouts set here are ignored
      * when a client is given: configure them on it.
+     *
+     * @param client the client, owned by the caller
+     * @return this builder
      */
     public Builder client(Client client) {
       this.client = requireNonNull(client, "client");
       return this;
     }
 
-    /** Sends {@code Authorization: Bearer <token>} on every request. */
+    /**
+     * Sends {@code Authorization: Bearer <token>} on every request.
+     *
+     * @param bearerToken the token, without the {@code Bearer} prefix
+     * @return this builder
+     */
     public Builder bearerToken(String bearerToken) {
       this.bearerToken = requireNonNull(bearerToken, "bearerToken");
       return this;
     }
 
-    /** Connect timeout of the default client; 10 s by default. */
+    /**
+     * Connect timeout of the default client; 10 s by default. Ignored when a {@link
+     * #client(Client)} is given.
+     *
+     * @param connectTimeout the timeout
+     * @return this builder
+     */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout = requireNonNull(connectTimeout, "connectTimeout");
       return this;
@@ -641,7 +674,11 @@ public final class RestUserClient implements UserService, AutoCloseable {
 
     /**
      * Read timeout of the default client; none by default. It also bounds the quiet time of a
-     * {@link RestUserClient#watch watch}, so leave it unset if watches may be idle.
+     * {@link RestUserClient#watch watch}, so leave it unset if watches may be idle. Ignored when a
+     * {@link #client(Client)} is given.
+     *
+     * @param readTimeout the timeout
+     * @return this builder
      */
     public Builder readTimeout(Duration readTimeout) {
       this.readTimeout = requireNonNull(readTimeout, "readTimeout");
@@ -651,13 +688,21 @@ public final class RestUserClient implements UserService, AutoCloseable {
     /**
      * TLS settings of the default client (trusted CAs and, for mutual TLS, a client certificate);
      * the JVM's defaults otherwise. Ignored when a {@link #client(Client)} is given.
+     *
+     * @param sslContext the TLS context
+     * @return this builder
      */
     public Builder sslContext(SSLContext sslContext) {
       this.sslContext = requireNonNull(sslContext, "sslContext");
       return this;
     }
 
-    /** Asks for gzip-compressed responses ({@code Accept-Encoding: gzip}); off by default. */
+    /**
+     * Asks for gzip-compressed responses ({@code Accept-Encoding: gzip}); off by default.
+     *
+     * @param gzip true to ask for compression
+     * @return this builder
+     */
     public Builder gzip(boolean gzip) {
       this.gzip = gzip;
       return this;
@@ -669,6 +714,10 @@ public final class RestUserClient implements UserService, AutoCloseable {
      * 503 whose {@code Retry-After}, if any, is at most one second; pauses are 50 ms, 100 ms, and
      * so on (or the {@code Retry-After}). POST (create, batch create) and PATCH (update) are never
      * repeated.
+     *
+     * @param maxAttempts attempts per idempotent request, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException when {@code maxAttempts} is below 1
      */
     public Builder maxAttempts(int maxAttempts) {
       if (maxAttempts < 1) {
@@ -682,6 +731,9 @@ public final class RestUserClient implements UserService, AutoCloseable {
      * Runs the readers of {@link RestUserClient#stream} and {@link RestUserClient#watch} (one task
      * per open stream, blocking on the socket); by default a cached pool of daemon threads owned by
      * the client.
+     *
+     * @param executor the executor, owned by the caller; closing the client does not shut it down
+     * @return this builder
      */
     public Builder executor(Executor executor) {
       this.executor = requireNonNull(executor, "executor");
@@ -692,6 +744,9 @@ public final class RestUserClient implements UserService, AutoCloseable {
      * Registers a JAX-RS client provider (a filter or interceptor, for example {@link
      * RestTracing#clientFilter}) for the requests of this client only; a {@link #client(Client)}
      * given here is not changed.
+     *
+     * @param component a provider instance or class
+     * @return this builder
      */
     public Builder register(Object component) {
       components.add(requireNonNull(component, "component"));
@@ -701,6 +756,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
     /**
      * Builds the client.
      *
+     * @return a new client
      * @throws IllegalStateException when no base URI was set
      */
     public RestUserClient build() {

@@ -56,7 +56,11 @@ public final class UserApiFeature implements Feature {
   private final Authenticator authenticator;
   private final Feature metrics;
 
-  /** The feature with default settings serving {@code service}. */
+  /**
+   * The feature with default settings serving {@code service}.
+   *
+   * @param service the service every request is passed to
+   */
   public UserApiFeature(UserService service) {
     this(builder(service));
   }
@@ -72,7 +76,12 @@ public final class UserApiFeature implements Feature {
     this.metrics = builder.metrics;
   }
 
-  /** A builder for a feature serving {@code service}. */
+  /**
+   * A builder for a feature serving {@code service}.
+   *
+   * @param service the service every request is passed to
+   * @return a new builder with default settings
+   */
   public static Builder builder(UserService service) {
     return new Builder(service);
   }
@@ -118,7 +127,13 @@ public final class UserApiFeature implements Feature {
       this.service = requireNonNull(service, "service");
     }
 
-    /** Largest accepted request body; longer ones get 413. Default 1 MiB. */
+    /**
+     * Largest accepted request body; longer ones get 413. Default 1 MiB.
+     *
+     * @param maxBodyBytes the limit, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException when {@code maxBodyBytes} is below 1
+     */
     public Builder maxBodyBytes(long maxBodyBytes) {
       if (maxBodyBytes < 1) {
         throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " (expected: >= 1)");
@@ -127,13 +142,23 @@ public final class UserApiFeature implements Feature {
       return this;
     }
 
-    /** {@code Cache-Control} for responses that set none; default {@code private, no-cache}. */
+    /**
+     * {@code Cache-Control} for responses that set none; default {@code private, no-cache}.
+     *
+     * @param cacheControl the header value
+     * @return this builder
+     */
     public Builder cacheControl(String cacheControl) {
       this.cacheControl = requireNonNull(cacheControl, "cacheControl");
       return this;
     }
 
-    /** Whether PUT, PATCH and DELETE without {@code If-Match} are refused with 428. */
+    /**
+     * Whether PUT, PATCH and DELETE without {@code If-Match} are refused with 428; off by default.
+     *
+     * @param requireIfMatch true to refuse unconditional writes
+     * @return this builder
+     */
     public Builder requireIfMatch(boolean requireIfMatch) {
       this.requireIfMatch = requireIfMatch;
       return this;
@@ -144,6 +169,11 @@ public final class UserApiFeature implements Feature {
      * by the caller, who shuts it down after the server). Without heartbeats a watch notices that
      * its client left only when the next change is written; with them, within one interval. Off by
      * default.
+     *
+     * @param interval time between heartbeats, positive
+     * @param scheduler runs the heartbeats
+     * @return this builder
+     * @throws IllegalArgumentException when {@code interval} is zero or negative
      */
     public Builder watchHeartbeat(Duration interval, ScheduledExecutorService scheduler) {
       requireNonNull(interval, "interval");
@@ -159,6 +189,9 @@ public final class UserApiFeature implements Feature {
     /**
      * Requires a bearer token with the right scope on every user call; see {@link
      * BearerAuthFilter}. Open (no authentication) by default.
+     *
+     * @param authenticator checks the presented tokens
+     * @return this builder
      */
     public Builder authenticator(Authenticator authenticator) {
       this.authenticator = requireNonNull(authenticator, "authenticator");
@@ -168,13 +201,20 @@ public final class UserApiFeature implements Feature {
     /**
      * Records per-method metrics of every request into {@code registry}; see {@link RestMetrics}.
      * Needs {@code io.micrometer:micrometer-core} on the class path.
+     *
+     * @param registry where the meters are registered
+     * @return this builder
      */
     public Builder meterRegistry(MeterRegistry registry) {
       this.metrics = RestMetrics.feature(registry);
       return this;
     }
 
-    /** Builds the feature. */
+    /**
+     * Builds the feature.
+     *
+     * @return a new feature to register with the application
+     */
     public UserApiFeature build() {
       return new UserApiFeature(this);
     }

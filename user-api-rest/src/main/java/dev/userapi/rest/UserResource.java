@@ -116,6 +116,8 @@ public final class UserResource {
   /**
    * A resource serving {@code service}. Prefer {@code new UserApiFeature(service)}, which registers
    * this resource together with the providers it needs.
+   *
+   * @param service the service every request is passed to
    */
   public UserResource(UserService service) {
     this(service, JsonMapper.newObjectMapper(), false, null, null);
@@ -136,6 +138,16 @@ public final class UserResource {
 
   // ---- single users --------------------------------------------------------------------------
 
+  /**
+   * {@code POST /api/users}: creates a user.
+   *
+   * @param body the new user as JSON
+   * @param requestId the {@code Idempotency-Key} header, or null; a retry with the same key returns
+   *     the user the first request created
+   * @param uriInfo the request URI, to build the {@code Location} header
+   * @return 201 with the user, its {@code Location} and its {@code ETag}
+   * @throws UserException INVALID_ARGUMENT (400), ALREADY_EXISTS (409)
+   */
   @POST
   @Path("users")
   @Consumes(MediaType.APPLICATION_JSON)
@@ -150,6 +162,14 @@ public final class UserResource {
         .build();
   }
 
+  /**
+   * {@code GET /api/users/{id}}: reads a user.
+   *
+   * @param id the user's id
+   * @param ifNoneMatch the {@code If-None-Match} header, or null; compared weakly
+   * @return 200 with the user and its {@code ETag}, or 304 without a body when a tag matches
+   * @throws UserException NOT_FOUND (404), INVALID_ARGUMENT (400, malformed id)
+   */
   @GET
   @Path("users/{id}")
   public Response get(@PathParam("id") String id, @HeaderParam(IF_NONE_MATCH) String ifNoneMatch) {
@@ -162,6 +182,18 @@ public final class UserResource {
     return withEtag(user);
   }
 
+  /**
+   * {@code PATCH /api/users/{id}}: changes the members present in an RFC 7396 merge patch; a {@code
+   * null} age clears it.
+   *
+   * @param id the user's id
+   * @param patch the merge patch
+   * @param ifMatch the {@code If-Match} header: null for an unconditional write (refused with 428
+   *     when the feature requires If-Match), {@code *} for "any existing version", or ETags
+   * @return 200 with the updated user and its new {@code ETag}
+   * @throws UserException NOT_FOUND (404), INVALID_ARGUMENT (400), ALREADY_EXISTS (409),
+   *     PRECONDITION_FAILED (412)
+   */
   @PATCH
   @Path("users/{id}")
   @Consumes(MERGE_PATCH_JSON)
@@ -170,6 +202,17 @@ public final class UserResource {
     return withEtag(service.update(id, JsonMapper.toUpdate(patch), expectedEtag(id, ifMatch)));
   }
 
+  /**
+   * {@code PUT /api/users/{id}}: replaces every writable field; an absent age clears it.
+   *
+   * @param id the user's id
+   * @param body the new content as JSON
+   * @param ifMatch the {@code If-Match} header: null for an unconditional write (refused with 428
+   *     when the feature requires If-Match), {@code *} for "any existing version", or ETags
+   * @return 200 with the replaced user and its {@code ETag}
+   * @throws UserException NOT_FOUND (404), INVALID_ARGUMENT (400), ALREADY_EXISTS (409),
+   *     PRECONDITION_FAILED (412)
+   */
   @PUT
   @Path("users/{id}")
   @Consumes(MediaType.APPLICATION_JSON)
@@ -179,6 +222,15 @@ public final class UserResource {
     return withEtag(service.replace(id, replacement, expectedEtag(id, ifMatch)));
   }
 
+  /**
+   * {@code DELETE /api/users/{id}}: deletes a user; idempotent without {@code If-Match}.
+   *
+   * @param id the user's id
+   * @param ifMatch the {@code If-Match} header: null for an unconditional write (refused with 428
+   *     when the feature requires If-Match), {@code *} for "any existing version", or ETags
+   * @return 204, also when the user did not exist and no ETag was required
+   * @throws UserException PRECONDITION_FAILED (412), INVALID_ARGUMENT (400, malformed id)
+   */
   @DELETE
   @Path("users/{id}")
   public Response delete(@PathParam("id") String id, @HeaderParam(IF_MATCH) String ifMatch) {
@@ -188,6 +240,19 @@ public final class UserResource {
 
   // ---- collections ---------------------------------------------------------------------------
 
+  /**
+   * {@code GET /api/users}: one page of matching users in id order. Every parameter is optional.
+   *
+   * @param pageSize users per page; absent or 0 for the default, larger than the maximum coerced
+   * @param pageToken the previous page's {@code nextPageToken}, with the same filter
+   * @param email exact email, case-insensitive
+   * @param namePrefix case-sensitive name prefix
+   * @param minAge smallest age included
+   * @param maxAge largest age included
+   * @return the page
+   * @throws UserException INVALID_ARGUMENT (400) for non-integers, a negative page size, min age
+   *     above max age, or a forged or foreign page token; every violation at once
+   */
   @GET
   @Path("users")
   public PageDto list(
@@ -208,6 +273,19 @@ public final class UserResource {
     return JsonMapper.toDto(service.list(query));
   }
 
+  /**
+   * {@code GET /api/users:stream}: every matching user as NDJSON, one user per line, written as the
+   * store yields them. An error after the first line is written as a final line holding the
+   * problem, since the status is already sent.
+   *
+   * @param email exact email, case-insensitive
+   * @param namePrefix case-sensitive name prefix
+   * @param minAge smallest age included
+   * @param maxAge largest age included
+   * @return 200 with the streamed body
+   * @throws UserException INVALID_ARGUMENT (400) for an invalid filter, RESOURCE_EXHAUSTED (429)
+   *     when too many streams are open
+   */
   @GET
   @Path("users:stream")
   @Produces(NDJSON)
@@ -273,6 +351,18 @@ public final class UserResource {
     out.write('\n');
   }
 
+  /**
+   * {@code GET /api/users:watch}: change events as Server-Sent Events, each with its sequence as
+   * event id, until the client leaves. {@code Last-Event-ID} (sent by a reconnecting {@code
+   * EventSource}) wins over {@code afterSequence}; without either, only new changes are sent.
+   *
+   * @param lastEventId the {@code Last-Event-ID} header, or null
+   * @param afterSequence the query parameter to resume after, or null
+   * @param sink the client's event sink
+   * @param sse the event factory
+   * @throws UserException INVALID_ARGUMENT (400) for a non-integer sequence or history the store no
+   *     longer retains, RESOURCE_EXHAUSTED (429) when too many watches are open
+   */
   @GET
   @Path("users:watch")
   @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -298,6 +388,15 @@ public final class UserResource {
     watch.start();
   }
 
+  /**
+   * {@code POST /api/users:batchCreate} with a JSON array: creates each user on its own.
+   *
+   * @param body a JSON array of new users
+   * @return one result per item, in request order: the user or a problem
+   * @throws UserException INVALID_ARGUMENT (400) when the body is not a JSON array,
+   *     RESOURCE_EXHAUSTED when it has more items than the service allows
+   * @throws IOException when the body cannot be read or is not JSON
+   */
   @POST
   @Path("users:batchCreate")
   @Consumes(MediaType.APPLICATION_JSON)
@@ -311,6 +410,15 @@ public final class UserResource {
     return batchCreate(items, new ArrayList<>());
   }
 
+  /**
+   * {@code POST /api/users:batchCreate} with NDJSON: creates each user on its own; a line that is
+   * not JSON fails only its own item. Blank lines are skipped and do not count as items.
+   *
+   * @param body one new user per line
+   * @return one result per item, in request order: the user or a problem
+   * @throws UserException RESOURCE_EXHAUSTED when there are more items than the service allows
+   * @throws IOException when the body cannot be read
+   */
   @POST
   @Path("users:batchCreate")
   @Consumes(NDJSON)
@@ -365,6 +473,11 @@ public final class UserResource {
 
   // ---- service -------------------------------------------------------------------------------
 
+  /**
+   * {@code GET /api/health}: whether the service can take requests.
+   *
+   * @return 200 with {@code SERVING} or 503 with {@code NOT_SERVING}
+   */
   @GET
   @Path("health")
   public Response health() {
@@ -374,6 +487,11 @@ public final class UserResource {
         .build();
   }
 
+  /**
+   * {@code GET /api/openapi.yaml}: the OpenAPI 3.1 document of this API.
+   *
+   * @return 200 with the YAML document, or 404 when the build carries none
+   */
   @GET
   @Path("openapi.yaml")
   @Produces({"application/yaml", "text/yaml", MediaType.TEXT_PLAIN})
