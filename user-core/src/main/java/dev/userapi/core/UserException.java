@@ -17,7 +17,9 @@ import java.util.List;
 public class UserException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The kind of failure; serialized. The violations are transient: they do not survive it. */
   private final ErrorCode code;
+
   private final transient List<FieldViolation> violations;
 
   /**

@@ -135,7 +135,11 @@ public final class PostgresUserRepository implements UserRepository {
     this.feed = new ChangeFeed(dataSource, transactor);
   }
 
-  /** Returns a builder; {@link Builder#dataSource} is required. */
+  /**
+   * Returns a builder; {@link Builder#dataSource} is required.
+   *
+   * @return a new builder with default settings
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -474,7 +478,12 @@ public final class PostgresUserRepository implements UserRepository {
 
     private Builder() {}
 
-    /** The database (required). Any DataSource works; pool it (HikariCP) in production. */
+    /**
+     * The database (required). Any DataSource works; pool it (HikariCP) in production.
+     *
+     * @param dataSource the PostgreSQL data source, owned by the caller
+     * @return this builder
+     */
     public Builder dataSource(DataSource dataSource) {
       this.dataSource = requireNonNull(dataSource, "dataSource");
       return this;
@@ -484,6 +493,9 @@ public final class PostgresUserRepository implements UserRepository {
      * Whether {@link #build()} brings the schema up to date (default true). Turn it off when
      * migrations run as a separate deployment step, with Flyway or by hand, from the scripts in
      * {@code db/migration} on the classpath.
+     *
+     * @param migrate false to leave the schema alone
+     * @return this builder
      */
     public Builder migrate(boolean migrate) {
       this.migrate = migrate;
@@ -492,7 +504,12 @@ public final class PostgresUserRepository implements UserRepository {
 
     /**
      * How many of the newest change events are kept for watchers to resume from (default {@value
-     * PostgresUserRepository#DEFAULT_EVENT_RETENTION}).
+     * PostgresUserRepository#DEFAULT_EVENT_RETENTION}). Older events are pruned; resuming from
+     * before them fails with INVALID_ARGUMENT.
+     *
+     * @param eventRetention how many events to keep, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException when {@code eventRetention} is below 1
      */
     public Builder eventRetention(long eventRetention) {
       if (eventRetention < 1) {
@@ -503,7 +520,14 @@ public final class PostgresUserRepository implements UserRepository {
       return this;
     }
 
-    /** How long a create's request id is remembered (default 24 hours). */
+    /**
+     * How long a create's request id is remembered (default 24 hours); a retry after that creates
+     * again or fails with ALREADY_EXISTS.
+     *
+     * @param requestIdRetention the retention, positive
+     * @return this builder
+     * @throws IllegalArgumentException when {@code requestIdRetention} is zero or negative
+     */
     public Builder requestIdRetention(Duration requestIdRetention) {
       requireNonNull(requestIdRetention, "requestIdRetention");
       if (requestIdRetention.isNegative() || requestIdRetention.isZero()) {
@@ -517,6 +541,7 @@ public final class PostgresUserRepository implements UserRepository {
     /**
      * Builds the repository, migrating the schema first unless disabled.
      *
+     * @return a new repository; closing it stops its change feed and leaves the data source open
      * @throws IllegalStateException when no data source was set
      * @throws UserException UNAVAILABLE when the database cannot be reached for the migration
      */
