@@ -89,7 +89,8 @@ public final class BlockingStream<T> implements Iterator<T>, AutoCloseable {
    * @param publisher the stream to read
    * @param <T> the item type
    * @return every item in arrival order
-   * @throws UserException whatever error ended the stream
+   * @throws RuntimeException the error that ended the stream, as signalled (usually a {@link
+   *     UserException}; a checked exception is wrapped in a UserException INTERNAL)
    */
   public static <T> List<T> toList(Flow.Publisher<T> publisher) {
     List<T> items = new ArrayList<>();
