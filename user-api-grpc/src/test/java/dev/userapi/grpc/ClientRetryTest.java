@@ -13,18 +13,17 @@ import dev.userapi.core.UserFilter;
 import dev.userapi.core.UserQuery;
 import dev.userapi.core.UserService;
 import dev.userapi.core.UserUpdate;
+import dev.userapi.testkit.FlakyUserService;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +40,7 @@ class ClientRetryTest {
 
   @AfterEach
   void tearDown() throws InterruptedException {
-    flaky.release.countDown();
+    flaky.release();
     for (GrpcUserClient client : clients) {
       client.close();
     }
@@ -58,7 +57,7 @@ class ClientRetryTest {
     flaky.failNext(ErrorCode.UNAVAILABLE);
 
     assertThat(client.get(ada.id())).isEqualTo(ada);
-    assertThat(flaky.gets).hasValue(2);
+    assertThat(flaky.gets()).isEqualTo(2);
   }
 
   @Test
@@ -75,10 +74,10 @@ class ClientRetryTest {
     flaky.failNext(ErrorCode.UNAVAILABLE);
     client.delete(ada.id(), replaced.etag());
 
-    assertThat(flaky.lists).hasValue(2);
-    assertThat(flaky.streams).hasValue(2);
-    assertThat(flaky.replaces).hasValue(2);
-    assertThat(flaky.deletes).hasValue(2);
+    assertThat(flaky.lists()).isEqualTo(2);
+    assertThat(flaky.streams()).isEqualTo(2);
+    assertThat(flaky.replaces()).isEqualTo(2);
+    assertThat(flaky.deletes()).isEqualTo(2);
     assertThat(store.list(UserQuery.firstPage(10)).items()).isEmpty();
   }
 
@@ -90,7 +89,7 @@ class ClientRetryTest {
     UserException error = catchThrowableOfType(UserException.class, () -> client.get("u1"));
 
     assertThat(error.code()).isEqualTo(ErrorCode.UNAVAILABLE);
-    assertThat(flaky.gets).hasValue(3);
+    assertThat(flaky.gets()).isEqualTo(3);
   }
 
   @Test
@@ -101,7 +100,7 @@ class ClientRetryTest {
     UserException error = catchThrowableOfType(UserException.class, () -> client.get("u1"));
 
     assertThat(error.code()).isEqualTo(ErrorCode.INTERNAL);
-    assertThat(flaky.gets).hasValue(1);
+    assertThat(flaky.gets()).isEqualTo(1);
   }
 
   @Test
@@ -114,7 +113,7 @@ class ClientRetryTest {
             UserException.class, () -> client.create(NewUser.of("Ada", "ada@example.com"), null));
 
     assertThat(error.code()).isEqualTo(ErrorCode.UNAVAILABLE);
-    assertThat(flaky.creates).hasValue(1);
+    assertThat(flaky.creates()).isEqualTo(1);
     assertThat(store.list(UserQuery.firstPage(10)).items()).isEmpty();
   }
 
@@ -130,7 +129,7 @@ class ClientRetryTest {
             () -> client.update(ada.id(), UserUpdate.builder().name("Ada L").build(), null));
 
     assertThat(error.code()).isEqualTo(ErrorCode.UNAVAILABLE);
-    assertThat(flaky.updates).hasValue(1);
+    assertThat(flaky.updates()).isEqualTo(1);
     assertThat(store.get(ada.id()).name()).isEqualTo("Ada");
   }
 
@@ -148,7 +147,7 @@ class ClientRetryTest {
     UserException error = catchThrowableOfType(UserException.class, () -> client.get("u1"));
 
     assertThat(error.code()).isEqualTo(ErrorCode.UNAVAILABLE);
-    assertThat(flaky.gets).hasValue(1);
+    assertThat(flaky.gets()).isEqualTo(1);
   }
 
   @Test
@@ -160,7 +159,7 @@ class ClientRetryTest {
           catchThrowableOfType(UserException.class, () -> fixture.client.get("u1"));
 
       assertThat(error.code()).isEqualTo(ErrorCode.UNAVAILABLE);
-      assertThat(flaky.gets).hasValue(1);
+      assertThat(flaky.gets()).isEqualTo(1);
     }
   }
 
@@ -168,21 +167,21 @@ class ClientRetryTest {
   void aServerThatDiesDuringACreateLeavesTheCallerUnavailableAndAtMostOneUser() throws Exception {
     Server server = start(flaky);
     GrpcUserClient client = clientOf(server);
-    flaky.blockCreates();
+    flaky.holdCreates();
     CompletableFuture<User> call =
         CompletableFuture.supplyAsync(
             () -> client.create(NewUser.of("Ada", "ada@example.com"), "req-1"));
-    assertThat(flaky.createEntered.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(flaky.awaitCreateEntered(Duration.ofSeconds(10))).isTrue();
 
     server.shutdownNow();
     ExecutionException failure =
         catchThrowableOfType(ExecutionException.class, () -> call.get(30, TimeUnit.SECONDS));
-    flaky.release.countDown();
-    assertThat(flaky.createDone.await(10, TimeUnit.SECONDS)).isTrue();
+    flaky.release();
+    assertThat(flaky.awaitCreateDone(Duration.ofSeconds(10))).isTrue();
 
     assertThat(failure.getCause()).isInstanceOf(UserException.class);
     assertThat(((UserException) failure.getCause()).code()).isEqualTo(ErrorCode.UNAVAILABLE);
-    assertThat(flaky.creates).hasValue(1);
+    assertThat(flaky.creates()).isEqualTo(1);
     List<User> stored = store.list(UserQuery.firstPage(10)).items();
     assertThat(stored).hasSize(1);
 
@@ -210,138 +209,5 @@ class ClientRetryTest {
   private GrpcUserClient track(GrpcUserClient client) {
     clients.add(client);
     return client;
-  }
-
-  /**
-   * Counts calls; fails the next calls of any method with a chosen code; can hold creates until
-   * released.
-   */
-  static final class FlakyUserService extends ForwardingUserService {
-    final AtomicInteger creates = new AtomicInteger();
-    final AtomicInteger gets = new AtomicInteger();
-    final AtomicInteger updates = new AtomicInteger();
-    final AtomicInteger replaces = new AtomicInteger();
-    final AtomicInteger deletes = new AtomicInteger();
-    final AtomicInteger lists = new AtomicInteger();
-    final AtomicInteger streams = new AtomicInteger();
-    final CountDownLatch createEntered = new CountDownLatch(1);
-    final CountDownLatch release = new CountDownLatch(1);
-    final CountDownLatch createDone = new CountDownLatch(1);
-    private final AtomicInteger failuresLeft = new AtomicInteger();
-    private volatile ErrorCode failure;
-    private volatile boolean blockCreates;
-
-    FlakyUserService(UserService delegate) {
-      super(delegate);
-    }
-
-    void failNext(ErrorCode code) {
-      failNext(code, 1);
-    }
-
-    void failNext(ErrorCode code, int times) {
-      failure = code;
-      failuresLeft.set(times);
-    }
-
-    void blockCreates() {
-      blockCreates = true;
-    }
-
-    private void maybeFail() {
-      if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-        throw new UserException(failure, "induced " + failure);
-      }
-    }
-
-    @Override
-    public User create(NewUser newUser, String requestId) {
-      creates.incrementAndGet();
-      maybeFail();
-      if (!blockCreates) {
-        return super.create(newUser, requestId);
-      }
-      createEntered.countDown();
-      awaitRelease();
-      try {
-        return super.create(newUser, requestId);
-      } finally {
-        createDone.countDown();
-      }
-    }
-
-    // The server's shutdownNow may interrupt this thread; the create still completes, as a store
-    // write already under way would.
-    private void awaitRelease() {
-      boolean interrupted = false;
-      while (true) {
-        try {
-          release.await();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    @Override
-    public User get(String id) {
-      gets.incrementAndGet();
-      maybeFail();
-      return super.get(id);
-    }
-
-    @Override
-    public User update(String id, UserUpdate update, String expectedEtag) {
-      updates.incrementAndGet();
-      maybeFail();
-      return super.update(id, update, expectedEtag);
-    }
-
-    @Override
-    public User replace(String id, NewUser replacement, String expectedEtag) {
-      replaces.incrementAndGet();
-      maybeFail();
-      return super.replace(id, replacement, expectedEtag);
-    }
-
-    @Override
-    public void delete(String id, String expectedEtag) {
-      deletes.incrementAndGet();
-      maybeFail();
-      super.delete(id, expectedEtag);
-    }
-
-    @Override
-    public dev.userapi.core.Page<User> list(UserQuery query) {
-      lists.incrementAndGet();
-      maybeFail();
-      return super.list(query);
-    }
-
-    @Override
-    public Flow.Publisher<User> stream(UserFilter filter) {
-      streams.incrementAndGet();
-      try {
-        maybeFail();
-      } catch (UserException e) {
-        // A publisher reports failure through onError, not by throwing.
-        return subscriber -> {
-          subscriber.onSubscribe(
-              new Flow.Subscription() {
-                @Override
-                public void request(long n) {}
-
-                @Override
-                public void cancel() {}
-              });
-          subscriber.onError(e);
-        };
-      }
-      return super.stream(filter);
-    }
   }
 }

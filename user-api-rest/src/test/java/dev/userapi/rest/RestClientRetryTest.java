@@ -5,17 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.userapi.core.BlockingStream;
-import dev.userapi.core.CreateResult;
 import dev.userapi.core.DefaultUserService;
 import dev.userapi.core.ErrorCode;
 import dev.userapi.core.NewUser;
-import dev.userapi.core.Page;
 import dev.userapi.core.User;
 import dev.userapi.core.UserException;
 import dev.userapi.core.UserFilter;
 import dev.userapi.core.UserQuery;
-import dev.userapi.core.UserService;
 import dev.userapi.core.UserUpdate;
+import dev.userapi.testkit.FlakyUserService;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
@@ -29,14 +27,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +48,7 @@ class RestClientRetryTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    flaky.release.countDown();
+    flaky.release();
     for (int i = resources.size() - 1; i >= 0; i--) {
       resources.get(i).close();
     }
@@ -65,7 +61,7 @@ class RestClientRetryTest {
     flaky.failNext(ErrorCode.UNAVAILABLE);
 
     assertThat(client.get(ada.id())).isEqualTo(ada);
-    assertThat(flaky.gets).hasValue(2);
+    assertThat(flaky.gets()).isEqualTo(2);
   }
 
   @Test
@@ -82,10 +78,10 @@ class RestClientRetryTest {
     flaky.failNext(ErrorCode.UNAVAILABLE);
     client.delete(ada.id(), replaced.etag());
 
-    assertThat(flaky.lists).hasValue(2);
-    assertThat(flaky.streams).hasValue(2);
-    assertThat(flaky.replaces).hasValue(2);
-    assertThat(flaky.deletes).hasValue(2);
+    assertThat(flaky.lists()).isEqualTo(2);
+    assertThat(flaky.streams()).isEqualTo(2);
+    assertThat(flaky.replaces()).isEqualTo(2);
+    assertThat(flaky.deletes()).isEqualTo(2);
     assertThat(store.list(UserQuery.firstPage(10)).items()).isEmpty();
   }
 
@@ -95,7 +91,7 @@ class RestClientRetryTest {
     flaky.failNext(ErrorCode.UNAVAILABLE, 10);
 
     assertCode(() -> client.get("u1"), ErrorCode.UNAVAILABLE);
-    assertThat(flaky.gets).hasValue(3);
+    assertThat(flaky.gets()).isEqualTo(3);
   }
 
   @Test
@@ -106,7 +102,7 @@ class RestClientRetryTest {
     flaky.failNext(ErrorCode.UNAVAILABLE);
 
     assertCode(() -> client.get("u1"), ErrorCode.UNAVAILABLE);
-    assertThat(flaky.gets).hasValue(1);
+    assertThat(flaky.gets()).isEqualTo(1);
   }
 
   @Test
@@ -122,7 +118,7 @@ class RestClientRetryTest {
     flaky.failNext(ErrorCode.UNAVAILABLE);
 
     assertCode(() -> client.get("u1"), ErrorCode.UNAVAILABLE);
-    assertThat(flaky.gets).hasValue(1);
+    assertThat(flaky.gets()).isEqualTo(1);
   }
 
   @Test
@@ -132,7 +128,7 @@ class RestClientRetryTest {
     flaky.failNext(ErrorCode.UNAVAILABLE);
 
     assertThat(client.get(ada.id())).isEqualTo(ada);
-    assertThat(flaky.gets).hasValue(2);
+    assertThat(flaky.gets()).isEqualTo(2);
   }
 
   @Test
@@ -141,7 +137,7 @@ class RestClientRetryTest {
     flaky.failNext(ErrorCode.INTERNAL);
 
     assertCode(() -> client.get("u1"), ErrorCode.INTERNAL);
-    assertThat(flaky.gets).hasValue(1);
+    assertThat(flaky.gets()).isEqualTo(1);
   }
 
   @Test
@@ -151,7 +147,7 @@ class RestClientRetryTest {
 
     assertCode(
         () -> client.create(NewUser.of("Ada", "ada@example.com"), null), ErrorCode.UNAVAILABLE);
-    assertThat(flaky.creates).hasValue(1);
+    assertThat(flaky.creates()).isEqualTo(1);
     assertThat(store.list(UserQuery.firstPage(10)).items()).isEmpty();
   }
 
@@ -163,7 +159,7 @@ class RestClientRetryTest {
     assertCode(
         () -> client.createAll(List.of(NewUser.of("Ada", "ada@example.com"))),
         ErrorCode.UNAVAILABLE);
-    assertThat(flaky.createAlls).hasValue(1);
+    assertThat(flaky.createAlls()).isEqualTo(1);
     assertThat(store.list(UserQuery.firstPage(10)).items()).isEmpty();
   }
 
@@ -176,7 +172,7 @@ class RestClientRetryTest {
     assertCode(
         () -> client.update(ada.id(), UserUpdate.builder().name("Ada L").build(), null),
         ErrorCode.UNAVAILABLE);
-    assertThat(flaky.updates).hasValue(1);
+    assertThat(flaky.updates()).isEqualTo(1);
     assertThat(store.get(ada.id()).name()).isEqualTo("Ada");
   }
 
@@ -216,21 +212,21 @@ class RestClientRetryTest {
   void aServerThatDiesDuringACreateLeavesTheCallerUnavailableAndAtMostOneUser() throws Exception {
     TestServer server = start();
     RestUserClient client = clientOf(server);
-    flaky.blockCreates();
+    flaky.holdCreates();
     CompletableFuture<User> call =
         CompletableFuture.supplyAsync(
             () -> client.create(NewUser.of("Ada", "ada@example.com"), "req-1"));
-    assertThat(flaky.createEntered.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(flaky.awaitCreateEntered(Duration.ofSeconds(10))).isTrue();
 
     server.close();
     ExecutionException failure =
         catchThrowableOfType(ExecutionException.class, () -> call.get(30, TimeUnit.SECONDS));
-    flaky.release.countDown();
-    assertThat(flaky.createDone.await(10, TimeUnit.SECONDS)).isTrue();
+    flaky.release();
+    assertThat(flaky.awaitCreateDone(Duration.ofSeconds(10))).isTrue();
 
     assertThat(failure.getCause()).isInstanceOf(UserException.class);
     assertThat(((UserException) failure.getCause()).code()).isEqualTo(ErrorCode.UNAVAILABLE);
-    assertThat(flaky.creates).hasValue(1);
+    assertThat(flaky.creates()).isEqualTo(1);
     List<User> stored = store.list(UserQuery.firstPage(10)).items();
     assertThat(stored).hasSize(1);
 
@@ -333,132 +329,6 @@ class RestClientRetryTest {
     public void close() throws Exception {
       socket.close();
       acceptor.join(TimeUnit.SECONDS.toMillis(10));
-    }
-  }
-
-  /**
-   * Counts calls; fails the next calls of any method with a chosen code; can hold creates until
-   * released.
-   */
-  static final class FlakyUserService extends DelegatingUserService {
-    final AtomicInteger creates = new AtomicInteger();
-    final AtomicInteger createAlls = new AtomicInteger();
-    final AtomicInteger gets = new AtomicInteger();
-    final AtomicInteger updates = new AtomicInteger();
-    final AtomicInteger replaces = new AtomicInteger();
-    final AtomicInteger deletes = new AtomicInteger();
-    final AtomicInteger lists = new AtomicInteger();
-    final AtomicInteger streams = new AtomicInteger();
-    final CountDownLatch createEntered = new CountDownLatch(1);
-    final CountDownLatch release = new CountDownLatch(1);
-    final CountDownLatch createDone = new CountDownLatch(1);
-    private final AtomicInteger failuresLeft = new AtomicInteger();
-    private volatile ErrorCode failure;
-    private volatile boolean blockCreates;
-
-    FlakyUserService(UserService delegate) {
-      super(delegate);
-    }
-
-    void failNext(ErrorCode code) {
-      failNext(code, 1);
-    }
-
-    void failNext(ErrorCode code, int times) {
-      failure = code;
-      failuresLeft.set(times);
-    }
-
-    void blockCreates() {
-      blockCreates = true;
-    }
-
-    private void maybeFail() {
-      if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-        throw new UserException(failure, "induced " + failure);
-      }
-    }
-
-    @Override
-    public User create(NewUser newUser, String requestId) {
-      creates.incrementAndGet();
-      maybeFail();
-      if (!blockCreates) {
-        return super.create(newUser, requestId);
-      }
-      createEntered.countDown();
-      awaitRelease();
-      try {
-        return super.create(newUser, requestId);
-      } finally {
-        createDone.countDown();
-      }
-    }
-
-    // The server's shutdownNow may interrupt this thread; the create still completes, as a store
-    // write already under way would.
-    private void awaitRelease() {
-      boolean interrupted = false;
-      while (true) {
-        try {
-          release.await();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    @Override
-    public List<CreateResult> createAll(List<NewUser> newUsers) {
-      createAlls.incrementAndGet();
-      maybeFail();
-      return super.createAll(newUsers);
-    }
-
-    @Override
-    public User get(String id) {
-      gets.incrementAndGet();
-      maybeFail();
-      return super.get(id);
-    }
-
-    @Override
-    public User update(String id, UserUpdate update, String expectedEtag) {
-      updates.incrementAndGet();
-      maybeFail();
-      return super.update(id, update, expectedEtag);
-    }
-
-    @Override
-    public User replace(String id, NewUser replacement, String expectedEtag) {
-      replaces.incrementAndGet();
-      maybeFail();
-      return super.replace(id, replacement, expectedEtag);
-    }
-
-    @Override
-    public void delete(String id, String expectedEtag) {
-      deletes.incrementAndGet();
-      maybeFail();
-      super.delete(id, expectedEtag);
-    }
-
-    @Override
-    public Page<User> list(UserQuery query) {
-      lists.incrementAndGet();
-      maybeFail();
-      return super.list(query);
-    }
-
-    @Override
-    public Flow.Publisher<User> stream(UserFilter filter) {
-      streams.incrementAndGet();
-      maybeFail();
-      return super.stream(filter);
     }
   }
 }

@@ -1,15 +1,9 @@
 package dev.userapi.examples.server;
 
-import dev.userapi.core.CreateResult;
-import dev.userapi.core.HealthStatus;
-import dev.userapi.core.NewUser;
-import dev.userapi.core.Page;
+import dev.userapi.core.ForwardingUserService;
 import dev.userapi.core.User;
-import dev.userapi.core.UserEvent;
 import dev.userapi.core.UserFilter;
-import dev.userapi.core.UserQuery;
 import dev.userapi.core.UserService;
-import dev.userapi.core.UserUpdate;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
@@ -20,12 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * the store handed out and how the subscription ended. That shows from the server side whether a
  * stream kept pulling from the store for a client that does not read.
  */
-final class CountedStreams implements UserService {
-  private final UserService delegate;
+final class CountedStreams extends ForwardingUserService {
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
 
   CountedStreams(UserService delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** Every stream subscription so far whose filter equals {@code filter}. */
@@ -64,7 +57,7 @@ final class CountedStreams implements UserService {
 
   @Override
   public Flow.Publisher<User> stream(UserFilter filter) {
-    Flow.Publisher<User> upstream = delegate.stream(filter);
+    Flow.Publisher<User> upstream = super.stream(filter);
     return downstream -> {
       Subscription counted = new Subscription(filter);
       subscriptions.add(counted);
@@ -106,50 +99,5 @@ final class CountedStreams implements UserService {
             }
           });
     };
-  }
-
-  @Override
-  public User create(NewUser newUser, String requestId) {
-    return delegate.create(newUser, requestId);
-  }
-
-  @Override
-  public User get(String id) {
-    return delegate.get(id);
-  }
-
-  @Override
-  public User update(String id, UserUpdate update, String expectedEtag) {
-    return delegate.update(id, update, expectedEtag);
-  }
-
-  @Override
-  public User replace(String id, NewUser replacement, String expectedEtag) {
-    return delegate.replace(id, replacement, expectedEtag);
-  }
-
-  @Override
-  public void delete(String id, String expectedEtag) {
-    delegate.delete(id, expectedEtag);
-  }
-
-  @Override
-  public Page<User> list(UserQuery query) {
-    return delegate.list(query);
-  }
-
-  @Override
-  public List<CreateResult> createAll(List<NewUser> newUsers) {
-    return delegate.createAll(newUsers);
-  }
-
-  @Override
-  public Flow.Publisher<UserEvent> watch(long afterSequence) {
-    return delegate.watch(afterSequence);
-  }
-
-  @Override
-  public HealthStatus health() {
-    return delegate.health();
   }
 }

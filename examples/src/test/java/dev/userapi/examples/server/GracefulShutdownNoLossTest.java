@@ -4,19 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.userapi.core.CreateResult;
 import dev.userapi.core.DefaultUserService;
 import dev.userapi.core.ErrorCode;
-import dev.userapi.core.HealthStatus;
+import dev.userapi.core.ForwardingUserService;
 import dev.userapi.core.NewUser;
 import dev.userapi.core.Page;
 import dev.userapi.core.User;
-import dev.userapi.core.UserEvent;
 import dev.userapi.core.UserException;
-import dev.userapi.core.UserFilter;
 import dev.userapi.core.UserQuery;
 import dev.userapi.core.UserService;
-import dev.userapi.core.UserUpdate;
 import dev.userapi.examples.server.internal.Store;
 import dev.userapi.grpc.GrpcUserClient;
 import dev.userapi.rest.RestUserClient;
@@ -32,7 +28,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -206,13 +201,12 @@ class GracefulShutdownNoLossTest {
   }
 
   /** Holds creates of {@code held-*} emails in the store until released. */
-  private static final class HeldCreates implements UserService {
-    private final UserService delegate;
+  private static final class HeldCreates extends ForwardingUserService {
     private final CountDownLatch entered = new CountDownLatch(2);
     private final CountDownLatch released = new CountDownLatch(1);
 
     HeldCreates(UserService delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     void awaitEntered() throws InterruptedException {
@@ -238,52 +232,7 @@ class GracefulShutdownNoLossTest {
           throw new AssertionError(e);
         }
       }
-      return delegate.create(newUser, requestId);
-    }
-
-    @Override
-    public User get(String id) {
-      return delegate.get(id);
-    }
-
-    @Override
-    public User update(String id, UserUpdate update, String expectedEtag) {
-      return delegate.update(id, update, expectedEtag);
-    }
-
-    @Override
-    public User replace(String id, NewUser replacement, String expectedEtag) {
-      return delegate.replace(id, replacement, expectedEtag);
-    }
-
-    @Override
-    public void delete(String id, String expectedEtag) {
-      delegate.delete(id, expectedEtag);
-    }
-
-    @Override
-    public Page<User> list(UserQuery query) {
-      return delegate.list(query);
-    }
-
-    @Override
-    public Flow.Publisher<User> stream(UserFilter filter) {
-      return delegate.stream(filter);
-    }
-
-    @Override
-    public List<CreateResult> createAll(List<NewUser> newUsers) {
-      return delegate.createAll(newUsers);
-    }
-
-    @Override
-    public Flow.Publisher<UserEvent> watch(long afterSequence) {
-      return delegate.watch(afterSequence);
-    }
-
-    @Override
-    public HealthStatus health() {
-      return delegate.health();
+      return super.create(newUser, requestId);
     }
   }
 }
