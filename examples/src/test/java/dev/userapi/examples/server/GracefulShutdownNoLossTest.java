@@ -104,11 +104,12 @@ class GracefulShutdownNoLossTest {
             () -> rest().create(NewUser.of("Held", "held-rest@drain.example.com", 1)));
     held.awaitEntered();
 
+    // The ports are read first: once the shutdown begins the server no longer reports them.
+    int restPort = server.restPort();
+    int grpcPort = server.grpcPort();
     shuttingDown = true;
     CompletableFuture<Void> shutdown =
         CompletableFuture.runAsync(() -> server.shutdown(Duration.ofSeconds(30)));
-    int restPort = server.restPort();
-    int grpcPort = server.grpcPort();
     // The drain has begun when neither port takes new connections any more.
     await().atMost(WAIT).until(() -> refused(grpcPort) && refused(restPort));
     assertThat(heldGrpc).isNotDone();
