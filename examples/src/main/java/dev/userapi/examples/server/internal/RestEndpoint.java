@@ -14,17 +14,18 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.glassfish.grizzly.GrizzlyFuture;
+import org.glassfish.grizzly.filterchain.FilterChain;
 import org.glassfish.grizzly.http.Method;
 import org.glassfish.grizzly.http.server.CLStaticHttpHandler;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
 import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.HttpServerFilter;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.RequestExecutorProvider;
@@ -73,11 +74,15 @@ public final class RestEndpoint {
   /** Largest page served on a selector thread; 100 users are some 25 KiB of JSON. */
   static final int SMALL_PAGE = 100;
 
+  private static final long DRAIN_POLL_MILLIS = 10;
+
   private final HttpServer server;
+  private final InFlightRequests inFlight;
   private volatile GrizzlyFuture<HttpServer> shutdown;
 
-  private RestEndpoint(HttpServer server) {
+  private RestEndpoint(HttpServer server, InFlightRequests inFlight) {
     this.server = server;
+    this.inFlight = inFlight;
   }
 
   /**
@@ -118,6 +123,8 @@ public final class RestEndpoint {
     ServerConfiguration config = server.getServerConfiguration();
     config.setDefaultQueryEncoding(StandardCharsets.UTF_8);
     config.setJmxEnabled(false);
+    InFlightRequests inFlight = new InFlightRequests();
+    config.getMonitoringConfig().getWebServerConfig().addProbes(inFlight);
     app.register(new StalledBodies());
     GrizzlyHttpContainer jersey =
         new GrizzlyHttpContainerProvider().createContainer(GrizzlyHttpContainer.class, app);
@@ -130,7 +137,11 @@ public final class RestEndpoint {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the REST server on " + address, e);
     }
-    return new RestEndpoint(server);
+    // The chain exists once started. Events travel from the last filter (HttpServerFilter) towards
+    // the transport, so a watcher just before HttpServerFilter sees the shutdown after it.
+    FilterChain chain = server.getListener(LISTENER).getFilterChain();
+    chain.add(chain.indexOfType(HttpServerFilter.class), inFlight.shutdownWatcher());
+    return new RestEndpoint(server, inFlight);
   }
 
   /** The bound port. */
@@ -150,24 +161,35 @@ public final class RestEndpoint {
   /**
    * Waits up to {@code timeout} for the requests in flight after {@link #stopAccepting}; cuts off
    * what is left. Returns whether everything finished in time.
+   *
+   * <p>Grizzly's own wait would also sit out every suspended response whose client hung up (see
+   * {@link InFlightRequests}), so the drain ends when either count says nothing is being served.
    */
   public boolean awaitDrained(Duration timeout) {
     GrizzlyFuture<HttpServer> done = shutdown;
     if (done == null) {
       throw new IllegalStateException("stopAccepting first");
     }
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (TimeoutException | ExecutionException e) {
-      log.warn("REST requests still running after the grace period; closing them");
-      server.shutdownNow();
-      return false;
+      while (!done.isDone() && (inFlight.count() > 0 || !inFlight.shutdownSeen())) {
+        if (System.nanoTime() - deadline >= 0) {
+          log.warn("REST requests still running after the grace period; closing them");
+          server.shutdownNow();
+          return false;
+        }
+        Thread.sleep(DRAIN_POLL_MILLIS);
+      }
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
       return false;
     }
+    if (!done.isDone()) {
+      // Grizzly still counts responses cancelled by their clients; nothing else is left.
+      server.shutdownNow();
+    }
+    return true;
   }
 
   /** Stops at once. */
