@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * A ready-made gRPC server for a {@link UserService}: the {@link UserGrpcService}, health checking
  * ({@code grpc.health.v1}, reporting SERVING for {@code ""} and {@code userapi.v1.UserService}) and
  * server reflection (so {@code grpcurl}-style tools can list and call the methods), with hooks for
- * credentials, interceptors (authentication), message size limit, executor and response
- * compression.
+ * credentials, interceptors (authentication), message size limit, stalled-stream timeout, executor
+ * and response compression.
  *
  * <pre>{@code
  * try (UserGrpcServer server = UserGrpcServer.builder(DefaultUserService.inMemory()).port(9090).build().start()) {
@@ -54,6 +54,12 @@ import org.slf4j.LoggerFactory;
 public final class UserGrpcServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UserGrpcServer.class);
   private static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+
+  /**
+   * How long a server stream may wait for a client that takes no data before it is ended, unless
+   * {@link Builder#stalledStreamTimeout(Duration)} says otherwise: 5 minutes.
+   */
+  public static final Duration DEFAULT_STALLED_STREAM_TIMEOUT = Duration.ofMinutes(5);
 
   private final Server server;
   private final HealthStatusManager health;
@@ -154,6 +160,7 @@ public final class UserGrpcServer implements AutoCloseable {
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
     private int maxInboundMessageSize = 4 * 1024 * 1024;
     private int maxBatchItems = UserGrpcService.DEFAULT_MAX_BATCH_ITEMS;
+    private Duration stalledStreamTimeout = DEFAULT_STALLED_STREAM_TIMEOUT;
     private Executor executor;
     private boolean compressResponses;
     private ServerInterceptor metrics;
@@ -245,6 +252,24 @@ public final class UserGrpcServer implements AutoCloseable {
     }
 
     /**
+     * How long a StreamUsers or WatchUsers call may go on with a client that takes no data before
+     * the server ends it with DEADLINE_EXCEEDED; 5 minutes by default. See {@link
+     * UserGrpcService.Builder#stalledStreamTimeout(Duration)}.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException when {@code timeout} is not positive
+     */
+    public Builder stalledStreamTimeout(Duration timeout) {
+      requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("stalledStreamTimeout: " + timeout + " (expected: > 0)");
+      }
+      this.stalledStreamTimeout = timeout;
+      return this;
+    }
+
+    /**
      * The executor that runs service methods (owned by the caller). By default gRPC's shared cached
      * pool, which suits a blocking store.
      *
@@ -301,7 +326,12 @@ public final class UserGrpcServer implements AutoCloseable {
       ServerBuilder<?> builder =
           Grpc.newServerBuilderForPort(port, credentials)
               .addService(
-                  ServerInterceptors.intercept(new UserGrpcService(users, maxBatchItems), reversed))
+                  ServerInterceptors.intercept(
+                      UserGrpcService.builder(users)
+                          .maxBatchItems(maxBatchItems)
+                          .stalledStreamTimeout(stalledStreamTimeout)
+                          .build(),
+                      reversed))
               .addService(health.getHealthService())
               .addService(ProtoReflectionServiceV1.newInstance())
               .maxInboundMessageSize(maxInboundMessageSize);

@@ -16,6 +16,7 @@ import dev.userapi.core.UserService;
 import dev.userapi.grpc.internal.GrpcErrors;
 import dev.userapi.grpc.internal.ProtoMapper;
 import dev.userapi.grpc.internal.ServerStreamSubscriber;
+import dev.userapi.grpc.internal.ServerStreamSubscriber.StallTimeout;
 import dev.userapi.grpc.internal.StrictParsing;
 import dev.userapi.proto.v1.BatchCreateUsersRequest;
 import dev.userapi.proto.v1.BatchCreateUsersResponse;
@@ -38,6 +39,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Flow;
@@ -60,7 +62,8 @@ import java.util.function.Supplier;
  *
  * <p>Streams respect flow control: server streams produce only while the call is ready, and the
  * client-streaming and bidirectional calls read the next message only when the previous one has
- * been handled. Cancelled or expired calls cancel the work behind them.
+ * been handled. Cancelled or expired calls cancel the work behind them, and with {@link
+ * Builder#stalledStreamTimeout} so do server streams whose client stopped reading.
  *
  * <p>The service methods call the wrapped {@code UserService} on the server's executor, so a
  * blocking store (JDBC) is fine as long as that executor is not a transport event loop. For health
@@ -78,6 +81,7 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
 
   private final UserService users;
   private final int maxBatchItems;
+  private final StallTimeout stallTimeout; // null: streams may stall for as long as the client
 
   /**
    * Serves {@code users} with the default batch limit ({@value #DEFAULT_MAX_BATCH_ITEMS} items).
@@ -98,11 +102,30 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
    * @throws IllegalArgumentException when {@code maxBatchItems} is below 1
    */
   public UserGrpcService(UserService users, int maxBatchItems) {
+    this(users, checkMaxBatchItems(maxBatchItems), null);
+  }
+
+  private UserGrpcService(UserService users, int maxBatchItems, StallTimeout stallTimeout) {
     this.users = requireNonNull(users, "users");
+    this.maxBatchItems = maxBatchItems;
+    this.stallTimeout = stallTimeout;
+  }
+
+  /**
+   * Starts configuring a service over {@code users}, for the knobs the constructors do not have.
+   *
+   * @param users the service every call is passed to
+   * @return a builder with the defaults of {@link #UserGrpcService(UserService)}
+   */
+  public static Builder builder(UserService users) {
+    return new Builder(requireNonNull(users, "users"));
+  }
+
+  private static int checkMaxBatchItems(int maxBatchItems) {
     if (maxBatchItems < 1) {
       throw new IllegalArgumentException("maxBatchItems: " + maxBatchItems + " (expected: >= 1)");
     }
-    this.maxBatchItems = maxBatchItems;
+    return maxBatchItems;
   }
 
   /**
@@ -186,7 +209,10 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
       return;
     }
     ServerStreamSubscriber.stream(
-        matching, (ServerCallStreamObserver<dev.userapi.proto.v1.User>) out, ProtoMapper::toProto);
+        matching,
+        (ServerCallStreamObserver<dev.userapi.proto.v1.User>) out,
+        ProtoMapper::toProto,
+        stallTimeout);
   }
 
   @Override
@@ -199,7 +225,7 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
       return;
     }
     ServerStreamSubscriber.stream(
-        events, (ServerCallStreamObserver<UserEvent>) out, ProtoMapper::toProto);
+        events, (ServerCallStreamObserver<UserEvent>) out, ProtoMapper::toProto, stallTimeout);
   }
 
   @Override
@@ -385,6 +411,60 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
         throw new UserException(ErrorCode.NOT_FOUND, "no user has this email");
       }
       return page.items().get(0);
+    }
+  }
+
+  /** Configures a {@link UserGrpcService}. Not thread-safe. */
+  public static final class Builder {
+    private final UserService users;
+    private int maxBatchItems = DEFAULT_MAX_BATCH_ITEMS;
+    private StallTimeout stallTimeout;
+
+    private Builder(UserService users) {
+      this.users = users;
+    }
+
+    /**
+     * The most items one BatchCreateUsers call may carry; see {@link
+     * UserGrpcService#UserGrpcService(UserService, int)}.
+     *
+     * @param maxBatchItems the limit, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException when {@code maxBatchItems} is below 1
+     */
+    public Builder maxBatchItems(int maxBatchItems) {
+      this.maxBatchItems = checkMaxBatchItems(maxBatchItems);
+      return this;
+    }
+
+    /**
+     * Ends a StreamUsers or WatchUsers call with DEADLINE_EXCEEDED, and stops the work behind it,
+     * when its client has taken no data for {@code timeout} although the stream had more to send
+     * (the call stayed not ready). Without it, which is the default, a client that never reads
+     * holds its stream, a flow-control window of buffered messages and the store's cursor until it
+     * goes away or its deadline passes.
+     *
+     * <p>A slow reader is not cut off as long as it takes some data within the timeout: the timer
+     * restarts each time the call becomes ready again, which happens once the client has taken
+     * about a flow-control window (64 KiB by default, a few hundred users). Choose a timeout longer
+     * than the slowest legitimate reader needs for that.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException when {@code timeout} is not positive
+     */
+    public Builder stalledStreamTimeout(Duration timeout) {
+      this.stallTimeout = StallTimeout.of(timeout);
+      return this;
+    }
+
+    /**
+     * Builds the service.
+     *
+     * @return the service
+     */
+    public UserGrpcService build() {
+      return new UserGrpcService(users, maxBatchItems, stallTimeout);
     }
   }
 }

@@ -5,9 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.userapi.core.BlockingStream;
 import dev.userapi.core.DefaultUserService;
+import dev.userapi.core.ErrorCode;
 import dev.userapi.core.NewUser;
 import dev.userapi.core.User;
 import dev.userapi.core.UserEvent;
+import dev.userapi.core.UserException;
 import dev.userapi.core.UserFilter;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -81,6 +83,62 @@ class StreamingTest {
     assertThat(consumed).isEqualTo(total);
     assertThat(store.emitted.get()).isEqualTo(total);
     assertThat(maxInFlight).isLessThan(MAX_IN_FLIGHT);
+  }
+
+  @Test
+  void aStreamWhoseClientStopsReadingIsEndedAfterTheStallTimeout() throws Exception {
+    GeneratedUsers store = new GeneratedUsers(Long.MAX_VALUE);
+    fixture =
+        GrpcFixture.netty(
+            UserGrpcService.builder(store).stalledStreamTimeout(Duration.ofMillis(500)).build(),
+            Duration.ofSeconds(60));
+
+    try (BlockingStream<User> users =
+        BlockingStream.of(fixture.client.stream(UserFilter.all()), 16)) {
+      users.next();
+      // The reader stops; the server gives up on it and stops reading the store.
+      assertThat(store.closed.await(20, TimeUnit.SECONDS)).as("server-side read closed").isTrue();
+
+      // What was already on its way still arrives, then the reason the stream ended.
+      long emitted = store.emitted.get();
+      long received = 1;
+      try {
+        while (users.hasNext()) {
+          users.next();
+          received++;
+        }
+        throw new AssertionError("the stream ended normally");
+      } catch (UserException e) {
+        assertThat(e.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED);
+        assertThat(e.getMessage()).contains("took no data");
+      }
+      assertThat(received).isLessThanOrEqualTo(emitted).isLessThan(MAX_IN_FLIGHT);
+    }
+  }
+
+  @Test
+  void aReaderThatPausesButKeepsReadingIsNotCutOffByTheStallTimeout() throws Exception {
+    long total = 200_000;
+    GeneratedUsers store = new GeneratedUsers(total);
+    fixture =
+        GrpcFixture.netty(
+            UserGrpcService.builder(store).stalledStreamTimeout(Duration.ofSeconds(2)).build(),
+            Duration.ofSeconds(60));
+
+    long consumed = 0;
+    try (BlockingStream<User> users =
+        BlockingStream.of(fixture.client.stream(UserFilter.all()), 64)) {
+      while (users.hasNext()) {
+        users.next();
+        consumed++;
+        if (consumed % 20_000 == 0) {
+          // Ten pauses, each well under the timeout and together far over it: the timer must
+          // restart each time the reader takes data again.
+          Thread.sleep(300);
+        }
+      }
+    }
+    assertThat(consumed).isEqualTo(total);
   }
 
   @Test

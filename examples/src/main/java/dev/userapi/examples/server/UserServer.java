@@ -221,8 +221,9 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
       defaultValue = "${env:USERAPI_IDLE_TIMEOUT:-30s}",
       converter = DurationConverter.class,
       description = {
-        "How long a REST request body may stop arriving, or a REST response stop being read,",
-        "before the server closes the connection and frees its thread (default: ${DEFAULT-VALUE})."
+        "How long a REST request body may stop arriving, or a REST response or gRPC stream stop",
+        "being read, before the server gives up on it and frees what it holds",
+        "(default: ${DEFAULT-VALUE})."
       })
   private Duration idleTimeout;
 
@@ -549,6 +550,7 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
                 new InetSocketAddress(options.bind, options.grpcPort),
                 service,
                 grpcWorkers,
+                options.idleTimeout,
                 options.security);
         // SSE watches write to their connection: their events go through the worker pool rather
         // than the writer's selector thread or event loop (see OffloadedWatchService).

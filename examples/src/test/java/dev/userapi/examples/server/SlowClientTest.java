@@ -38,8 +38,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Clients that stall (a REST body that stops half way, an NDJSON stream nobody reads, a gRPC stream
- * that never asks for more) cannot take the server's threads or memory away from everyone else. Raw
- * sockets and a raw gRPC stub play the misbehaving clients; the real clients play everyone else.
+ * that never asks for more) cannot take the server's threads or memory away from everyone else, and
+ * the idle timeout ends what they hold. Raw sockets and a raw gRPC stub play the misbehaving
+ * clients; the real clients play everyone else.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SlowClientTest {
@@ -159,7 +160,7 @@ class SlowClientTest {
   }
 
   @Test
-  void grpcStreamsThatNeverAskForMoreDoNotBlockOtherCalls() {
+  void grpcStreamsThatNeverAskForMoreDoNotBlockOtherCallsAndEndAfterTheIdleTimeout() {
     UserFilter stuckFilter = UserFilter.builder().minAge(1).build();
     ManagedChannel channel =
         Grpc.newChannelBuilder(server.grpcTarget(), InsecureChannelCredentials.create()).build();
@@ -187,19 +188,21 @@ class SlowClientTest {
       assertThat(streamAll(grpc, someone.email())).containsExactly(someone);
       assertThat(rest.get(someone.id())).isEqualTo(someone);
 
-      // Flow control holds each stuck stream at a window's worth, far from the whole store.
+      // Flow control holds each stuck stream at a window's worth, far from the whole store...
       assertThat(store.subscriptions(stuckFilter))
           .allSatisfy(s -> assertThat(s.completed).as("%s", s).isFalse());
+      // ...and the idle timeout ends each one while its client is still connected, which stops
+      // the read of the store and frees its stream slot.
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(store.subscriptions(stuckFilter))
+                      .allSatisfy(s -> assertThat(s.cancelled).as("%s", s).isTrue()));
+      assertThat(sameConnection.get(someone.id())).isEqualTo(someone);
     } finally {
       channel.shutdownNow();
     }
-    // A client that goes away releases its streams on the server.
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () ->
-                assertThat(store.subscriptions(stuckFilter))
-                    .allSatisfy(s -> assertThat(s.open()).as("%s", s).isFalse()));
   }
 
   /** Takes the first message, then never requests another. */

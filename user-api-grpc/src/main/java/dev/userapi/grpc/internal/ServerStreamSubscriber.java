@@ -1,8 +1,17 @@
 package dev.userapi.grpc.internal;
 
+import static java.util.Objects.requireNonNull;
+
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
+import java.time.Duration;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -15,8 +24,14 @@ import java.util.function.Function;
  * (client cancel, deadline, disconnect) the subscription is cancelled, which stops the work behind
  * the publisher.
  *
- * <p>Thread-safety: publisher signals are serial (Flow rules); the on-ready and on-cancel handlers
- * run on the call's executor and only touch atomics and the subscription.
+ * <p>With a stall timeout, a call that stays not ready that long (its client took no data, though
+ * the stream had more to send) is ended with DEADLINE_EXCEEDED and its subscription cancelled, so a
+ * client that never reads cannot hold the work behind the stream for good. A slow reader that takes
+ * a window's worth of data within the timeout is not affected.
+ *
+ * <p>Thread-safety: publisher signals are serial (Flow rules) and, like the stall timer, write to
+ * the call under this object's lock; the on-ready and on-cancel handlers run on the call's executor
+ * and only touch atomics and the subscription.
  *
  * <p>Not API: used by userapi modules only.
  */
@@ -25,18 +40,23 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
 
   private final ServerCallStreamObserver<R> call;
   private final Function<? super T, ? extends R> mapper;
+  private final StallTimeout stallTimeout;
+  private final AtomicReference<ScheduledFuture<?>> stallTimer = new AtomicReference<>();
 
   /** Items requested from the publisher and not yet received. */
   private final AtomicInteger outstanding = new AtomicInteger();
 
   private volatile Flow.Subscription subscription;
   private volatile boolean cancelled;
-  private volatile boolean done;
+  private volatile boolean done; // written under this object's lock
 
   private ServerStreamSubscriber(
-      ServerCallStreamObserver<R> call, Function<? super T, ? extends R> mapper) {
+      ServerCallStreamObserver<R> call,
+      Function<? super T, ? extends R> mapper,
+      StallTimeout stallTimeout) {
     this.call = call;
     this.mapper = mapper;
+    this.stallTimeout = stallTimeout;
   }
 
   /**
@@ -46,8 +66,10 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
   public static <T, R> void stream(
       Flow.Publisher<T> publisher,
       ServerCallStreamObserver<R> call,
-      Function<? super T, ? extends R> mapper) {
-    ServerStreamSubscriber<T, R> subscriber = new ServerStreamSubscriber<>(call, mapper);
+      Function<? super T, ? extends R> mapper,
+      StallTimeout stallTimeout) {
+    ServerStreamSubscriber<T, R> subscriber =
+        new ServerStreamSubscriber<>(call, mapper, stallTimeout);
     call.setOnCancelHandler(subscriber::onCallCancelled);
     call.setOnReadyHandler(subscriber::requestIfReady);
     publisher.subscribe(subscriber);
@@ -69,33 +91,41 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
 
   @Override
   public void onNext(T item) {
-    if (cancelled || done) {
-      return;
-    }
-    outstanding.decrementAndGet();
-    try {
-      call.onNext(mapper.apply(item));
-    } catch (RuntimeException e) {
-      fail(e);
-      return;
+    synchronized (this) {
+      if (cancelled || done) {
+        return;
+      }
+      outstanding.decrementAndGet();
+      try {
+        call.onNext(mapper.apply(item));
+      } catch (RuntimeException e) {
+        fail(e);
+        return;
+      }
     }
     requestIfReady();
   }
 
   @Override
   public void onError(Throwable error) {
-    if (!cancelled && !done) {
-      done = true;
-      call.onError(GrpcErrors.toStatusException(error));
+    synchronized (this) {
+      if (!cancelled && !done) {
+        done = true;
+        call.onError(GrpcErrors.toStatusException(error));
+      }
     }
+    disarmStallTimer();
   }
 
   @Override
   public void onComplete() {
-    if (!cancelled && !done) {
-      done = true;
-      call.onCompleted();
+    synchronized (this) {
+      if (!cancelled && !done) {
+        done = true;
+        call.onCompleted();
+      }
     }
+    disarmStallTimer();
   }
 
   private void fail(RuntimeException error) {
@@ -108,20 +138,113 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
 
   private void requestIfReady() {
     Flow.Subscription s = subscription;
-    if (s == null || cancelled || done || !call.isReady()) {
+    if (s == null || cancelled || done) {
       return;
     }
+    if (!call.isReady()) {
+      armStallTimer();
+      return;
+    }
+    disarmStallTimer();
     // Only the thread that moves "nothing outstanding" to "a batch outstanding" requests.
     if (outstanding.compareAndSet(0, BATCH)) {
       s.request(BATCH);
     }
   }
 
-  private void onCallCancelled() {
-    cancelled = true;
+  private void armStallTimer() {
+    if (stallTimeout == null || stallTimer.get() != null) {
+      return;
+    }
+    ScheduledFuture<?> timer =
+        stallTimeout
+            .scheduler()
+            .schedule(this::onStallTimer, stallTimeout.timeout().toNanos(), TimeUnit.NANOSECONDS);
+    if (!stallTimer.compareAndSet(null, timer)) {
+      timer.cancel(false);
+    }
+  }
+
+  private void disarmStallTimer() {
+    ScheduledFuture<?> timer = stallTimer.getAndSet(null);
+    if (timer != null) {
+      timer.cancel(false);
+    }
+  }
+
+  private void onStallTimer() {
+    stallTimer.set(null);
+    synchronized (this) {
+      if (cancelled || done || call.isReady()) {
+        return; // the client took data meanwhile; the next stall starts a new timer
+      }
+      done = true;
+      call.onError(
+          Status.DEADLINE_EXCEEDED
+              .withDescription(
+                  "the client took no data for "
+                      + stallTimeout.timeout().toMillis()
+                      + " ms; the stream was ended")
+              .asRuntimeException());
+    }
     Flow.Subscription s = subscription;
     if (s != null) {
       s.cancel();
+    }
+  }
+
+  private void onCallCancelled() {
+    cancelled = true;
+    disarmStallTimer();
+    Flow.Subscription s = subscription;
+    if (s != null) {
+      s.cancel();
+    }
+  }
+
+  /**
+   * How long a stream may stay not ready before it is ended, and the scheduler that times it.
+   *
+   * @param timeout a positive duration
+   * @param scheduler runs the (short) timer tasks
+   */
+  public record StallTimeout(Duration timeout, ScheduledExecutorService scheduler) {
+    /** Checks the arguments. */
+    public StallTimeout {
+      requireNonNull(timeout, "timeout");
+      requireNonNull(scheduler, "scheduler");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
+      }
+    }
+
+    /**
+     * {@code timeout} timed by one scheduler thread shared by every server in the JVM, a daemon
+     * started on first use: its tasks only end a stalled call.
+     *
+     * @param timeout a positive duration
+     * @return the stall timeout
+     */
+    public static StallTimeout of(Duration timeout) {
+      return new StallTimeout(timeout, SharedScheduler.INSTANCE);
+    }
+  }
+
+  private static final class SharedScheduler {
+    static final ScheduledExecutorService INSTANCE = create();
+
+    private static ScheduledExecutorService create() {
+      ScheduledThreadPoolExecutor scheduler =
+          new ScheduledThreadPoolExecutor(
+              1,
+              task -> {
+                Thread thread = new Thread(task, "userapi-grpc-stall-timer");
+                thread.setDaemon(true);
+                return thread;
+              });
+      // Timers are cancelled far more often than they fire: do not keep the cancelled ones.
+      scheduler.setRemoveOnCancelPolicy(true);
+      return scheduler;
     }
   }
 }

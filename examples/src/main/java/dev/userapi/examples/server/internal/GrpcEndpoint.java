@@ -50,18 +50,27 @@ public final class GrpcEndpoint {
    * Builds and starts the server.
    *
    * @param executor runs calls when the store may block; null to run them on the event loop
+   * @param idleTimeout how long a server stream may wait for a client that takes no data before it
+   *     is ended
    */
   public static GrpcEndpoint start(
-      InetSocketAddress address, UserService users, Executor executor, Security security) {
+      InetSocketAddress address,
+      UserService users,
+      Executor executor,
+      Duration idleTimeout,
+      Security security) {
     requireNonNull(address, "address");
     requireNonNull(users, "users");
+    requireNonNull(idleTimeout, "idleTimeout");
     requireNonNull(security, "security");
     HealthStatusManager health = new HealthStatusManager();
+    UserGrpcService service =
+        UserGrpcService.builder(users).stalledStreamTimeout(idleTimeout).build();
     ServerServiceDefinition userService =
         security.authenticator() == null
-            ? new UserGrpcService(users).bindService()
+            ? service.bindService()
             : ServerInterceptors.intercept(
-                new UserGrpcService(users), new BearerAuthInterceptor(security.authenticator()));
+                service, new BearerAuthInterceptor(security.authenticator()));
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(address, security.grpcCredentials())
             // One connection cannot hog the server with streams (HTTP/2 MAX_CONCURRENT_STREAMS).
