@@ -27,6 +27,12 @@ public final class BareResource {
     this.streamCount = streamCount;
   }
 
+  /**
+   * The prepared JSON of one user, whatever the id.
+   *
+   * @param id ignored
+   * @return the JSON bytes
+   */
   @GET
   @Path("users/{id}")
   @Produces(MediaType.APPLICATION_JSON)
@@ -34,6 +40,11 @@ public final class BareResource {
     return fixtures.get().userJson();
   }
 
+  /**
+   * The prepared JSON of one page.
+   *
+   * @return the JSON bytes
+   */
   @GET
   @Path("users")
   @Produces(MediaType.APPLICATION_JSON)
@@ -41,6 +52,11 @@ public final class BareResource {
     return fixtures.get().pageJson();
   }
 
+  /**
+   * The prepared NDJSON line, written as many times as the stream has users.
+   *
+   * @return the stream's body
+   */
   @GET
   @Path("users:stream")
   @Produces("application/x-ndjson")
@@ -53,6 +69,13 @@ public final class BareResource {
     };
   }
 
+  /**
+   * Reads and drops the body, then answers the prepared batch summary.
+   *
+   * @param body the request body
+   * @return the JSON bytes
+   * @throws IOException when reading the body fails
+   */
   @POST
   @Path("users:batchCreate")
   @Consumes(MediaType.WILDCARD)

@@ -145,7 +145,11 @@ public final class Benchmark implements Callable<Integer> {
       description = "Progress bars on stderr (default: when a console is attached).")
   Boolean progress;
 
-  /** Runs the benchmark; exit code 0 when it completed, 1 when operations failed. */
+  /**
+   * Runs the benchmark; exit code 0 when it completed, 1 when operations failed.
+   *
+   * @param args the options, see {@code --help}
+   */
   public static void main(String[] args) {
     System.exit(new CommandLine(new Benchmark()).execute(args));
   }

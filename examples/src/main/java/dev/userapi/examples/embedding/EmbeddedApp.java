@@ -39,7 +39,14 @@ public final class EmbeddedApp implements AutoCloseable {
     this.grpc = grpc;
   }
 
-  /** Starts the application on {@code 127.0.0.1}; 0 picks a free port. */
+  /**
+   * Starts the application on {@code 127.0.0.1}; 0 picks a free port.
+   *
+   * @param restPort the REST port
+   * @param grpcPort the gRPC port
+   * @return the running application
+   * @throws IOException when a port cannot be bound
+   */
   public static EmbeddedApp start(int restPort, int grpcPort) throws IOException {
     UserService users = DefaultUserService.inMemory(); // or over PostgresUserRepository
 
@@ -64,12 +71,20 @@ public final class EmbeddedApp implements AutoCloseable {
     return new EmbeddedApp(http, grpc);
   }
 
-  /** Where the application's REST server listens; the user API is under {@code api/}. */
+  /**
+   * Where the application's REST server listens; the user API is under {@code api/}.
+   *
+   * @return the REST root
+   */
   public URI restUri() {
     return URI.create("http://127.0.0.1:" + http.getListener("grizzly").getPort() + "/");
   }
 
-  /** Where its gRPC server listens, {@code host:port}. */
+  /**
+   * Where its gRPC server listens.
+   *
+   * @return {@code host:port}
+   */
   public String grpcTarget() {
     return "127.0.0.1:" + grpc.getPort();
   }
@@ -89,6 +104,13 @@ public final class EmbeddedApp implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs the application until it is stopped.
+   *
+   * @param args optional REST port and gRPC port (default: free ports)
+   * @throws IOException when a port cannot be bound
+   * @throws InterruptedException when interrupted while running
+   */
   public static void main(String[] args) throws IOException, InterruptedException {
     int restPort = args.length > 0 ? Integer.parseInt(args[0]) : 0;
     int grpcPort = args.length > 1 ? Integer.parseInt(args[1]) : 0;

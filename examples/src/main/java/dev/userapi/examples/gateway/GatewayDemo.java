@@ -53,6 +53,10 @@ public final class GatewayDemo implements AutoCloseable {
   /**
    * Serves REST on {@code 127.0.0.1:restPort} (0 picks a free port) in front of the gRPC server at
    * {@code grpcTarget}.
+   *
+   * @param grpcTarget the backend, {@code host:port}
+   * @param restPort the gateway's port
+   * @return the running gateway
    */
   public static GatewayDemo start(String grpcTarget, int restPort) {
     requireNonNull(grpcTarget, "grpcTarget");
@@ -72,7 +76,11 @@ public final class GatewayDemo implements AutoCloseable {
     return new GatewayDemo(backend, http, URI.create("http://127.0.0.1:" + port + "/"));
   }
 
-  /** The gateway's REST root; the API is under {@code api/}. */
+  /**
+   * The gateway's REST root; the API is under {@code api/}.
+   *
+   * @return the REST root
+   */
   public URI restUri() {
     return restUri;
   }
@@ -84,6 +92,13 @@ public final class GatewayDemo implements AutoCloseable {
     backend.close();
   }
 
+  /**
+   * With a backend target (and an optional port, default 8081), runs a gateway in front of it until
+   * stopped; without arguments, runs the self-contained demo.
+   *
+   * @param args {@code [grpcTarget [restPort]]}
+   * @throws InterruptedException when interrupted while running
+   */
   public static void main(String[] args) throws InterruptedException {
     if (args.length > 0) {
       int port = args.length > 1 ? Integer.parseInt(args[1]) : 8081;
@@ -105,7 +120,11 @@ public final class GatewayDemo implements AutoCloseable {
     run(System.out);
   }
 
-  /** The self-contained demo: backend, gateway, the scenario through both hops. */
+  /**
+   * The self-contained demo: backend, gateway, the scenario through both hops.
+   *
+   * @param out where the demo prints
+   */
   public static void run(java.io.PrintStream out) {
     try (UserServer server =
             UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--grace-period", "1s")

@@ -18,6 +18,11 @@ import dev.userapi.grpc.GrpcUserClient;
 public final class GrpcClientDemo {
   private GrpcClientDemo() {}
 
+  /**
+   * Runs the scenario against a server: the one named, or one started for the demo.
+   *
+   * @param args {@code [host:port]}
+   */
   public static void main(String[] args) {
     if (args.length > 0) {
       run(args[0]);
@@ -30,7 +35,11 @@ public final class GrpcClientDemo {
     }
   }
 
-  /** Runs the scenario against the gRPC server at {@code target} ({@code host:port}). */
+  /**
+   * Runs the scenario against the gRPC server at {@code target}.
+   *
+   * @param target {@code host:port}
+   */
   public static void run(String target) {
     System.out.println("gRPC client demo against " + target);
     try (GrpcUserClient users = GrpcUserClient.connect(target)) {

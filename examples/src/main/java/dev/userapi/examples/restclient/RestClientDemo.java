@@ -20,6 +20,11 @@ import java.net.URI;
 public final class RestClientDemo {
   private RestClientDemo() {}
 
+  /**
+   * Runs the scenario against a server: the one named, or one started for the demo.
+   *
+   * @param args {@code [baseUri]}
+   */
   public static void main(String[] args) {
     if (args.length > 0) {
       run(URI.create(args[0]));
@@ -34,6 +39,8 @@ public final class RestClientDemo {
 
   /**
    * Runs the scenario against the REST server at {@code baseUri} (the API is under {@code api/}).
+   *
+   * @param baseUri the server's root
    */
   public static void run(URI baseUri) {
     System.out.println("REST client demo against " + baseUri);

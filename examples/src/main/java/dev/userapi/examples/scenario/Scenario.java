@@ -51,7 +51,12 @@ public final class Scenario {
     this.domain = "demo-" + run + ".example.com";
   }
 
-  /** Runs the scenario against {@code users}, printing to {@code out}. */
+  /**
+   * Runs the scenario against {@code users}, printing to {@code out}.
+   *
+   * @param users the service, local or a client
+   * @param out where the scenario prints
+   */
   public static void run(UserService users, PrintStream out) {
     new Scenario(requireNonNull(users, "users"), requireNonNull(out, "out")).run();
   }

@@ -68,7 +68,12 @@ public final class Seeder {
   /** What a seeding did. */
   public record Result(int created, int alreadyPresent) {}
 
-  /** User number {@code i} (1-based) of every seeding. */
+  /**
+   * User number {@code i} of every seeding.
+   *
+   * @param i 1 or more
+   * @return the user
+   */
   public static NewUser user(int i) {
     if (i < 1) {
       throw new IllegalArgumentException("i: " + i + " (expected: >= 1)");
@@ -81,6 +86,10 @@ public final class Seeder {
   /**
    * Creates users 1..{@code count} in batches of {@value #BATCH_SIZE}. Users whose email is already
    * taken count as already present; any other failure is thrown.
+   *
+   * @param users the service to seed
+   * @param count how many users, 0 or more
+   * @return what was created and what was there already
    */
   public static Result seed(UserService users, int count) {
     requireNonNull(users, "users");

@@ -232,14 +232,23 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Running running;
 
-  /** A server configured from command-line arguments (and environment variables); not started. */
+  /**
+   * A server configured from command-line arguments (and environment variables); not started.
+   *
+   * @param args the options, as on the command line
+   * @return the server
+   */
   public static UserServer fromArgs(String... args) {
     UserServer server = new UserServer();
     new CommandLine(server).parseArgs(args);
     return server;
   }
 
-  /** Runs the server until Ctrl-C (or SIGTERM); {@code --help} lists the options. */
+  /**
+   * Runs the server until Ctrl-C (or SIGTERM); {@code --help} lists the options.
+   *
+   * @param args the options
+   */
   public static void main(String[] args) {
     int exit = new CommandLine(new UserServer()).execute(args);
     if (exit != 0) {
@@ -260,6 +269,7 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
   /**
    * Opens the store, seeds it if asked, and starts both protocols.
    *
+   * @return this server
    * @throws IllegalStateException if already started
    */
   public UserServer start() {
@@ -288,28 +298,48 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
     return this;
   }
 
-  /** The REST port actually bound (useful with {@code --rest-port 0}). */
+  /**
+   * The REST port actually bound (useful with {@code --rest-port 0}).
+   *
+   * @return the port
+   */
   public int restPort() {
     return running().rest.port();
   }
 
-  /** The gRPC port actually bound (useful with {@code --grpc-port 0}). */
+  /**
+   * The gRPC port actually bound (useful with {@code --grpc-port 0}).
+   *
+   * @return the port
+   */
   public int grpcPort() {
     return running().grpc.port();
   }
 
-  /** The root of the REST server; the API is under {@code api/}, Swagger UI under {@code docs/}. */
+  /**
+   * The root of the REST server; the API is under {@code api/}, Swagger UI under {@code docs/}.
+   *
+   * @return the root URI
+   */
   public URI restUri() {
     String scheme = security != null && security.tls() ? "https" : "http";
     return URI.create(scheme + "://" + hostForUrls() + ":" + restPort() + "/");
   }
 
-  /** The gRPC target, {@code host:port}, for {@code GrpcUserClient.connect} or grpcurl. */
+  /**
+   * The gRPC target, for {@code GrpcUserClient.connect} or grpcurl.
+   *
+   * @return {@code host:port}
+   */
   public String grpcTarget() {
     return hostForUrls() + ":" + grpcPort();
   }
 
-  /** The configured grace period. */
+  /**
+   * The configured grace period.
+   *
+   * @return the grace period
+   */
   public Duration gracePeriod() {
     return gracePeriod;
   }
@@ -317,6 +347,8 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
   /**
    * Stops gracefully: NOT_SERVING, open watches end normally, both servers stop accepting, and
    * calls in flight get up to {@code grace} to finish; then the store is closed. Idempotent.
+   *
+   * @param grace how long calls in flight may take
    */
   public void shutdown(Duration grace) {
     requireNonNull(grace, "grace");
@@ -337,7 +369,11 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
     shutdown(gracePeriod);
   }
 
-  /** Prints where each protocol listens and commands to try. */
+  /**
+   * Prints where each protocol listens and commands to try.
+   *
+   * @param out where to print
+   */
   public void printBanner(PrintStream out) {
     Running r = running();
     String rest = restUri().toString();
