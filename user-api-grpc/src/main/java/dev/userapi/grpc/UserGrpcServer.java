@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.userapi.core.Authenticator;
 import dev.userapi.core.UserService;
-import dev.userapi.proto.v1.UserServiceGrpc;
+import dev.userapi.grpc.internal.HealthReporter;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Metadata;
@@ -15,7 +15,6 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,10 +31,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A ready-made gRPC server for a {@link UserService}: the {@link UserGrpcService}, health checking
- * ({@code grpc.health.v1}, reporting SERVING for {@code ""} and {@code userapi.v1.UserService}) and
- * server reflection (so {@code grpcurl}-style tools can list and call the methods), with hooks for
- * credentials, interceptors (authentication), message size limit, stalled-stream timeout, executor
- * and response compression.
+ * ({@code grpc.health.v1} for {@code ""} and {@code userapi.v1.UserService}, following {@link
+ * UserService#health()}) and server reflection (so {@code grpcurl}-style tools can list and call
+ * the methods), with hooks for credentials, interceptors (authentication), message size limit,
+ * stalled-stream timeout, executor and response compression.
  *
  * <pre>{@code
  * try (UserGrpcServer server = UserGrpcServer.builder(DefaultUserService.inMemory()).port(9090).build().start()) {
@@ -61,12 +60,24 @@ public final class UserGrpcServer implements AutoCloseable {
    */
   public static final Duration DEFAULT_STALLED_STREAM_TIMEOUT = Duration.ofMinutes(5);
 
+  /**
+   * How often the server asks {@link UserService#health()} for its health statuses, unless {@link
+   * Builder#healthCheckInterval(Duration)} says otherwise: 5 seconds.
+   */
+  public static final Duration DEFAULT_HEALTH_CHECK_INTERVAL = Duration.ofSeconds(5);
+
   private final Server server;
   private final HealthStatusManager health;
+  private final UserService users;
+  private final Duration healthCheckInterval;
+  private HealthReporter healthReporter; // guarded by this
 
-  private UserGrpcServer(Server server, HealthStatusManager health) {
+  private UserGrpcServer(
+      Server server, HealthStatusManager health, UserService users, Duration healthCheckInterval) {
     this.server = server;
     this.health = health;
+    this.users = users;
+    this.healthCheckInterval = healthCheckInterval;
   }
 
   /**
@@ -80,19 +91,20 @@ public final class UserGrpcServer implements AutoCloseable {
   }
 
   /**
-   * Starts listening and reports SERVING.
+   * Starts listening and reports the service's health: SERVING or NOT_SERVING as {@link
+   * UserService#health()} says, asked now and then every {@linkplain Builder#healthCheckInterval
+   * health-check interval}.
    *
    * @return this server, started
    * @throws UncheckedIOException when the port cannot be bound
    */
-  public UserGrpcServer start() {
+  public synchronized UserGrpcServer start() {
     try {
       server.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the gRPC server", e);
     }
-    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
-    health.setStatus(UserServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    healthReporter = HealthReporter.start(users, health, healthCheckInterval);
     log.info("userapi gRPC server listening on port {}", server.getPort());
     return this;
   }
@@ -107,7 +119,8 @@ public final class UserGrpcServer implements AutoCloseable {
   }
 
   /**
-   * The health status of this server, to report NOT_SERVING while a dependency is down, say.
+   * The health statuses of this server. The server keeps them in step with {@link
+   * UserService#health()}; a status set here stays until the service's own answer changes.
    *
    * @return the manager behind the server's {@code grpc.health.v1} service
    */
@@ -133,6 +146,11 @@ public final class UserGrpcServer implements AutoCloseable {
    */
   public void shutdown(Duration grace) {
     requireNonNull(grace, "grace");
+    synchronized (this) {
+      if (healthReporter != null) {
+        healthReporter.close();
+      }
+    }
     health.enterTerminalState();
     server.shutdown();
     try {
@@ -161,6 +179,7 @@ public final class UserGrpcServer implements AutoCloseable {
     private int maxInboundMessageSize = 4 * 1024 * 1024;
     private int maxBatchItems = UserGrpcService.DEFAULT_MAX_BATCH_ITEMS;
     private Duration stalledStreamTimeout = DEFAULT_STALLED_STREAM_TIMEOUT;
+    private Duration healthCheckInterval = DEFAULT_HEALTH_CHECK_INTERVAL;
     private Executor executor;
     private boolean compressResponses;
     private ServerInterceptor metrics;
@@ -270,6 +289,24 @@ public final class UserGrpcServer implements AutoCloseable {
     }
 
     /**
+     * How often the server asks {@link UserService#health()} whether it can serve, and reports the
+     * answer through {@code grpc.health.v1}; 5 seconds by default. A health call that fails counts
+     * as NOT_SERVING.
+     *
+     * @param interval a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException when {@code interval} is not positive
+     */
+    public Builder healthCheckInterval(Duration interval) {
+      requireNonNull(interval, "interval");
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("healthCheckInterval: " + interval + " (expected: > 0)");
+      }
+      this.healthCheckInterval = interval;
+      return this;
+    }
+
+    /**
      * The executor that runs service methods (owned by the caller). By default gRPC's shared cached
      * pool, which suits a blocking store.
      *
@@ -338,7 +375,7 @@ public final class UserGrpcServer implements AutoCloseable {
       if (executor != null) {
         builder.executor(executor);
       }
-      return new UserGrpcServer(builder.build(), health);
+      return new UserGrpcServer(builder.build(), health, users, healthCheckInterval);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.userapi.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import dev.userapi.core.DefaultUserService;
 import dev.userapi.core.ErrorCode;
@@ -9,6 +10,7 @@ import dev.userapi.core.HealthStatus;
 import dev.userapi.core.NewUser;
 import dev.userapi.core.User;
 import dev.userapi.core.UserException;
+import dev.userapi.core.UserService;
 import dev.userapi.proto.v1.CreateUserRequest;
 import dev.userapi.proto.v1.UserServiceGrpc;
 import io.grpc.CallCredentials;
@@ -36,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +65,40 @@ class UserGrpcServerTest {
     channel =
         Grpc.newChannelBuilder("127.0.0.1:" + server.port(), InsecureChannelCredentials.create())
             .build();
+  }
+
+  @Test
+  void healthFollowsTheUserServiceAsRestDoes() {
+    AtomicReference<HealthStatus> storeHealth = new AtomicReference<>(HealthStatus.NOT_SERVING);
+    UserService users =
+        new ForwardingUserService(DefaultUserService.inMemory()) {
+          @Override
+          public HealthStatus health() {
+            HealthStatus now = storeHealth.get();
+            if (now == null) {
+              throw new IllegalStateException("the store's health check blew up");
+            }
+            return now;
+          }
+        };
+    start(UserGrpcServer.builder(users).healthCheckInterval(Duration.ofMillis(50)));
+    GrpcUserClient client = GrpcUserClient.builder().channel(channel).build();
+    HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
+
+    // Asked at start: a service that is down is never reported SERVING.
+    assertThat(client.health()).isEqualTo(HealthStatus.NOT_SERVING);
+    assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus())
+        .isEqualTo(ServingStatus.NOT_SERVING);
+
+    storeHealth.set(HealthStatus.SERVING);
+    await().atMost(Duration.ofSeconds(10)).until(client::health, s -> s == HealthStatus.SERVING);
+    assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus())
+        .isEqualTo(ServingStatus.SERVING);
+
+    storeHealth.set(null); // a failing health check counts as NOT_SERVING
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(client::health, s -> s == HealthStatus.NOT_SERVING);
   }
 
   @Test

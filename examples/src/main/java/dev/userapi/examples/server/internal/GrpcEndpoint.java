@@ -5,11 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.userapi.core.UserService;
 import dev.userapi.grpc.BearerAuthInterceptor;
 import dev.userapi.grpc.UserGrpcService;
-import dev.userapi.proto.v1.UserServiceGrpc;
+import dev.userapi.grpc.internal.HealthReporter;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -38,12 +37,17 @@ public final class GrpcEndpoint {
   /** Largest request message: a batch item or a lookup is far smaller. */
   static final int MAX_MESSAGE_BYTES = 1024 * 1024;
 
+  /** How often the store's health is asked for the gRPC health service (REST asks per call). */
+  static final Duration HEALTH_CHECK_INTERVAL = Duration.ofSeconds(2);
+
   private final Server server;
   private final HealthStatusManager health;
+  private final HealthReporter healthReporter;
 
-  private GrpcEndpoint(Server server, HealthStatusManager health) {
+  private GrpcEndpoint(Server server, HealthStatusManager health, HealthReporter healthReporter) {
     this.server = server;
     this.health = health;
+    this.healthReporter = healthReporter;
   }
 
   /**
@@ -90,9 +94,8 @@ public final class GrpcEndpoint {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the gRPC server on " + address, e);
     }
-    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
-    health.setStatus(UserServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
-    return new GrpcEndpoint(server, health);
+    return new GrpcEndpoint(
+        server, health, HealthReporter.start(users, health, HEALTH_CHECK_INTERVAL));
   }
 
   /** The bound port. */
@@ -102,6 +105,7 @@ public final class GrpcEndpoint {
 
   /** Reports NOT_SERVING to health checkers, so that load balancers move away first. */
   public void notServing() {
+    healthReporter.close();
     health.enterTerminalState();
   }
 
@@ -131,6 +135,7 @@ public final class GrpcEndpoint {
 
   /** Stops at once. */
   public void shutdownNow() {
+    healthReporter.close();
     server.shutdownNow();
   }
 }
