@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
 import dev.userapi.core.Authenticator;
 import dev.userapi.core.UserService;
+import dev.userapi.rest.internal.ContentLengthInterceptor;
 import dev.userapi.rest.internal.ExceptionMappers;
 import dev.userapi.rest.internal.Filters;
 import dev.userapi.rest.internal.JsonMapper;
@@ -105,9 +106,12 @@ public final class UserApiFeature implements Feature {
     context.register(new Filters.MethodOverrideFilter(), Priorities.HEADER_DECORATOR);
     context.register(new Filters.BodyLimitFilter(maxBodyBytes), Priorities.ENTITY_CODER);
     context.register(new Filters.CacheHeadersFilter(cacheControl), Priorities.HEADER_DECORATOR);
+    // Outside content coding (ENTITY_CODER), so that the length counts the encoded bytes.
+    context.register(new ContentLengthInterceptor(), Priorities.HEADER_DECORATOR);
     // Jersey holds back the first 8 KiB of every response to compute a Content-Length, and a
-    // flush does not release them: NDJSON lines would wait. A plain property, so no compile-time
-    // dependency on Jersey; other runtimes ignore it.
+    // flush does not release them: NDJSON lines would wait. ContentLengthInterceptor sets the
+    // length of JSON documents instead. A plain property, so no compile-time dependency on Jersey;
+    // other runtimes ignore it.
     context.property(JERSEY_CONTENT_LENGTH_BUFFER, 0);
     return true;
   }

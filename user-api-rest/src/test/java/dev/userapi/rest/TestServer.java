@@ -20,7 +20,11 @@ final class TestServer implements AutoCloseable {
   static TestServer start(UserApiFeature feature, Object... extraComponents) throws IOException {
     ResourceConfig config = new ResourceConfig().register(feature);
     for (Object component : extraComponents) {
-      config.register(component);
+      if (component instanceof Class<?> type) {
+        config.register(type);
+      } else {
+        config.register(component);
+      }
     }
     HttpServer server =
         GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:0/"), config, false);

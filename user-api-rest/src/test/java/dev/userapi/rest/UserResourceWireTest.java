@@ -9,11 +9,13 @@ import dev.userapi.core.DefaultUserService;
 import dev.userapi.core.NewUser;
 import dev.userapi.core.User;
 import dev.userapi.core.UserFilter;
+import dev.userapi.core.UserQuery;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -242,6 +244,69 @@ class UserResourceWireTest {
     assertThat(results.get(0).has("user")).isTrue();
     assertThat(results.get(1).get("error").get("status").asInt()).isEqualTo(400);
     assertThat(results.get(2).get("user").get("name").asText()).isEqualTo("B");
+  }
+
+  @Test
+  void jsonDocumentsCarryAContentLengthWhileLargePagesAndStreamsAreChunked() throws Exception {
+    List<NewUser> many = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      many.add(NewUser.of("user " + i + " " + "x".repeat(100), "u" + i + "@example.com", 30));
+    }
+    service.createAll(many);
+    String id = service.list(UserQuery.firstPage(1)).items().get(0).id();
+
+    HttpResponse<String> user = send("GET", "api/users/" + id, null, null);
+    HttpResponse<String> missing =
+        send("GET", "api/users/01a21285-7fcd-7000-9c1a-9fd14d31ee73", null, null);
+    HttpResponse<String> smallPage = send("GET", "api/users?pageSize=10", null, null);
+    HttpResponse<String> largePage = send("GET", "api/users?pageSize=600", null, null);
+    HttpResponse<String> stream = send("GET", "api/users:stream", null, null);
+
+    for (HttpResponse<String> document : List.of(user, missing, smallPage)) {
+      assertThat(document.headers().firstValue("Content-Length"))
+          .as("%s", document.uri())
+          .hasValue(String.valueOf(document.body().getBytes(StandardCharsets.UTF_8).length));
+      assertThat(document.headers().firstValue("Transfer-Encoding")).isEmpty();
+    }
+    assertThat(missing.statusCode()).isEqualTo(404);
+    // Over the 64 KiB the server buffers to count, and a stream: both go out as they are written.
+    for (HttpResponse<String> streamed : List.of(largePage, stream)) {
+      assertThat(streamed.statusCode()).isEqualTo(200);
+      assertThat(streamed.body().getBytes(StandardCharsets.UTF_8).length).isGreaterThan(64 * 1024);
+      assertThat(streamed.headers().firstValue("Content-Length")).isEmpty();
+      assertThat(streamed.headers().firstValue("Transfer-Encoding")).hasValue("chunked");
+    }
+    assertThat(json.readTree(largePage.body()).get("users")).hasSize(600);
+  }
+
+  @Test
+  void aGzippedDocumentIsWholeWhenTheApplicationEncodesResponses() throws Exception {
+    server.close();
+    server =
+        TestServer.start(
+            UserApiFeature.builder(service).build(),
+            org.glassfish.jersey.server.filter.EncodingFilter.class,
+            org.glassfish.jersey.message.GZipEncoder.class);
+    User ada = service.create(NewUser.of("Ada " + "x".repeat(150), "ada@example.com", 36));
+
+    HttpResponse<byte[]> response =
+        http.send(
+            HttpRequest.newBuilder(server.uri("api/users/" + ada.id()))
+                .header("Accept-Encoding", "gzip")
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Encoding")).hasValue("gzip");
+    response
+        .headers()
+        .firstValue("Content-Length")
+        .ifPresent(length -> assertThat(length).isEqualTo("" + response.body().length));
+    try (java.util.zip.GZIPInputStream gunzip =
+        new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(response.body()))) {
+      JsonNode body = json.readTree(gunzip.readAllBytes());
+      assertThat(body.get("id").asText()).isEqualTo(ada.id());
+    }
   }
 
   // ---- streaming -----------------------------------------------------------------------------
