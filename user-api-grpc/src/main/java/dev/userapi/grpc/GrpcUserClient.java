@@ -15,6 +15,7 @@ import dev.userapi.core.UserQuery;
 import dev.userapi.core.UserService;
 import dev.userapi.core.UserUpdate;
 import dev.userapi.grpc.internal.ClientStreamPublisher;
+import dev.userapi.grpc.internal.Durations;
 import dev.userapi.grpc.internal.GrpcErrors;
 import dev.userapi.grpc.internal.ProtoMapper;
 import dev.userapi.grpc.internal.RetryServiceConfig;
@@ -431,11 +432,7 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
      * @throws IllegalArgumentException when {@code deadline} is zero or negative
      */
     public Builder deadline(Duration deadline) {
-      requireNonNull(deadline, "deadline");
-      if (deadline.isNegative() || deadline.isZero()) {
-        throw new IllegalArgumentException("deadline: " + deadline + " (expected: > 0)");
-      }
-      this.deadline = deadline;
+      this.deadline = Durations.requirePositive(deadline, "deadline");
       return this;
     }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.userapi.core.Authenticator;
 import dev.userapi.core.UserService;
+import dev.userapi.grpc.internal.Durations;
 import dev.userapi.grpc.internal.HealthReporter;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
@@ -280,11 +281,7 @@ public final class UserGrpcServer implements AutoCloseable {
      * @throws IllegalArgumentException when {@code timeout} is not positive
      */
     public Builder stalledStreamTimeout(Duration timeout) {
-      requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("stalledStreamTimeout: " + timeout + " (expected: > 0)");
-      }
-      this.stalledStreamTimeout = timeout;
+      this.stalledStreamTimeout = Durations.requirePositive(timeout, "stalledStreamTimeout");
       return this;
     }
 
@@ -298,11 +295,7 @@ public final class UserGrpcServer implements AutoCloseable {
      * @throws IllegalArgumentException when {@code interval} is not positive
      */
     public Builder healthCheckInterval(Duration interval) {
-      requireNonNull(interval, "interval");
-      if (interval.isNegative() || interval.isZero()) {
-        throw new IllegalArgumentException("healthCheckInterval: " + interval + " (expected: > 0)");
-      }
-      this.healthCheckInterval = interval;
+      this.healthCheckInterval = Durations.requirePositive(interval, "healthCheckInterval");
       return this;
     }
 

@@ -56,10 +56,7 @@ public final class HealthReporter implements AutoCloseable {
       UserService users, HealthStatusManager health, Duration interval) {
     requireNonNull(users, "users");
     requireNonNull(health, "health");
-    requireNonNull(interval, "interval");
-    if (interval.isNegative() || interval.isZero()) {
-      throw new IllegalArgumentException("interval: " + interval + " (expected: > 0)");
-    }
+    Durations.requirePositive(interval, "interval");
     HealthReporter reporter = new HealthReporter(users, health);
     reporter.report();
     long nanos = interval.toNanos();

@@ -211,11 +211,8 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
   public record StallTimeout(Duration timeout, ScheduledExecutorService scheduler) {
     /** Checks the arguments. */
     public StallTimeout {
-      requireNonNull(timeout, "timeout");
+      Durations.requirePositive(timeout, "timeout");
       requireNonNull(scheduler, "scheduler");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
-      }
     }
 
     /**
