@@ -41,7 +41,7 @@ done
 
 streams=$((CONNECTIONS / 4))
 for method in userapi.v1.UserService/GetUser bench.Bare/Get; do
-  h2load -t1 -c4 -m"$streams" -D2 -d "$body" -H 'content-type: application/grpc' -H 'te: trailers' \
+  h2load -t1 -c4 -m"$streams" -D"${WARMUP:-20}" -d "$body" -H 'content-type: application/grpc' -H 'te: trailers' \
     "http://$grpc/$method" >/dev/null # warm-up
   echo "== h2load -c4 -m$streams -D$DURATION POST http://$grpc/$method"
   h2load -t1 -c4 -m"$streams" -D"$DURATION" -d "$body" \
