@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cross-checks the benchmark with load generators that are not ours: wrk for REST, h2load for gRPC
-# unary GetUser, both against the same in-process servers (ours and the bare baselines) that the
-# benchmark uses. Needs the Debian packages wrk and nghttp2-client. Run from the repository root:
+# unary GetUser, both against the same in-process servers that the benchmark uses (ours, the bare
+# baselines and, for REST, a raw Grizzly handler), each warmed up for WARMUP seconds (20) first.
+# Needs the Debian packages wrk and nghttp2-client. Run from the repository root:
 #   examples/crosscheck.sh            (DURATION=10 CONNECTIONS=64 by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +29,7 @@ body=$(sed -E 's/.*grpcBody=([^ ]+).*/\1/' <<<"$line")
 echo "servers: gRPC $grpc, REST $rest, user $hot"
 
 restApi=$(curl -s -o /dev/null -w '%{http_code}' "$rest/api/users/$hot" || true)
-for path in "api/users/$hot" "bare/users/$hot"; do
+for path in "api/users/$hot" "bare/users/$hot" "raw/users/$hot"; do
   if [[ $path == api/* && $restApi != 200 ]]; then
     echo "== wrk $path: skipped (HTTP $restApi)"
     continue
