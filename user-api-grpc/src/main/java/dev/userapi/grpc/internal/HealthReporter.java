@@ -69,7 +69,11 @@ public final class HealthReporter implements AutoCloseable {
     try {
       now = users.health();
     } catch (RuntimeException e) {
-      log.warn("the user service's health check failed; reporting NOT_SERVING", e);
+      if (last != HealthStatus.NOT_SERVING) {
+        log.warn("the user service's health check failed; reporting NOT_SERVING", e);
+      } else {
+        log.debug("the user service's health check still fails", e); // no warning every interval
+      }
       now = HealthStatus.NOT_SERVING;
     }
     if (now == last) {
