@@ -43,6 +43,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -334,19 +336,22 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
   /**
    * Answers the lookups of one LookupUsers call in order. It reads the next request only after
    * answering the previous one and only while the call can take more output, so neither side
-   * buffers without bound. All methods run on the call's serialising executor.
+   * buffers without bound; with a stall timeout, a call that stays unable to take output that long
+   * is ended. Call signals run on the call's serialising executor, the stall timer on its
+   * scheduler: both hold this session's lock while they touch the call.
    */
   private final class LookupSession implements StreamObserver<LookupUsersRequest> {
     private final ServerCallStreamObserver<LookupUsersResponse> call;
-    private boolean wantsInput;
-    private boolean finished;
+    private boolean wantsInput; // guarded by this
+    private boolean finished; // guarded by this
+    private ScheduledFuture<?> stallTimer; // guarded by this
 
     LookupSession(ServerCallStreamObserver<LookupUsersResponse> call) {
       this.call = call;
     }
 
     @Override
-    public void onNext(LookupUsersRequest request) {
+    public synchronized void onNext(LookupUsersRequest request) {
       if (finished) {
         return;
       }
@@ -355,31 +360,62 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
         call.request(1);
       } else {
         wantsInput = true;
+        armStallTimer();
       }
     }
 
-    void onReady() {
+    synchronized void onReady() {
+      disarmStallTimer();
       if (wantsInput && !finished) {
         wantsInput = false;
         call.request(1);
       }
     }
 
-    void onCancel() {
+    synchronized void onCancel() {
       finished = true;
+      disarmStallTimer();
     }
 
     @Override
-    public void onError(Throwable error) {
+    public synchronized void onError(Throwable error) {
       finished = true;
+      disarmStallTimer();
     }
 
     @Override
-    public void onCompleted() {
+    public synchronized void onCompleted() {
       if (!finished) {
         finished = true;
+        disarmStallTimer();
         call.onCompleted();
       }
+    }
+
+    private void armStallTimer() {
+      if (stallTimeout != null && stallTimer == null) {
+        stallTimer =
+            stallTimeout
+                .scheduler()
+                .schedule(
+                    this::onStallTimer, stallTimeout.timeout().toNanos(), TimeUnit.NANOSECONDS);
+      }
+    }
+
+    private void disarmStallTimer() {
+      if (stallTimer != null) {
+        stallTimer.cancel(false);
+        stallTimer = null;
+      }
+    }
+
+    private synchronized void onStallTimer() {
+      stallTimer = null;
+      if (finished || call.isReady()) {
+        return;
+      }
+      finished = true;
+      call.onError(stallTimeout.exceeded());
     }
 
     private LookupUsersResponse answer(LookupUsersRequest request) {
@@ -438,11 +474,11 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
     }
 
     /**
-     * Ends a StreamUsers or WatchUsers call with DEADLINE_EXCEEDED, and stops the work behind it,
-     * when its client has taken no data for {@code timeout} although the stream had more to send
-     * (the call stayed not ready). Without it, which is the default, a client that never reads
-     * holds its stream, a flow-control window of buffered messages and the store's cursor until it
-     * goes away or its deadline passes.
+     * Ends a StreamUsers, WatchUsers or LookupUsers call with DEADLINE_EXCEEDED, and stops the work
+     * behind it, when its client has taken no data for {@code timeout} although the stream had more
+     * to send (the call stayed not ready). Without it, which is the default, a client that never
+     * reads holds its stream, a flow-control window of buffered messages and the store's cursor
+     * until it goes away or its deadline passes.
      *
      * <p>A slow reader is not cut off as long as it takes some data within the timeout: the timer
      * restarts each time the call becomes ready again, which happens once the client has taken

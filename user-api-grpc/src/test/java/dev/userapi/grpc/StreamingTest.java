@@ -11,11 +11,26 @@ import dev.userapi.core.User;
 import dev.userapi.core.UserEvent;
 import dev.userapi.core.UserException;
 import dev.userapi.core.UserFilter;
+import dev.userapi.proto.v1.LookupUsersRequest;
+import dev.userapi.proto.v1.LookupUsersResponse;
+import dev.userapi.proto.v1.UserServiceGrpc;
+import io.grpc.ForwardingServerCall;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -139,6 +154,83 @@ class StreamingTest {
       }
     }
     assertThat(consumed).isEqualTo(total);
+  }
+
+  @Test
+  void aLookupSessionWhoseClientStopsReadingIsEndedAfterTheStallTimeout() throws Exception {
+    AtomicLong lookups = new AtomicLong();
+    UserGrpcService service =
+        UserGrpcService.builder(
+                new ForwardingUserService(DefaultUserService.inMemory()) {
+                  @Override
+                  public User get(String id) {
+                    lookups.incrementAndGet();
+                    return super.get(id);
+                  }
+                })
+            .stalledStreamTimeout(Duration.ofMillis(500))
+            .build();
+    CompletableFuture<Status> closedByServer = new CompletableFuture<>();
+    ServerInterceptor recordClose =
+        new ServerInterceptor() {
+          @Override
+          public <Q, A> ServerCall.Listener<Q> interceptCall(
+              ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+            return next.startCall(
+                new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                  @Override
+                  public void close(Status status, Metadata trailers) {
+                    closedByServer.complete(status);
+                    super.close(status, trailers);
+                  }
+                },
+                headers);
+          }
+        };
+    fixture =
+        GrpcFixture.netty(
+            () -> ServerInterceptors.intercept(service, recordClose), Duration.ofSeconds(60));
+    CompletableFuture<Throwable> seenByClient = new CompletableFuture<>();
+    AtomicReference<ClientCallStreamObserver<LookupUsersRequest>> call = new AtomicReference<>();
+    StreamObserver<LookupUsersRequest> requests =
+        UserServiceGrpc.newStub(fixture.channel)
+            .lookupUsers(
+                new ClientResponseObserver<LookupUsersRequest, LookupUsersResponse>() {
+                  @Override
+                  public void beforeStart(ClientCallStreamObserver<LookupUsersRequest> c) {
+                    c.disableAutoRequestWithInitial(0); // takes no answer until told
+                    call.set(c);
+                  }
+
+                  @Override
+                  public void onNext(LookupUsersResponse answer) {}
+
+                  @Override
+                  public void onError(Throwable t) {
+                    seenByClient.complete(t);
+                  }
+
+                  @Override
+                  public void onCompleted() {
+                    seenByClient.complete(null);
+                  }
+                });
+    // Far more lookups than the answers that fit in the flow-control windows.
+    int sent = 20_000;
+    for (int i = 0; i < sent; i++) {
+      requests.onNext(
+          LookupUsersRequest.newBuilder().setId(new java.util.UUID(0, i).toString()).build());
+    }
+
+    // The answers back up, the server stops reading lookups, and after the timeout ends the call.
+    Status status = closedByServer.get(20, TimeUnit.SECONDS);
+    assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(status.getDescription()).contains("took no data");
+    assertThat(lookups.get()).isBetween(1L, sent - 1L);
+    // The client sees the same status once it reads what was sent before it.
+    call.get().request(Integer.MAX_VALUE);
+    Throwable error = seenByClient.get(20, TimeUnit.SECONDS);
+    assertThat(Status.fromThrowable(error).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
   }
 
   @Test

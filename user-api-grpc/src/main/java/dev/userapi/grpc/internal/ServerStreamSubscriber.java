@@ -3,6 +3,7 @@ package dev.userapi.grpc.internal;
 import static java.util.Objects.requireNonNull;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Duration;
 import java.util.concurrent.Flow;
@@ -179,13 +180,7 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
         return; // the client took data meanwhile; the next stall starts a new timer
       }
       done = true;
-      call.onError(
-          Status.DEADLINE_EXCEEDED
-              .withDescription(
-                  "the client took no data for "
-                      + stallTimeout.timeout().toMillis()
-                      + " ms; the stream was ended")
-              .asRuntimeException());
+      call.onError(stallTimeout.exceeded());
     }
     Flow.Subscription s = subscription;
     if (s != null) {
@@ -213,6 +208,19 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
     public StallTimeout {
       Durations.requirePositive(timeout, "timeout");
       requireNonNull(scheduler, "scheduler");
+    }
+
+    /**
+     * The status a stalled call ends with: DEADLINE_EXCEEDED, saying for how long the client took
+     * no data.
+     *
+     * @return the status, as an exception to pass to {@code onError}
+     */
+    public StatusRuntimeException exceeded() {
+      return Status.DEADLINE_EXCEEDED
+          .withDescription(
+              "the client took no data for " + timeout.toMillis() + " ms; the stream was ended")
+          .asRuntimeException();
     }
 
     /**
