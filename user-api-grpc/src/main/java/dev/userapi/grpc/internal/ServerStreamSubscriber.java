@@ -51,6 +51,9 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
   private volatile boolean cancelled;
   private volatile boolean done; // written under this object's lock
 
+  /** When the call was last seen ready (System.nanoTime); the stall timer measures from here. */
+  private volatile long lastReady = System.nanoTime();
+
   private ServerStreamSubscriber(
       ServerCallStreamObserver<R> call,
       Function<? super T, ? extends R> mapper,
@@ -143,9 +146,10 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
       return;
     }
     if (!call.isReady()) {
-      armStallTimer();
+      armStallTimer(stallTimeout == null ? 0 : stallTimeout.timeout().toNanos());
       return;
     }
+    lastReady = System.nanoTime();
     disarmStallTimer();
     // Only the thread that moves "nothing outstanding" to "a batch outstanding" requests.
     if (outstanding.compareAndSet(0, BATCH)) {
@@ -153,14 +157,12 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
     }
   }
 
-  private void armStallTimer() {
+  private void armStallTimer(long delayNanos) {
     if (stallTimeout == null || stallTimer.get() != null) {
       return;
     }
     ScheduledFuture<?> timer =
-        stallTimeout
-            .scheduler()
-            .schedule(this::onStallTimer, stallTimeout.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        stallTimeout.scheduler().schedule(this::onStallTimer, delayNanos, TimeUnit.NANOSECONDS);
     if (!stallTimer.compareAndSet(null, timer)) {
       timer.cancel(false);
     }
@@ -178,6 +180,14 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
     synchronized (this) {
       if (cancelled || done || call.isReady()) {
         return; // the client took data meanwhile; the next stall starts a new timer
+      }
+      // A timer armed just as the call turned ready (the on-ready handler and the publisher race)
+      // must not count the time the call was ready: measure from when it was last seen ready.
+      long stalledFor = System.nanoTime() - lastReady;
+      long timeout = stallTimeout.timeout().toNanos();
+      if (stalledFor < timeout) {
+        armStallTimer(timeout - stalledFor);
+        return;
       }
       done = true;
       call.onError(stallTimeout.exceeded());
