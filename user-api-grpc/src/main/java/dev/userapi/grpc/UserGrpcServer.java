@@ -273,7 +273,8 @@ public final class UserGrpcServer implements AutoCloseable {
 
     /**
      * How long a StreamUsers, WatchUsers or LookupUsers call may go on with a client that takes no
-     * data before the server ends it with DEADLINE_EXCEEDED; 5 minutes by default. See {@link
+     * data, or a BatchCreateUsers call with a client that sends none, before the server ends it
+     * with DEADLINE_EXCEEDED; 5 minutes by default. See {@link
      * UserGrpcService.Builder#stalledStreamTimeout(Duration)}.
      *
      * @param timeout a positive duration

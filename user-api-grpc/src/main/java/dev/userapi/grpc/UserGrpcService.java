@@ -274,25 +274,36 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
 
   /**
    * Reads the items of one BatchCreateUsers call one message at a time, then creates them in one
-   * {@link UserService#createAll} call so the batch has the same semantics as a local one.
+   * {@link UserService#createAll} call so the batch has the same semantics as a local one. With a
+   * stall timeout, a call whose client sends nothing for that long is ended and its items dropped:
+   * one timer per call, which checks the time of the last message when it fires. Call signals run
+   * on the call's serialising executor, the timer on its scheduler: both hold this reader's lock
+   * while they touch the call, except for the create itself, which runs after the reader is done.
    */
   private final class BatchCreateReader implements StreamObserver<BatchCreateUsersRequest> {
     private final ServerCallStreamObserver<BatchCreateUsersResponse> call;
     private final List<NewUser> items = new ArrayList<>();
-    private boolean failed;
+    private boolean done; // guarded by this: failed, cancelled, timed out or completed
+    private ScheduledFuture<?> idleTimer; // guarded by this
+    private volatile long lastMessage = System.nanoTime();
 
     BatchCreateReader(ServerCallStreamObserver<BatchCreateUsersResponse> call) {
       this.call = call;
+      if (stallTimeout != null) {
+        synchronized (this) {
+          armIdleTimer(stallTimeout.timeout().toNanos());
+        }
+      }
     }
 
     @Override
-    public void onNext(BatchCreateUsersRequest request) {
-      if (failed) {
+    public synchronized void onNext(BatchCreateUsersRequest request) {
+      if (done) {
         return;
       }
+      lastMessage = System.nanoTime();
       if (items.size() == maxBatchItems) {
-        failed = true;
-        items.clear();
+        finish();
         call.onError(
             GrpcErrors.toStatusException(
                 new UserException(
@@ -305,20 +316,25 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
     }
 
     @Override
-    public void onError(Throwable error) {
+    public synchronized void onError(Throwable error) {
       // The client cancelled or went away: nothing was created, nothing to answer.
-      items.clear();
+      finish();
     }
 
     @Override
     public void onCompleted() {
-      if (failed) {
-        return;
+      List<NewUser> batch;
+      synchronized (this) {
+        if (done) {
+          return;
+        }
+        batch = List.copyOf(items);
+        finish();
       }
       unary(
           call,
           () -> {
-            List<CreateResult> results = users.createAll(items);
+            List<CreateResult> results = users.createAll(batch);
             BatchCreateUsersResponse.Builder response = BatchCreateUsersResponse.newBuilder();
             int created = 0;
             for (CreateResult result : results) {
@@ -330,6 +346,36 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
                 .setFailedCount(results.size() - created)
                 .build();
           });
+    }
+
+    /** Marks the reader done, drops the items and stops the timer. Holds the lock. */
+    private void finish() {
+      done = true;
+      items.clear();
+      if (idleTimer != null) {
+        idleTimer.cancel(false);
+        idleTimer = null;
+      }
+    }
+
+    private void armIdleTimer(long delayNanos) {
+      idleTimer =
+          stallTimeout.scheduler().schedule(this::onIdleTimer, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private synchronized void onIdleTimer() {
+      idleTimer = null;
+      if (done) {
+        return;
+      }
+      long silentFor = System.nanoTime() - lastMessage;
+      long timeout = stallTimeout.timeout().toNanos();
+      if (silentFor < timeout) {
+        armIdleTimer(timeout - silentFor);
+        return;
+      }
+      finish();
+      call.onError(stallTimeout.sentNothing());
     }
   }
 
@@ -476,9 +522,10 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
     /**
      * Ends a StreamUsers, WatchUsers or LookupUsers call with DEADLINE_EXCEEDED, and stops the work
      * behind it, when its client has taken no data for {@code timeout} although the stream had more
-     * to send (the call stayed not ready). Without it, which is the default, a client that never
-     * reads holds its stream, a flow-control window of buffered messages and the store's cursor
-     * until it goes away or its deadline passes.
+     * to send (the call stayed not ready); and a BatchCreateUsers call whose client has sent
+     * nothing for {@code timeout}, creating nothing. Without it, which is the default, a client
+     * that never reads holds its stream, a flow-control window of buffered messages and the store's
+     * cursor until it goes away or its deadline passes, and one that stops sending holds its items.
      *
      * <p>A slow reader is not cut off as long as it takes some data within the timeout: the timer
      * restarts each time the call becomes ready again, which happens once the client has taken

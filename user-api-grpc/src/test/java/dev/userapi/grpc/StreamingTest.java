@@ -11,6 +11,9 @@ import dev.userapi.core.User;
 import dev.userapi.core.UserEvent;
 import dev.userapi.core.UserException;
 import dev.userapi.core.UserFilter;
+import dev.userapi.core.UserQuery;
+import dev.userapi.proto.v1.BatchCreateUsersRequest;
+import dev.userapi.proto.v1.BatchCreateUsersResponse;
 import dev.userapi.proto.v1.LookupUsersRequest;
 import dev.userapi.proto.v1.LookupUsersResponse;
 import dev.userapi.proto.v1.UserServiceGrpc;
@@ -231,6 +234,79 @@ class StreamingTest {
     call.get().request(Integer.MAX_VALUE);
     Throwable error = seenByClient.get(20, TimeUnit.SECONDS);
     assertThat(Status.fromThrowable(error).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+  }
+
+  @Test
+  void aBatchWhoseClientStopsSendingIsEndedAfterTheStallTimeoutAndCreatesNothing()
+      throws Exception {
+    DefaultUserService store = DefaultUserService.inMemory();
+    fixture =
+        GrpcFixture.netty(
+            UserGrpcService.builder(store).stalledStreamTimeout(Duration.ofMillis(500)).build(),
+            Duration.ofSeconds(60));
+    CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    StreamObserver<BatchCreateUsersRequest> batch =
+        UserServiceGrpc.newStub(fixture.channel).batchCreateUsers(endsInto(ended));
+
+    for (int i = 0; i < 3; i++) {
+      batch.onNext(item(i));
+    }
+    // ...and then nothing, without completing.
+
+    Throwable error = ended.get(20, TimeUnit.SECONDS);
+    assertThat(Status.fromThrowable(error).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(Status.fromThrowable(error).getDescription()).contains("sent nothing");
+    assertThat(store.list(UserQuery.firstPage(10)).items()).isEmpty();
+  }
+
+  @Test
+  void aBatchSentWithPausesShorterThanTheStallTimeoutIsCreated() throws Exception {
+    DefaultUserService store = DefaultUserService.inMemory();
+    fixture =
+        GrpcFixture.netty(
+            UserGrpcService.builder(store).stalledStreamTimeout(Duration.ofSeconds(2)).build(),
+            Duration.ofSeconds(60));
+    CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    StreamObserver<BatchCreateUsersRequest> batch =
+        UserServiceGrpc.newStub(fixture.channel).batchCreateUsers(endsInto(ended));
+
+    // Ten pauses, each well under the timeout and together far over it.
+    for (int i = 0; i < 10; i++) {
+      batch.onNext(item(i));
+      Thread.sleep(300);
+    }
+    batch.onCompleted();
+
+    assertThat(ended.get(20, TimeUnit.SECONDS)).isNull();
+    assertThat(store.list(UserQuery.firstPage(20)).items()).hasSize(10);
+  }
+
+  private static BatchCreateUsersRequest item(int i) {
+    return BatchCreateUsersRequest.newBuilder()
+        .setUser(
+            dev.userapi.proto.v1.User.newBuilder()
+                .setName("User " + i)
+                .setEmail("user" + i + "@example.com"))
+        .build();
+  }
+
+  /** Completes {@code ended} with the call's error, or with null when it succeeds. */
+  private static StreamObserver<BatchCreateUsersResponse> endsInto(
+      CompletableFuture<Throwable> ended) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(BatchCreateUsersResponse summary) {}
+
+      @Override
+      public void onError(Throwable t) {
+        ended.complete(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        ended.complete(null);
+      }
+    };
   }
 
   @Test

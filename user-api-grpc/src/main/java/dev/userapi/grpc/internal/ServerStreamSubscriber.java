@@ -234,6 +234,19 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
     }
 
     /**
+     * The status a client-streaming call ends with when its client stops sending:
+     * DEADLINE_EXCEEDED, saying for how long it sent nothing.
+     *
+     * @return the status, as an exception to pass to {@code onError}
+     */
+    public StatusRuntimeException sentNothing() {
+      return Status.DEADLINE_EXCEEDED
+          .withDescription(
+              "the client sent nothing for " + timeout.toMillis() + " ms; the call was ended")
+          .asRuntimeException();
+    }
+
+    /**
      * {@code timeout} timed by one scheduler thread shared by every server in the JVM, a daemon
      * started on first use: its tasks only end a stalled call.
      *
