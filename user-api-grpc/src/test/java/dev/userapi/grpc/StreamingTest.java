@@ -240,13 +240,9 @@ class StreamingTest {
   void aBatchWhoseClientStopsSendingIsEndedAfterTheStallTimeoutAndCreatesNothing()
       throws Exception {
     DefaultUserService store = DefaultUserService.inMemory();
-    fixture =
-        GrpcFixture.netty(
-            UserGrpcService.builder(store).stalledStreamTimeout(Duration.ofMillis(500)).build(),
-            Duration.ofSeconds(60));
     CompletableFuture<Throwable> ended = new CompletableFuture<>();
     StreamObserver<BatchCreateUsersRequest> batch =
-        UserServiceGrpc.newStub(fixture.channel).batchCreateUsers(endsInto(ended));
+        startBatch(store, Duration.ofMillis(500), ended);
 
     for (int i = 0; i < 3; i++) {
       batch.onNext(item(i));
@@ -262,13 +258,8 @@ class StreamingTest {
   @Test
   void aBatchSentWithPausesShorterThanTheStallTimeoutIsCreated() throws Exception {
     DefaultUserService store = DefaultUserService.inMemory();
-    fixture =
-        GrpcFixture.netty(
-            UserGrpcService.builder(store).stalledStreamTimeout(Duration.ofSeconds(2)).build(),
-            Duration.ofSeconds(60));
     CompletableFuture<Throwable> ended = new CompletableFuture<>();
-    StreamObserver<BatchCreateUsersRequest> batch =
-        UserServiceGrpc.newStub(fixture.channel).batchCreateUsers(endsInto(ended));
+    StreamObserver<BatchCreateUsersRequest> batch = startBatch(store, Duration.ofSeconds(2), ended);
 
     // Ten pauses, each well under the timeout and together far over it.
     for (int i = 0; i < 10; i++) {
@@ -290,7 +281,19 @@ class StreamingTest {
         .build();
   }
 
-  /** Completes {@code ended} with the call's error, or with null when it succeeds. */
+  /**
+   * Serves {@code store} with {@code stallTimeout} and opens a BatchCreateUsers call to it, whose
+   * end completes {@code ended}: with the error, or with null when it succeeds.
+   */
+  private StreamObserver<BatchCreateUsersRequest> startBatch(
+      DefaultUserService store, Duration stallTimeout, CompletableFuture<Throwable> ended) {
+    fixture =
+        GrpcFixture.netty(
+            UserGrpcService.builder(store).stalledStreamTimeout(stallTimeout).build(),
+            Duration.ofSeconds(60));
+    return UserServiceGrpc.newStub(fixture.channel).batchCreateUsers(endsInto(ended));
+  }
+
   private static StreamObserver<BatchCreateUsersResponse> endsInto(
       CompletableFuture<Throwable> ended) {
     return new StreamObserver<>() {
