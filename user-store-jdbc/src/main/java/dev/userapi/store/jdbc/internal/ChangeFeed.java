@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * finds its next sequence missing knows it was pruned.
  *
  * <p>Thread-safe. Database reads and subscriber calls run on the feed's own threads, never on the
- * thread that calls {@code request}; calls to one subscriber are serialised.
+ * thread that calls {@code request}; calls to one subscriber are serialised. However many watch, at
+ * most {@value #CONCURRENT_READS} of them read the table at once, so the feed holds at most that
+ * many pooled connections besides the listener's and leaves the rest of the pool to the store's
+ * other work; a watcher's subscriber is called without that permit, so a slow one delays no other.
  *
  * <p>Not API: used by userapi modules only.
  */
@@ -47,6 +51,9 @@ public final class ChangeFeed implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ChangeFeed.class);
   private static final int PAGE_SIZE = 256;
+
+  /** Watchers reading the table at once, and so pooled connections they may hold. */
+  public static final int CONCURRENT_READS = 2;
 
   /** A safety net: watchers look again this often even without a notification. */
   private static final int POLL_MILLIS = 10_000;
@@ -65,6 +72,7 @@ public final class ChangeFeed implements AutoCloseable {
   private final Transactor transactor;
   private final ExecutorService executor;
   private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
+  private final Semaphore reads = new Semaphore(CONCURRENT_READS);
   private final AtomicBoolean listenerStarted = new AtomicBoolean();
   private final Object backoffLock = new Object();
   private volatile boolean closed;
@@ -397,6 +405,13 @@ public final class ChangeFeed implements AutoCloseable {
       long limit = Math.min(demand.get(), PAGE_SIZE);
       List<UserEvent> page;
       try {
+        reads.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false; // the feed is closing
+      }
+      UserException failure = null;
+      try {
         page =
             transactor.autoCommit(
                 "read the change feed",
@@ -409,12 +424,18 @@ public final class ChangeFeed implements AutoCloseable {
                         },
                         UserRows::readEvent));
       } catch (UserException e) {
-        if (e.code() == ErrorCode.UNAVAILABLE) {
+        page = List.of();
+        failure = e;
+      } finally {
+        reads.release();
+      }
+      if (failure != null) {
+        if (failure.code() == ErrorCode.UNAVAILABLE) {
           // The listener wakes us again once the database is back.
-          log.debug("change feed read failed; waiting for the database", e);
+          log.debug("change feed read failed; waiting for the database", failure);
           return false;
         }
-        terminate(e);
+        terminate(failure);
         return false;
       }
       if (page.isEmpty()) {
