@@ -7,6 +7,7 @@ import dev.userapi.core.ErrorCode;
 import dev.userapi.core.Principal;
 import dev.userapi.core.UserException;
 import dev.userapi.core.UserOperation;
+import dev.userapi.core.internal.BearerTokens;
 import dev.userapi.grpc.internal.GrpcErrors;
 import dev.userapi.proto.v1.UserServiceGrpc;
 import io.grpc.Context;
@@ -16,7 +17,6 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.StatusRuntimeException;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -83,7 +83,7 @@ public final class BearerAuthInterceptor implements ServerInterceptor {
   }
 
   private Principal authorize(String fullMethodName, String authorization) {
-    String token = bearerToken(authorization);
+    String token = BearerTokens.fromAuthorization(authorization);
     if (token == null) {
       throw new UserException(
           ErrorCode.UNAUTHENTICATED, "send a bearer token in the authorization metadata");
@@ -101,17 +101,5 @@ public final class BearerAuthInterceptor implements ServerInterceptor {
               : "this call needs the scope " + operation.requiredScope());
     }
     return principal;
-  }
-
-  /** The token of an {@code Authorization} value of the Bearer scheme (RFC 6750), or null. */
-  static String bearerToken(String authorization) {
-    if (authorization == null || authorization.length() < 7) {
-      return null;
-    }
-    if (!authorization.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
-      return null;
-    }
-    String token = authorization.substring(7).strip();
-    return token.isEmpty() ? null : token;
   }
 }

@@ -7,6 +7,7 @@ import dev.userapi.core.ErrorCode;
 import dev.userapi.core.Principal;
 import dev.userapi.core.UserException;
 import dev.userapi.core.UserOperation;
+import dev.userapi.core.internal.BearerTokens;
 import dev.userapi.rest.internal.Problems;
 import dev.userapi.rest.internal.ResourceOperations;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -17,7 +18,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.lang.reflect.Method;
-import java.util.Locale;
 
 /**
  * Authenticates every call to {@link UserResource} from its {@code Authorization: Bearer <token>}
@@ -57,7 +57,8 @@ public final class BearerAuthFilter implements ContainerRequestFilter {
       // and unmatched paths answer 404/405 as usual.
       return;
     }
-    String token = bearerToken(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+    String token =
+        BearerTokens.fromAuthorization(request.getHeaderString(HttpHeaders.AUTHORIZATION));
     if (token == null) {
       request.abortWith(
           Problems.toResponse(
@@ -94,18 +95,6 @@ public final class BearerAuthFilter implements ContainerRequestFilter {
         .header(HttpHeaders.WWW_AUTHENTICATE, null)
         .header(HttpHeaders.WWW_AUTHENTICATE, challenge)
         .build();
-  }
-
-  /** The token of an {@code Authorization} value of the Bearer scheme, or null. */
-  static String bearerToken(String authorization) {
-    if (authorization == null || authorization.length() < 7) {
-      return null;
-    }
-    if (!authorization.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
-      return null;
-    }
-    String token = authorization.substring(7).strip();
-    return token.isEmpty() ? null : token;
   }
 
   private record PrincipalContext(Principal principal, SecurityContext transport)
