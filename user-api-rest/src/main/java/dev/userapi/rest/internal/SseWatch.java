@@ -91,9 +91,7 @@ public final class SseWatch implements Flow.Subscriber<UserEvent> {
         .whenComplete(
             (ignored, error) -> {
               if (error != null) {
-                log.debug("watch client went away: {}", error.toString());
-                subscription.cancel();
-                close();
+                clientWentAway(error);
               }
             });
   }
@@ -143,9 +141,7 @@ public final class SseWatch implements Flow.Subscriber<UserEvent> {
         .whenComplete(
             (ignored, error) -> {
               if (error != null) {
-                log.debug("watch client went away: {}", error.toString());
-                subscription.cancel();
-                close();
+                clientWentAway(error);
               } else {
                 subscription.request(1);
               }
@@ -186,6 +182,13 @@ public final class SseWatch implements Flow.Subscriber<UserEvent> {
     } catch (JsonProcessingException | RuntimeException e) {
       close();
     }
+  }
+
+  /** A send failed: the client is gone, so the watch behind it stops. */
+  private void clientWentAway(Throwable error) {
+    log.debug("watch client went away: {}", error.toString());
+    subscription.cancel();
+    close();
   }
 
   private void close() {
