@@ -56,24 +56,14 @@ final class Runner {
           new Worker(i, factory, phase, ready, finished, setupFailure, intervalNanos, concurrency);
       workers[i].measured = measured;
     }
-    List<Thread> threads = new ArrayList<>();
-    for (Worker worker : workers) {
-      Thread t = new Thread(worker, "cli-worker-" + worker.index);
-      t.setDaemon(true);
-      threads.add(t);
-      t.start();
-    }
+    List<Thread> threads = startAll(workers);
     ready.await();
     long begin = System.nanoTime();
     long total = warmup.toNanos() + measure.toNanos();
     try (Progress bar =
         Progress.start(progress, label, () -> (System.nanoTime() - begin) / (double) total)) {
       sleepNanos(warmup.toNanos());
-      long sent0 = wire.sent();
-      long received0 = wire.received();
-      long serverCpu0 = localServer ? CpuMeter.serverCpuNanos() : -1;
-      long processCpu0 = CpuMeter.processCpuNanos();
-      long t0 = System.nanoTime();
+      Meters start = Meters.read(wire, localServer);
       phase.set(MEASURING);
       sleepNanos(measure.toNanos());
       // A window with no completed operation says nothing; extend it (bounded) until one completes.
@@ -82,19 +72,10 @@ final class Runner {
         sleepNanos(TimeUnit.MILLISECONDS.toNanos(5));
       }
       phase.set(STOPPED);
-      long t1 = System.nanoTime();
-      long serverCpu = localServer ? CpuMeter.serverCpuNanos() - serverCpu0 : -1;
-      long processCpu = CpuMeter.processCpuNanos() - processCpu0;
-      long sent = wire.sent() - sent0;
-      long received = wire.received() - received0;
+      Meters end = Meters.read(wire, localServer);
       finished.await();
-      for (Thread t : threads) {
-        t.join();
-      }
-      if (setupFailure.get() != null) {
-        throw new IllegalStateException(label + ": worker setup failed", setupFailure.get());
-      }
-      return merge(workers, t1 - t0, sent, received, serverCpu, processCpu);
+      joinAll(threads, label, setupFailure);
+      return merge(workers, start, end);
     }
   }
 
@@ -115,6 +96,20 @@ final class Runner {
       workers[i] = new Worker(i, factory, phase, ready, finished, setupFailure, 0, concurrency);
       workers[i].budget = remaining;
     }
+    List<Thread> threads = startAll(workers);
+    ready.await();
+    try (Progress bar =
+        Progress.start(progress, label, () -> 1.0 - remaining.get() / (double) totalOps)) {
+      Meters start = Meters.read(wire, localServer);
+      phase.set(MEASURING);
+      finished.await();
+      Meters end = Meters.read(wire, localServer);
+      joinAll(threads, label, setupFailure);
+      return merge(workers, start, end);
+    }
+  }
+
+  private static List<Thread> startAll(Worker[] workers) {
     List<Thread> threads = new ArrayList<>();
     for (Worker worker : workers) {
       Thread t = new Thread(worker, "cli-worker-" + worker.index);
@@ -122,33 +117,40 @@ final class Runner {
       threads.add(t);
       t.start();
     }
-    ready.await();
-    try (Progress bar =
-        Progress.start(progress, label, () -> 1.0 - remaining.get() / (double) totalOps)) {
-      long sent0 = wire.sent();
-      long received0 = wire.received();
-      long serverCpu0 = localServer ? CpuMeter.serverCpuNanos() : -1;
-      long processCpu0 = CpuMeter.processCpuNanos();
-      long t0 = System.nanoTime();
-      phase.set(MEASURING);
-      finished.await();
-      long t1 = System.nanoTime();
-      long serverCpu = localServer ? CpuMeter.serverCpuNanos() - serverCpu0 : -1;
-      long processCpu = CpuMeter.processCpuNanos() - processCpu0;
-      for (Thread t : threads) {
-        t.join();
-      }
-      if (setupFailure.get() != null) {
-        throw new IllegalStateException(label + ": worker setup failed", setupFailure.get());
-      }
-      return merge(
-          workers,
-          t1 - t0,
-          wire.sent() - sent0,
-          wire.received() - received0,
-          serverCpu,
-          processCpu);
+    return threads;
+  }
+
+  private static void joinAll(
+      List<Thread> threads, String label, AtomicReference<Throwable> setupFailure)
+      throws InterruptedException {
+    for (Thread t : threads) {
+      t.join();
     }
+    if (setupFailure.get() != null) {
+      throw new IllegalStateException(label + ": worker setup failed", setupFailure.get());
+    }
+  }
+
+  /** The clock, the bytes on the wire and the CPU times at one moment; -1 for no server CPU. */
+  private record Meters(long nanos, long sent, long received, long serverCpu, long processCpu) {
+    static Meters read(WireBytes wire, boolean localServer) {
+      return new Meters(
+          System.nanoTime(),
+          wire.sent(),
+          wire.received(),
+          localServer ? CpuMeter.serverCpuNanos() : -1,
+          CpuMeter.processCpuNanos());
+    }
+  }
+
+  private static Measurement merge(Worker[] workers, Meters start, Meters end) {
+    return merge(
+        workers,
+        end.nanos() - start.nanos(),
+        end.sent() - start.sent(),
+        end.received() - start.received(),
+        start.serverCpu() < 0 ? -1 : end.serverCpu() - start.serverCpu(),
+        end.processCpu() - start.processCpu());
   }
 
   private static Measurement merge(
