@@ -524,31 +524,40 @@ final class Report {
   private static void yAxis(StringBuilder s, double max, String unit) {
     int plotH = H - T - B;
     for (int i = 0; i <= 4; i++) {
-      double v = max * i / 4;
-      double y = T + plotH - plotH * i / 4.0;
-      s.append(
-          String.format(
-              Locale.ROOT,
-              "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>",
-              L,
-              y,
-              W - R,
-              y));
-      s.append(
-          String.format(
-              Locale.ROOT,
-              "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>",
-              L - 4,
-              y + 4,
-              esc(fmt(v))));
+      gridLine(s, T + plotH - plotH * i / 4.0, fmt(max * i / 4));
     }
+    axisTitleAndBaseline(s, unit);
+  }
+
+  /** A light horizontal grid line at {@code y}, labelled on the left. */
+  private static void gridLine(StringBuilder s, double y, String label) {
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>",
+            L,
+            y,
+            W - R,
+            y));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>",
+            L - 4,
+            y + 4,
+            esc(label)));
+  }
+
+  /** The vertical axis title and the horizontal base line of the plot. */
+  private static void axisTitleAndBaseline(StringBuilder s, String title) {
+    int plotH = H - T - B;
     s.append(
         String.format(
             Locale.ROOT,
             "<text x=\"12\" y=\"%d\" transform=\"rotate(-90 12 %d)\" text-anchor=\"middle\">%s</text>",
             T + plotH / 2,
             T + plotH / 2,
-            esc(unit)));
+            esc(title)));
     s.append(
         String.format(
             Locale.ROOT,
@@ -609,37 +618,9 @@ final class Report {
     int plotW = W - L - R;
     int plotH = H - T - B;
     for (double e = lo; e <= hi; e++) {
-      double y = T + plotH - plotH * (e - lo) / (hi - lo);
-      s.append(
-          String.format(
-              Locale.ROOT,
-              "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>",
-              L,
-              y,
-              W - R,
-              y));
-      s.append(
-          String.format(
-              Locale.ROOT,
-              "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>",
-              L - 4,
-              y + 4,
-              esc(fmt(Math.pow(10, e)))));
+      gridLine(s, T + plotH - plotH * (e - lo) / (hi - lo), fmt(Math.pow(10, e)));
     }
-    s.append(
-        String.format(
-            Locale.ROOT,
-            "<text x=\"12\" y=\"%d\" transform=\"rotate(-90 12 %d)\" text-anchor=\"middle\">µs (log)</text>",
-            T + plotH / 2,
-            T + plotH / 2));
-    s.append(
-        String.format(
-            Locale.ROOT,
-            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>",
-            L,
-            H - B,
-            W - R,
-            H - B));
+    axisTitleAndBaseline(s, "µs (log)");
     double[] ticks = {0, 90, 99, 99.9, 99.99};
     for (double p : ticks) {
       double x = L + plotW * xOf(p) / 4.0;
