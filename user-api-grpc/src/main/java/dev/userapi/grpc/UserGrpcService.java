@@ -17,6 +17,7 @@ import dev.userapi.grpc.internal.GrpcErrors;
 import dev.userapi.grpc.internal.ProtoMapper;
 import dev.userapi.grpc.internal.ServerStreamSubscriber;
 import dev.userapi.grpc.internal.ServerStreamSubscriber.StallTimeout;
+import dev.userapi.grpc.internal.StallClock;
 import dev.userapi.grpc.internal.StrictParsing;
 import dev.userapi.proto.v1.BatchCreateUsersRequest;
 import dev.userapi.proto.v1.BatchCreateUsersResponse;
@@ -43,8 +44,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -283,17 +282,13 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
   private final class BatchCreateReader implements StreamObserver<BatchCreateUsersRequest> {
     private final ServerCallStreamObserver<BatchCreateUsersResponse> call;
     private final List<NewUser> items = new ArrayList<>();
-    private boolean done; // guarded by this: failed, cancelled, timed out or completed
-    private ScheduledFuture<?> idleTimer; // guarded by this
-    private volatile long lastMessage = System.nanoTime();
+    private volatile boolean done; // written under this reader's lock: failed, cancelled, ended
+    // Progress is a message received; the clock runs until the client completes the batch.
+    private final StallClock silence = new StallClock(stallTimeout, () -> !done, this::silent);
 
     BatchCreateReader(ServerCallStreamObserver<BatchCreateUsersResponse> call) {
       this.call = call;
-      if (stallTimeout != null) {
-        synchronized (this) {
-          armIdleTimer(stallTimeout.timeout().toNanos());
-        }
-      }
+      silence.start();
     }
 
     @Override
@@ -301,7 +296,7 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
       if (done) {
         return;
       }
-      lastMessage = System.nanoTime();
+      silence.progress();
       if (items.size() == maxBatchItems) {
         finish();
         call.onError(
@@ -352,26 +347,11 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
     private void finish() {
       done = true;
       items.clear();
-      if (idleTimer != null) {
-        idleTimer.cancel(false);
-        idleTimer = null;
-      }
+      silence.stop();
     }
 
-    private void armIdleTimer(long delayNanos) {
-      idleTimer =
-          stallTimeout.scheduler().schedule(this::onIdleTimer, delayNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private synchronized void onIdleTimer() {
-      idleTimer = null;
-      if (done) {
-        return;
-      }
-      long silentFor = System.nanoTime() - lastMessage;
-      long timeout = stallTimeout.timeout().toNanos();
-      if (silentFor < timeout) {
-        armIdleTimer(timeout - silentFor);
+    private synchronized void silent() {
+      if (done || !silence.expired()) {
         return;
       }
       finish();
@@ -389,11 +369,13 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
   private final class LookupSession implements StreamObserver<LookupUsersRequest> {
     private final ServerCallStreamObserver<LookupUsersResponse> call;
     private boolean wantsInput; // guarded by this
-    private boolean finished; // guarded by this
-    private ScheduledFuture<?> stallTimer; // guarded by this
+    private volatile boolean finished; // written under this session's lock
+    private final StallClock stall;
 
     LookupSession(ServerCallStreamObserver<LookupUsersResponse> call) {
       this.call = call;
+      // Progress is the call becoming ready; the clock runs while answers wait for the client.
+      this.stall = new StallClock(stallTimeout, () -> !finished && !call.isReady(), this::stalled);
     }
 
     @Override
@@ -406,12 +388,13 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
         call.request(1);
       } else {
         wantsInput = true;
-        armStallTimer();
+        stall.start();
       }
     }
 
     synchronized void onReady() {
-      disarmStallTimer();
+      stall.progress();
+      stall.stop();
       if (wantsInput && !finished) {
         wantsInput = false;
         call.request(1);
@@ -420,44 +403,26 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
 
     synchronized void onCancel() {
       finished = true;
-      disarmStallTimer();
+      stall.stop();
     }
 
     @Override
     public synchronized void onError(Throwable error) {
       finished = true;
-      disarmStallTimer();
+      stall.stop();
     }
 
     @Override
     public synchronized void onCompleted() {
       if (!finished) {
         finished = true;
-        disarmStallTimer();
+        stall.stop();
         call.onCompleted();
       }
     }
 
-    private void armStallTimer() {
-      if (stallTimeout != null && stallTimer == null) {
-        stallTimer =
-            stallTimeout
-                .scheduler()
-                .schedule(
-                    this::onStallTimer, stallTimeout.timeout().toNanos(), TimeUnit.NANOSECONDS);
-      }
-    }
-
-    private void disarmStallTimer() {
-      if (stallTimer != null) {
-        stallTimer.cancel(false);
-        stallTimer = null;
-      }
-    }
-
-    private synchronized void onStallTimer() {
-      stallTimer = null;
-      if (finished || call.isReady()) {
+    private synchronized void stalled() {
+      if (finished || call.isReady() || !stall.expired()) {
         return;
       }
       finished = true;

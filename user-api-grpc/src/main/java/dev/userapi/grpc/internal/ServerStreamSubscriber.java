@@ -8,11 +8,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Duration;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -42,7 +39,7 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
   private final ServerCallStreamObserver<R> call;
   private final Function<? super T, ? extends R> mapper;
   private final StallTimeout stallTimeout;
-  private final AtomicReference<ScheduledFuture<?>> stallTimer = new AtomicReference<>();
+  private final StallClock stallClock;
 
   /** Items requested from the publisher and not yet received. */
   private final AtomicInteger outstanding = new AtomicInteger();
@@ -51,9 +48,6 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
   private volatile boolean cancelled;
   private volatile boolean done; // written under this object's lock
 
-  /** When the call was last seen ready (System.nanoTime); the stall timer measures from here. */
-  private volatile long lastReady = System.nanoTime();
-
   private ServerStreamSubscriber(
       ServerCallStreamObserver<R> call,
       Function<? super T, ? extends R> mapper,
@@ -61,6 +55,9 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
     this.call = call;
     this.mapper = mapper;
     this.stallTimeout = stallTimeout;
+    // Progress is the call seen ready; the clock runs while it is not.
+    this.stallClock =
+        new StallClock(stallTimeout, () -> !cancelled && !done && !call.isReady(), this::stalled);
   }
 
   /**
@@ -118,7 +115,7 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
         call.onError(GrpcErrors.toStatusException(error));
       }
     }
-    disarmStallTimer();
+    stallClock.stop();
   }
 
   @Override
@@ -129,7 +126,7 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
         call.onCompleted();
       }
     }
-    disarmStallTimer();
+    stallClock.stop();
   }
 
   private void fail(RuntimeException error) {
@@ -146,48 +143,21 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
       return;
     }
     if (!call.isReady()) {
-      armStallTimer(stallTimeout == null ? 0 : stallTimeout.timeout().toNanos());
+      stallClock.start();
       return;
     }
-    lastReady = System.nanoTime();
-    disarmStallTimer();
+    stallClock.progress();
+    stallClock.stop();
     // Only the thread that moves "nothing outstanding" to "a batch outstanding" requests.
     if (outstanding.compareAndSet(0, BATCH)) {
       s.request(BATCH);
     }
   }
 
-  private void armStallTimer(long delayNanos) {
-    if (stallTimeout == null || stallTimer.get() != null) {
-      return;
-    }
-    ScheduledFuture<?> timer =
-        stallTimeout.scheduler().schedule(this::onStallTimer, delayNanos, TimeUnit.NANOSECONDS);
-    if (!stallTimer.compareAndSet(null, timer)) {
-      timer.cancel(false);
-    }
-  }
-
-  private void disarmStallTimer() {
-    ScheduledFuture<?> timer = stallTimer.getAndSet(null);
-    if (timer != null) {
-      timer.cancel(false);
-    }
-  }
-
-  private void onStallTimer() {
-    stallTimer.set(null);
+  private void stalled() {
     synchronized (this) {
-      if (cancelled || done || call.isReady()) {
-        return; // the client took data meanwhile; the next stall starts a new timer
-      }
-      // A timer armed just as the call turned ready (the on-ready handler and the publisher race)
-      // must not count the time the call was ready: measure from when it was last seen ready.
-      long stalledFor = System.nanoTime() - lastReady;
-      long timeout = stallTimeout.timeout().toNanos();
-      if (stalledFor < timeout) {
-        armStallTimer(timeout - stalledFor);
-        return;
+      if (cancelled || done || call.isReady() || !stallClock.expired()) {
+        return; // the client took data meanwhile; the next stall starts the clock again
       }
       done = true;
       call.onError(stallTimeout.exceeded());
@@ -200,7 +170,7 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
 
   private void onCallCancelled() {
     cancelled = true;
-    disarmStallTimer();
+    stallClock.stop();
     Flow.Subscription s = subscription;
     if (s != null) {
       s.cancel();
