@@ -1,14 +1,7 @@
 package dev.userapi.grpc.internal;
 
-import static java.util.Objects.requireNonNull;
-
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
-import java.time.Duration;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -174,75 +167,6 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
     Flow.Subscription s = subscription;
     if (s != null) {
       s.cancel();
-    }
-  }
-
-  /**
-   * How long a stream may stay not ready before it is ended, and the scheduler that times it.
-   *
-   * @param timeout a positive duration
-   * @param scheduler runs the (short) timer tasks
-   */
-  public record StallTimeout(Duration timeout, ScheduledExecutorService scheduler) {
-    /** Checks the arguments. */
-    public StallTimeout {
-      Durations.requirePositive(timeout, "timeout");
-      requireNonNull(scheduler, "scheduler");
-    }
-
-    /**
-     * The status a stalled call ends with: DEADLINE_EXCEEDED, saying for how long the client took
-     * no data.
-     *
-     * @return the status, as an exception to pass to {@code onError}
-     */
-    public StatusRuntimeException exceeded() {
-      return Status.DEADLINE_EXCEEDED
-          .withDescription(
-              "the client took no data for " + timeout.toMillis() + " ms; the stream was ended")
-          .asRuntimeException();
-    }
-
-    /**
-     * The status a client-streaming call ends with when its client stops sending:
-     * DEADLINE_EXCEEDED, saying for how long it sent nothing.
-     *
-     * @return the status, as an exception to pass to {@code onError}
-     */
-    public StatusRuntimeException sentNothing() {
-      return Status.DEADLINE_EXCEEDED
-          .withDescription(
-              "the client sent nothing for " + timeout.toMillis() + " ms; the call was ended")
-          .asRuntimeException();
-    }
-
-    /**
-     * {@code timeout} timed by one scheduler thread shared by every server in the JVM, a daemon
-     * started on first use: its tasks only end a stalled call.
-     *
-     * @param timeout a positive duration
-     * @return the stall timeout
-     */
-    public static StallTimeout of(Duration timeout) {
-      return new StallTimeout(timeout, SharedScheduler.INSTANCE);
-    }
-  }
-
-  private static final class SharedScheduler {
-    static final ScheduledExecutorService INSTANCE = create();
-
-    private static ScheduledExecutorService create() {
-      ScheduledThreadPoolExecutor scheduler =
-          new ScheduledThreadPoolExecutor(
-              1,
-              task -> {
-                Thread thread = new Thread(task, "userapi-grpc-stall-timer");
-                thread.setDaemon(true);
-                return thread;
-              });
-      // Timers are cancelled far more often than they fire: do not keep the cancelled ones.
-      scheduler.setRemoveOnCancelPolicy(true);
-      return scheduler;
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.userapi.grpc.internal;
 
-import dev.userapi.grpc.internal.ServerStreamSubscriber.StallTimeout;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
