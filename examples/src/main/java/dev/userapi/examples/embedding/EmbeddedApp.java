@@ -2,28 +2,22 @@ package dev.userapi.examples.embedding;
 
 import dev.userapi.core.DefaultUserService;
 import dev.userapi.core.UserService;
-import dev.userapi.grpc.UserGrpcService;
-import dev.userapi.rest.UserApiFeature;
-import io.grpc.Server;
-import io.grpc.netty.NettyServerBuilder;
-import java.io.IOException;
-import java.net.InetSocketAddress;
+import dev.userapi.server.UserServer;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
 import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.glassfish.grizzly.http.server.HttpServer;
-import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
-import org.glassfish.jersey.server.ResourceConfig;
 
 /**
- * userapi as a library inside an application that owns its servers: the user API is one {@link
- * UserApiFeature} registered in the application's own Jersey {@link ResourceConfig} (next to its
- * other resources) and one {@link UserGrpcService} added to its own gRPC server (next to its other
- * services). Both serve the same {@link UserService}, so a user created over one protocol is there
- * on the other.
+ * userapi inside an application: one {@link UserServer} hosts the user API on both protocols, and
+ * the application's own REST resource ({@link AppInfo}) beside it on the same listener. Both
+ * protocols serve the same {@link UserService}, so a user created over one is there on the other.
  *
  * <pre>
- * java -cp examples/target/userapi-server.jar dev.userapi.examples.embedding.EmbeddedApp [REST_PORT GRPC_PORT]
+ * mvn -q -pl examples exec:java -Dexec.mainClass=dev.userapi.examples.embedding.EmbeddedApp
  * </pre>
  *
  * <p>Ports default to 0 (free ports, printed). Serves until Ctrl-C.
@@ -31,12 +25,10 @@ import org.glassfish.jersey.server.ResourceConfig;
  * @since 0.1.0
  */
 public final class EmbeddedApp implements AutoCloseable {
-  private final HttpServer http;
-  private final Server grpc;
+  private final UserServer server;
 
-  private EmbeddedApp(HttpServer http, Server grpc) {
-    this.http = http;
-    this.grpc = grpc;
+  private EmbeddedApp(UserServer server) {
+    this.server = server;
   }
 
   /**
@@ -45,62 +37,58 @@ public final class EmbeddedApp implements AutoCloseable {
    * @param restPort the REST port
    * @param grpcPort the gRPC port
    * @return the running application
-   * @throws IOException when a port cannot be bound
    */
-  public static EmbeddedApp start(int restPort, int grpcPort) throws IOException {
+  public static EmbeddedApp start(int restPort, int grpcPort) {
     UserService users = DefaultUserService.inMemory(); // or over PostgresUserRepository
-
-    // REST: one Feature in the application's own Jersey application.
-    ResourceConfig app = new ResourceConfig().register(new UserApiFeature(users));
-    HttpServer http =
-        GrizzlyHttpServerFactory.createHttpServer(
-            URI.create("http://127.0.0.1:" + restPort + "/"), app);
-
-    // gRPC: one service in the application's own server.
-    Server grpc;
-    try {
-      grpc =
-          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", grpcPort))
-              .addService(new UserGrpcService(users))
-              .build()
-              .start();
-    } catch (IOException | RuntimeException e) {
-      http.shutdownNow();
-      throw e;
-    }
-    return new EmbeddedApp(http, grpc);
+    UserServer server =
+        UserServer.builder(users)
+            .restPort(restPort)
+            .grpcPort(grpcPort)
+            .blockingStore(false) // in memory: calls run on the event loops, no thread hop
+            .gracePeriod(Duration.ofSeconds(2))
+            .addRestComponent(new AppInfo()) // the application's own resource
+            .build()
+            .start();
+    return new EmbeddedApp(server);
   }
 
   /**
-   * Where the application's REST server listens; the user API is under {@code api/}.
+   * Where the REST listener is; the user API is under {@code api/}, the app's own under {@code
+   * app/}.
    *
    * @return the REST root
    */
   public URI restUri() {
-    return URI.create("http://127.0.0.1:" + http.getListener("grizzly").getPort() + "/");
+    return server.restUri();
   }
 
   /**
-   * Where its gRPC server listens.
+   * Where the gRPC listener is.
    *
    * @return {@code host:port}
    */
   public String grpcTarget() {
-    return "127.0.0.1:" + grpc.getPort();
+    return server.grpcTarget();
   }
 
-  /** Stops both servers. */
+  /** Stops both protocols gracefully. */
   @Override
   public void close() {
-    grpc.shutdown();
-    http.shutdownNow();
-    try {
-      if (!grpc.awaitTermination(5, TimeUnit.SECONDS)) {
-        grpc.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      grpc.shutdownNow();
-      Thread.currentThread().interrupt();
+    server.close();
+  }
+
+  /** The application's own resource, served beside the user API. */
+  @Path("app/info")
+  public static final class AppInfo {
+    /**
+     * What this application is.
+     *
+     * @return a line of text
+     */
+    @GET
+    @Produces(MediaType.TEXT_PLAIN)
+    public String info() {
+      return "embedded app with userapi inside";
     }
   }
 
@@ -108,10 +96,9 @@ public final class EmbeddedApp implements AutoCloseable {
    * Runs the application until it is stopped.
    *
    * @param args optional REST port and gRPC port (default: free ports)
-   * @throws IOException when a port cannot be bound
    * @throws InterruptedException when interrupted while running
    */
-  public static void main(String[] args) throws IOException, InterruptedException {
+  public static void main(String[] args) throws InterruptedException {
     int restPort = args.length > 0 ? Integer.parseInt(args[0]) : 0;
     int grpcPort = args.length > 1 ? Integer.parseInt(args[1]) : 0;
     EmbeddedApp embedded = start(restPort, grpcPort);
@@ -125,7 +112,10 @@ public final class EmbeddedApp implements AutoCloseable {
                 },
                 "embedded-shutdown"));
     System.out.println(
-        "embedded app: REST " + embedded.restUri() + "api/users, gRPC " + embedded.grpcTarget());
+        "embedded app: REST "
+            + embedded.restUri()
+            + "api/users (and app/info), gRPC "
+            + embedded.grpcTarget());
     System.out.println("Ctrl-C stops it.");
     stopped.await();
   }

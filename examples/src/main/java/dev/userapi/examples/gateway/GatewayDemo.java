@@ -2,11 +2,12 @@ package dev.userapi.examples.gateway;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.userapi.examples.DemoServer;
 import dev.userapi.examples.scenario.Scenario;
-import dev.userapi.examples.server.UserServer;
 import dev.userapi.grpc.GrpcUserClient;
 import dev.userapi.rest.RestUserClient;
 import dev.userapi.rest.UserApiFeature;
+import dev.userapi.server.UserServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -126,9 +127,7 @@ public final class GatewayDemo implements AutoCloseable {
    * @param out where the demo prints
    */
   public static void run(java.io.PrintStream out) {
-    try (UserServer server =
-            UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--grace-period", "1s")
-                .start();
+    try (UserServer server = DemoServer.start();
         GatewayDemo gateway = start(server.grpcTarget(), 0);
         RestUserClient users = RestUserClient.connect(gateway.restUri())) {
       out.println(

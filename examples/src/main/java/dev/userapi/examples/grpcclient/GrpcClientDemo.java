@@ -1,8 +1,9 @@
 package dev.userapi.examples.grpcclient;
 
+import dev.userapi.examples.DemoServer;
 import dev.userapi.examples.scenario.Scenario;
-import dev.userapi.examples.server.UserServer;
 import dev.userapi.grpc.GrpcUserClient;
+import dev.userapi.server.UserServer;
 
 /**
  * Runs the {@link Scenario} over gRPC with {@link GrpcUserClient}.
@@ -28,9 +29,7 @@ public final class GrpcClientDemo {
       run(args[0]);
       return;
     }
-    try (UserServer server =
-        UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--grace-period", "1s")
-            .start()) {
+    try (UserServer server = DemoServer.start()) {
       run(server.grpcTarget());
     }
   }

@@ -1,8 +1,9 @@
 package dev.userapi.examples.restclient;
 
+import dev.userapi.examples.DemoServer;
 import dev.userapi.examples.scenario.Scenario;
-import dev.userapi.examples.server.UserServer;
 import dev.userapi.rest.RestUserClient;
+import dev.userapi.server.UserServer;
 import java.net.URI;
 
 /**
@@ -30,9 +31,7 @@ public final class RestClientDemo {
       run(URI.create(args[0]));
       return;
     }
-    try (UserServer server =
-        UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--grace-period", "1s")
-            .start()) {
+    try (UserServer server = DemoServer.start()) {
       run(server.restUri());
     }
   }

@@ -6,6 +6,9 @@ import dev.userapi.core.NewUser;
 import dev.userapi.core.User;
 import dev.userapi.grpc.GrpcUserClient;
 import dev.userapi.rest.RestUserClient;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,6 +26,22 @@ class EmbeddedAppTest {
 
       assertThat(grpc.get(ada.id())).isEqualTo(ada);
       assertThat(rest.get(grace.id())).isEqualTo(grace);
+    }
+  }
+
+  @Test
+  void theApplicationsOwnResourceIsServedBesideTheUserApi() throws Exception {
+    try (EmbeddedApp app = EmbeddedApp.start(0, 0)) {
+      HttpResponse<String> info =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(app.restUri().resolve("app/info")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+
+      assertThat(info.statusCode()).isEqualTo(200);
+      assertThat(info.body()).isEqualTo("embedded app with userapi inside");
+      assertThat(info.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
     }
   }
 }

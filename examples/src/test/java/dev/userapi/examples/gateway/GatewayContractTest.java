@@ -1,8 +1,9 @@
 package dev.userapi.examples.gateway;
 
 import dev.userapi.core.UserService;
-import dev.userapi.examples.server.UserServer;
+import dev.userapi.examples.DemoServer;
 import dev.userapi.rest.RestUserClient;
+import dev.userapi.server.UserServer;
 import dev.userapi.testkit.UserServiceContract;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -18,7 +19,7 @@ class GatewayContractTest extends UserServiceContract {
 
   @BeforeAll
   static void start() {
-    backend = UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0").start();
+    backend = DemoServer.start();
     gateway = GatewayDemo.start(backend.grpcTarget(), 0);
   }
 

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.userapi.core.NewUser;
 import dev.userapi.core.User;
-import dev.userapi.examples.server.UserServer;
+import dev.userapi.examples.DemoServer;
 import dev.userapi.grpc.GrpcUserClient;
 import dev.userapi.rest.RestUserClient;
+import dev.userapi.server.UserServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,7 @@ class GatewayDemoTest {
 
   @Test
   void aWriteThroughTheGatewayLandsInTheBackend() {
-    UserServer backend = UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0").start();
+    UserServer backend = DemoServer.start();
     try (GatewayDemo gateway = GatewayDemo.start(backend.grpcTarget(), 0);
         RestUserClient edge = RestUserClient.connect(gateway.restUri());
         GrpcUserClient direct = GrpcUserClient.connect(backend.grpcTarget())) {

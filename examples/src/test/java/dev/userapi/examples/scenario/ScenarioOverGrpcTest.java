@@ -2,8 +2,9 @@ package dev.userapi.examples.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.userapi.examples.server.UserServer;
+import dev.userapi.examples.DemoServer;
 import dev.userapi.grpc.GrpcUserClient;
+import dev.userapi.server.UserServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +18,7 @@ class ScenarioOverGrpcTest {
   @Test
   void theWholeScenarioBehavesAsDescribedThroughGrpcUserClientAgainstARunningServer() {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    try (UserServer server =
-            UserServer.fromArgs("--rest-port", "0", "--grpc-port", "0", "--seed", "50").start();
+    try (UserServer server = DemoServer.start(50);
         GrpcUserClient users = GrpcUserClient.connect(server.grpcTarget())) {
       Scenario.run(users, new PrintStream(printed, true, StandardCharsets.UTF_8));
     }

@@ -2,8 +2,9 @@ package dev.userapi.examples.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.userapi.examples.server.UserServer;
+import dev.userapi.examples.DemoServer;
 import dev.userapi.rest.RestUserClient;
+import dev.userapi.server.UserServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,10 +18,7 @@ class ScenarioOverRestTest {
   @Test
   void theWholeScenarioBehavesAsDescribedThroughRestUserClientAgainstARunningServer() {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    try (UserServer server =
-            UserServer.fromArgs(
-                    "--rest-port", "0", "--grpc-port", "0", "--seed", "50", "--grace-period", "1s")
-                .start();
+    try (UserServer server = DemoServer.start(50);
         RestUserClient users = RestUserClient.connect(server.restUri())) {
       Scenario.run(users, new PrintStream(printed, true, StandardCharsets.UTF_8));
     }

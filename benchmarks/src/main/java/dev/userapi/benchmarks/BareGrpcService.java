@@ -1,0 +1,172 @@
+package dev.userapi.benchmarks;
+
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * The gRPC baseline: a hand-written service ({@code bench.Bare}) with byte-array marshallers that
+ * answers every call with a pre-built response of the same size as the real one. It does the
+ * transport's work only: no parsing, no mapping, no store. It mirrors the real service's call types
+ * and its flow control (the server stream sends only while the call is ready).
+ */
+final class BareGrpcService {
+  static final String SERVICE = "bench.Bare";
+
+  /** The marshaller both the bare service and the load client use: bytes in, bytes out. */
+  static final MethodDescriptor.Marshaller<byte[]> BYTES =
+      new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+          return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+          try {
+            return stream.readAllBytes();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      };
+
+  static final MethodDescriptor<byte[], byte[]> GET =
+      method("Get", MethodDescriptor.MethodType.UNARY);
+  static final MethodDescriptor<byte[], byte[]> LIST =
+      method("List", MethodDescriptor.MethodType.UNARY);
+  static final MethodDescriptor<byte[], byte[]> STREAM =
+      method("Stream", MethodDescriptor.MethodType.SERVER_STREAMING);
+  static final MethodDescriptor<byte[], byte[]> BATCH =
+      method("BatchCreate", MethodDescriptor.MethodType.CLIENT_STREAMING);
+  static final MethodDescriptor<byte[], byte[]> LOOKUP =
+      method("Lookup", MethodDescriptor.MethodType.BIDI_STREAMING);
+
+  private BareGrpcService() {}
+
+  /** A descriptor of a {@code userapi.v1.UserService} method that moves raw bytes. */
+  static MethodDescriptor<byte[], byte[]> userApi(String name, MethodDescriptor.MethodType type) {
+    return MethodDescriptor.<byte[], byte[]>newBuilder()
+        .setType(type)
+        .setFullMethodName(MethodDescriptor.generateFullMethodName("userapi.v1.UserService", name))
+        .setRequestMarshaller(BYTES)
+        .setResponseMarshaller(BYTES)
+        .build();
+  }
+
+  private static MethodDescriptor<byte[], byte[]> method(
+      String name, MethodDescriptor.MethodType type) {
+    return MethodDescriptor.<byte[], byte[]>newBuilder()
+        .setType(type)
+        .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, name))
+        .setRequestMarshaller(BYTES)
+        .setResponseMarshaller(BYTES)
+        .build();
+  }
+
+  /**
+   * The service definition.
+   *
+   * @param fixtures the responses
+   * @param streamCount how many messages the server stream sends
+   */
+  static ServerServiceDefinition definition(Fixtures fixtures, int streamCount) {
+    return ServerServiceDefinition.builder(SERVICE)
+        .addMethod(
+            GET, ServerCalls.asyncUnaryCall((request, out) -> reply(out, fixtures.userProto())))
+        .addMethod(
+            LIST, ServerCalls.asyncUnaryCall((request, out) -> reply(out, fixtures.pageProto())))
+        .addMethod(
+            STREAM,
+            ServerCalls.asyncServerStreamingCall(
+                (request, out) ->
+                    stream(
+                        (ServerCallStreamObserver<byte[]>) out, fixtures.userProto(), streamCount)))
+        .addMethod(
+            BATCH,
+            ServerCalls.asyncClientStreamingCall(out -> new Batch(out, fixtures.batchProto())))
+        .addMethod(
+            LOOKUP,
+            ServerCalls.asyncBidiStreamingCall(out -> new Lookup(out, fixtures.lookupProto())))
+        .build();
+  }
+
+  private static void reply(StreamObserver<byte[]> out, byte[] response) {
+    out.onNext(response);
+    out.onCompleted();
+  }
+
+  private static void stream(ServerCallStreamObserver<byte[]> out, byte[] item, int count) {
+    int[] sent = {0};
+    boolean[] done = {false};
+    Runnable drain =
+        () -> {
+          while (out.isReady() && sent[0] < count && !out.isCancelled()) {
+            out.onNext(item);
+            sent[0]++;
+          }
+          if (sent[0] == count && !done[0]) {
+            done[0] = true;
+            out.onCompleted();
+          }
+        };
+    out.setOnReadyHandler(drain);
+    drain.run();
+  }
+
+  private static final class Batch implements StreamObserver<byte[]> {
+    private final StreamObserver<byte[]> out;
+    private final byte[] response;
+
+    Batch(StreamObserver<byte[]> out, byte[] response) {
+      this.out = out;
+      this.response = response;
+    }
+
+    @Override
+    public void onNext(byte[] value) {
+      // counted by the transport only
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      // the call is over
+    }
+
+    @Override
+    public void onCompleted() {
+      reply(out, response);
+    }
+  }
+
+  private static final class Lookup implements StreamObserver<byte[]> {
+    private final StreamObserver<byte[]> out;
+    private final byte[] answer;
+
+    Lookup(StreamObserver<byte[]> out, byte[] answer) {
+      this.out = out;
+      this.answer = answer;
+    }
+
+    @Override
+    public void onNext(byte[] value) {
+      out.onNext(answer);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      // the call is over
+    }
+
+    @Override
+    public void onCompleted() {
+      out.onCompleted();
+    }
+  }
+}

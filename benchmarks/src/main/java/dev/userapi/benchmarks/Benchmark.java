@@ -1,0 +1,434 @@
+package dev.userapi.benchmarks;
+
+import dev.userapi.core.DefaultUserService;
+import dev.userapi.core.NewUser;
+import dev.userapi.core.Page;
+import dev.userapi.core.User;
+import dev.userapi.core.UserQuery;
+import dev.userapi.core.UserService;
+import dev.userapi.grpc.GrpcUserClient;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The REST-vs-gRPC benchmark: the same workloads over both protocols in one run, alternating, with
+ * warm-up, against in-process servers (or running ones), with bare grpc-java and bare Jersey
+ * baselines on the same servers so that our adapters' overhead is a measured ratio. Prints an
+ * aligned table and writes {@code results.json} and a self-contained {@code report.html}. See
+ * BENCHMARKS.md for the command and the figures of this machine.
+ *
+ * @since 0.1.0
+ */
+@Command(
+    name = "benchmark",
+    mixinStandardHelpOptions = true,
+    description =
+        "Measures userapi over REST and gRPC: throughput, latency percentiles, bytes on the wire, server CPU.")
+public final class Benchmark implements Callable<Integer> {
+
+  @Option(
+      names = "--quick",
+      description = "Small counts and short durations (seconds in total), for CI.")
+  boolean quick;
+
+  @Option(
+      names = "--concurrency",
+      split = ",",
+      description = "Operations in flight (default: ${DEFAULT-VALUE}).")
+  List<Integer> concurrency = new ArrayList<>(List.of(1, 16, 64));
+
+  @Option(
+      names = "--gzip-concurrency",
+      description = "Concurrency of the gzip-on cells (default: the middle level).")
+  Integer gzipConcurrency;
+
+  @Option(names = "--users", description = "Users seeded and streamed (default: ${DEFAULT-VALUE}).")
+  int users = 100_000;
+
+  @Option(
+      names = "--bulk",
+      description = "Users created by each bulk-create cell (default: ${DEFAULT-VALUE}).")
+  int bulk = 100_000;
+
+  @Option(
+      names = "--batch",
+      description = "Users per batch call or body (default: ${DEFAULT-VALUE}, the service limit).")
+  int batch = 10_000;
+
+  @Option(
+      names = "--post-each",
+      description =
+          "Creates of the one-call-per-user bulk cells (default: ${DEFAULT-VALUE}); reported per user.")
+  int postEach = 5_000;
+
+  @Option(names = "--lookups", description = "Lookups per lookup cell (default: ${DEFAULT-VALUE}).")
+  int lookups = 20_000;
+
+  @Option(
+      names = "--warmup-ms",
+      description = "Warm-up of each timed cell (default: ${DEFAULT-VALUE}).")
+  long warmupMs = 500;
+
+  @Option(
+      names = "--duration-ms",
+      description = "Measurement of each timed cell (default: ${DEFAULT-VALUE}).")
+  long durationMs = 1_000;
+
+  @Option(
+      names = "--runs",
+      description = "Repetitions; the table shows medians (default: ${DEFAULT-VALUE}).")
+  int runs = 3;
+
+  @Option(
+      names = "--rate",
+      description =
+          "Fixed total rate in ops/s with latency measured from the intended start (coordinated-omission corrected); 0 = closed loop (default).")
+  double rate;
+
+  @Option(
+      names = "--rest-io",
+      description =
+          "Grizzly I/O strategy of the in-process REST server: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  InProcessServers.RestIo restIo = InProcessServers.RestIo.SAME_THREAD;
+
+  @Option(
+      names = "--rest-url",
+      description =
+          "Benchmark a running REST server (e.g. http://localhost:8080/api) instead of an in-process one.")
+  URI restUrl;
+
+  @Option(
+      names = "--grpc-target",
+      description = "Benchmark a running gRPC server (host:port) instead of an in-process one.")
+  String grpcTarget;
+
+  @Option(
+      names = "--protocols",
+      split = ",",
+      description = "Protocols to run (default: ${DEFAULT-VALUE}).")
+  List<String> protocols = new ArrayList<>(List.of("grpc", "rest"));
+
+  @Option(
+      names = "--workloads",
+      split = ",",
+      description = "Workloads to run (default: ${DEFAULT-VALUE}).")
+  List<String> workloads =
+      new ArrayList<>(
+          List.of("get", "list50", "stream", "lookup", "update", "create", "bulk-create"));
+
+  @Option(
+      names = "--out",
+      description = "Directory for results.json and report.html (default: ${DEFAULT-VALUE}).")
+  Path out = Path.of("target", "benchmark");
+
+  @Option(
+      names = "--serve",
+      description =
+          "Only start the seeded in-process servers (ours and bare), print their addresses and a gRPC GetUser request body for h2load, and wait: for cross-checks with external load generators (examples/crosscheck.sh).")
+  boolean serve;
+
+  @Option(
+      names = "--progress",
+      negatable = true,
+      description = "Progress bars on stderr (default: when a console is attached).")
+  Boolean progress;
+
+  /**
+   * Runs the benchmark; exit code 0 when it completed, 1 when operations failed.
+   *
+   * @param args the options, see {@code --help}
+   */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Benchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (quick) {
+      users = Math.min(users, 2_000);
+      bulk = Math.min(bulk, 2_000);
+      batch = Math.min(batch, 500);
+      postEach = Math.min(postEach, 200);
+      lookups = Math.min(lookups, 500);
+      warmupMs = Math.min(warmupMs, 100);
+      durationMs = Math.min(durationMs, 200);
+      runs = 1;
+      if (concurrency.equals(List.of(1, 16, 64))) {
+        concurrency = new ArrayList<>(List.of(1, 4));
+      }
+    }
+    boolean remote = restUrl != null || grpcTarget != null;
+    if (remote) {
+      protocols.removeIf(p -> p.equals("grpc") ? grpcTarget == null : restUrl == null);
+    }
+    int gzipC = gzipConcurrency != null ? gzipConcurrency : concurrency.get(concurrency.size() / 2);
+    boolean showProgress = progress != null ? progress : System.console() != null;
+    Runner runner =
+        new Runner(
+            Duration.ofMillis(warmupMs),
+            Duration.ofMillis(durationMs),
+            rate,
+            showProgress,
+            !remote);
+
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("cores", Runtime.getRuntime().availableProcessors());
+    meta.put(
+        "jdk",
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    meta.put(
+        "os",
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"));
+    meta.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
+    meta.put(
+        "server",
+        remote
+            ? "remote"
+            : "in-process, loopback, REST io " + restIo.name().toLowerCase(java.util.Locale.ROOT));
+    meta.put("users", users);
+    meta.put("bulk", bulk);
+    meta.put("batch", batch);
+    meta.put("postEach", postEach);
+    meta.put("lookups", lookups);
+    meta.put("concurrency", concurrency);
+    meta.put("gzipConcurrency", gzipC);
+    meta.put("warmupMs", warmupMs);
+    meta.put("durationMs", durationMs);
+    meta.put("runs", runs);
+    meta.put("rate", rate);
+    meta.put("quick", quick);
+    List<Long> startMillis = new ArrayList<>();
+    meta.put("serverStartMillis", startMillis);
+
+    if (serve) {
+      return serve();
+    }
+    List<Result> results = new ArrayList<>();
+    long began = System.nanoTime();
+    for (int run = 1; run <= runs; run++) {
+      try (Environment env =
+          remote ? Environment.remote(this, run) : Environment.local(this, run)) {
+        if (env.servers != null) {
+          startMillis.add(env.servers.startMillis());
+        }
+        env.prime();
+        new Session(this, env, runner, run, gzipC, results).runAll();
+      }
+    }
+    meta.put("totalSeconds", (System.nanoTime() - began) / 1e9);
+    Report report = new Report(results, meta);
+    System.out.print(report.table());
+    report.write(out);
+    System.out.println("results: " + out.resolve("results.json").toAbsolutePath());
+    System.out.println("report:  " + out.resolve("report.html").toAbsolutePath());
+    long errors = results.stream().mapToLong(Result::errors).sum();
+    if (errors > 0) {
+      System.out.println("FAILED OPERATIONS: " + errors + " (see the errors column)");
+      return 1;
+    }
+    return 0;
+  }
+
+  private int serve() throws Exception {
+    try (Environment env = Environment.local(this, 1)) {
+      java.nio.file.Files.createDirectories(out);
+      byte[] message =
+          dev.userapi.proto.v1.GetUserRequest.newBuilder().setId(env.hotId).build().toByteArray();
+      java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(5 + message.length);
+      frame.put((byte) 0).putInt(message.length).put(message);
+      Path body = out.resolve("get-user-request.bin");
+      java.nio.file.Files.write(body, frame.array());
+      String host = InetAddress.getLoopbackAddress().getHostAddress();
+      System.out.println(
+          "SERVING grpc="
+              + host
+              + ":"
+              + env.servers.grpcPort()
+              + " rest=http://"
+              + host
+              + ":"
+              + env.servers.restPort()
+              + " hot="
+              + env.hotId
+              + " grpcBody="
+              + body.toAbsolutePath());
+      System.out.flush();
+      new java.util.concurrent.CountDownLatch(1).await();
+    }
+    return 0;
+  }
+
+  /** One run's servers, clients and users. */
+  static final class Environment implements AutoCloseable {
+    final InProcessServers servers;
+    final GrpcLoad grpc;
+    final RestLoad rest;
+    final List<String> ids;
+    final String hotId;
+    final boolean restOurs;
+    final boolean bare;
+    final long streamExpected;
+    private final AtomicInteger nextFresh;
+    private final AutoCloseable extra;
+
+    private Environment(
+        InProcessServers servers,
+        GrpcLoad grpc,
+        RestLoad rest,
+        List<String> ids,
+        boolean restOurs,
+        boolean bare,
+        long streamExpected,
+        AutoCloseable extra) {
+      this.servers = servers;
+      this.grpc = grpc;
+      this.rest = rest;
+      this.ids = ids;
+      this.hotId = ids.get(0);
+      this.restOurs = restOurs;
+      this.bare = bare;
+      this.streamExpected = streamExpected;
+      this.nextFresh = new AtomicInteger(ids.size() - 1);
+      this.extra = extra;
+    }
+
+    /** Seeds a fresh in-memory service and starts both servers on loopback. */
+    static Environment local(Benchmark options, int run) throws Exception {
+      DefaultUserService service = DefaultUserService.inMemory();
+      List<String> ids = seed(service, options.users, "r" + run);
+      User hot = service.get(ids.get(0));
+      Page<User> page = service.list(UserQuery.firstPage(50));
+      AtomicReference<Fixtures> fixtures =
+          new AtomicReference<>(Fixtures.of(hot, page, Math.min(options.batch, options.bulk)));
+      boolean restOurs = RestApi.available();
+      InProcessServers servers =
+          InProcessServers.start(
+              service,
+              fixtures,
+              options.users,
+              options.restIo,
+              app -> RestApi.register(app, service));
+      String host = InetAddress.getLoopbackAddress().getHostAddress();
+      RestLoad rest = new RestLoad(host, servers.restPort(), "/api");
+      if (restOurs) {
+        fixtures.set(
+            fixtures
+                .get()
+                .withRestBodies(
+                    rest.fetch("/api/users/" + hot.id()), rest.fetch("/api/users?pageSize=50")));
+      }
+      GrpcLoad grpc = new GrpcLoad(host, servers.grpcPort());
+      return new Environment(servers, grpc, rest, ids, restOurs, true, options.users, null);
+    }
+
+    /** Targets running servers: seeds its own users through the protocol's client. */
+    static Environment remote(Benchmark options, int run) throws Exception {
+      GrpcLoad grpc = null;
+      RestLoad rest = null;
+      UserService seeder = null;
+      AutoCloseable closeSeeder = null;
+      if (options.grpcTarget != null) {
+        int colon = options.grpcTarget.lastIndexOf(':');
+        grpc =
+            new GrpcLoad(
+                options.grpcTarget.substring(0, colon),
+                Integer.parseInt(options.grpcTarget.substring(colon + 1)));
+        GrpcUserClient client = GrpcUserClient.connect(options.grpcTarget);
+        seeder = client;
+        closeSeeder = client;
+      }
+      if (options.restUrl != null) {
+        URI u = options.restUrl;
+        String path =
+            u.getPath() == null || u.getPath().isEmpty()
+                ? "/api"
+                : u.getPath().replaceAll("/$", "");
+        rest = new RestLoad(u.getHost(), u.getPort() < 0 ? 80 : u.getPort(), path);
+        if (seeder == null) {
+          seeder = RestApi.client(URI.create(u.getScheme() + "://" + u.getAuthority() + "/"));
+          closeSeeder = seeder instanceof AutoCloseable c ? c : null;
+        }
+      }
+      if (seeder == null) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(options), "no way to seed users on the REST server yet");
+      }
+      String tag = "x" + Long.toString(System.currentTimeMillis(), 36) + "r" + run;
+      List<String> ids = seed(seeder, Math.min(options.users, 10_000), tag);
+      return new Environment(null, grpc, rest, ids, rest != null, false, -1, closeSeeder);
+    }
+
+    private static List<String> seed(UserService service, int count, String tag) {
+      List<String> ids = new ArrayList<>(count);
+      int chunk = 5_000;
+      for (int from = 0; from < count; from += chunk) {
+        List<NewUser> batch = new ArrayList<>(chunk);
+        for (int i = from; i < Math.min(count, from + chunk); i++) {
+          batch.add(Workloads.newUser("seed-" + tag + "-" + i));
+        }
+        service
+            .createAll(batch)
+            .forEach(
+                r -> {
+                  if (!r.succeeded()) {
+                    throw r.error();
+                  }
+                  ids.add(r.user().id());
+                });
+      }
+      return ids;
+    }
+
+    /** Opens the connections and loads the classes of both clients with one call each. */
+    void prime() throws Exception {
+      if (grpc != null) {
+        try (Op op = grpc.get(false, false, hotId).newWorker(0)) {
+          op.run();
+        }
+      }
+      if (rest != null) {
+        try (Op op = rest.get(restOurs ? "ours" : "bare", false, hotId).newWorker(0)) {
+          op.run();
+        }
+      }
+    }
+
+    /** A seeded user no workload has changed yet (updates need a known etag). */
+    String freshUser() {
+      int i = nextFresh.getAndDecrement();
+      if (i <= 0) {
+        throw new IllegalStateException("out of fresh users: seed more with --users");
+      }
+      return ids.get(i);
+    }
+
+    @Override
+    public void close() throws Exception {
+      if (grpc != null) {
+        grpc.close();
+      }
+      if (servers != null) {
+        servers.close();
+      }
+      if (extra != null) {
+        extra.close();
+      }
+    }
+  }
+}

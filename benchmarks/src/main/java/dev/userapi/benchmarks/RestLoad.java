@@ -1,0 +1,288 @@
+package dev.userapi.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The REST side of the load client: one keep-alive HTTP/1.1 connection per worker (HTTP/1.1 has one
+ * request in flight per connection), bodies not decoded except where the protocol forces it (the
+ * next page token of a paged read). Any status other than the expected one is an error.
+ */
+final class RestLoad {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String ACCEPT_JSON = "Accept: application/json\r\n";
+  private static final String GZIP = "Accept-Encoding: gzip\r\n";
+
+  private final String host;
+  private final int port;
+  private final String apiPrefix;
+  private final WireBytes wire = new WireBytes();
+
+  /** Makes every created user's email unique, across cells, warm-ups and workers. */
+  private final AtomicLong keys = new AtomicLong();
+
+  /**
+   * @param apiPrefix the path of the API root, e.g. {@code /api}
+   */
+  RestLoad(String host, int port, String apiPrefix) {
+    this.host = host;
+    this.port = port;
+    this.apiPrefix = apiPrefix;
+  }
+
+  WireBytes wire() {
+    return wire;
+  }
+
+  private String root(boolean bare) {
+    return bare ? "/bare" : apiPrefix;
+  }
+
+  /** ours: the real API; bare: the bare Jersey resource; raw: the raw Grizzly handler. */
+  private String root(String variant) {
+    return switch (variant) {
+      case "bare" -> "/bare";
+      case "raw" -> "/raw";
+      default -> apiPrefix;
+    };
+  }
+
+  HttpConnection connect() {
+    return new HttpConnection(host, port, wire);
+  }
+
+  private Op request(
+      String method, String target, String headers, IntFunction<byte[]> body, int expected) {
+    HttpConnection connection = connect();
+    int[] seq = {0};
+    return new Op() {
+      @Override
+      public long run() throws IOException {
+        HttpConnection.Response response =
+            connection.exchange(
+                method, target, headers, body == null ? null : body.apply(seq[0]++));
+        expect(response, expected);
+        return 1;
+      }
+
+      @Override
+      public void close() {
+        connection.close();
+      }
+    };
+  }
+
+  private static void expect(HttpConnection.Response response, int expected) {
+    if (response.status() != expected) {
+      throw new IllegalStateException("HTTP " + response.status() + " (expected " + expected + ")");
+    }
+  }
+
+  Op.Factory get(String variant, boolean gzip, String id) {
+    String headers = ACCEPT_JSON + (gzip ? GZIP : "");
+    return worker -> request("GET", root(variant) + "/users/" + id, headers, null, 200);
+  }
+
+  Op.Factory getEach(boolean bare, List<String> ids) {
+    return worker -> {
+      HttpConnection connection = connect();
+      int[] next = {worker * 7919};
+      return new Op() {
+        @Override
+        public long run() throws IOException {
+          String id = ids.get(Math.floorMod(next[0]++, ids.size()));
+          expect(connection.exchange("GET", root(bare) + "/users/" + id, ACCEPT_JSON, null), 200);
+          return 1;
+        }
+
+        @Override
+        public void close() {
+          connection.close();
+        }
+      };
+    };
+  }
+
+  Op.Factory list(String variant, boolean gzip, int pageSize) {
+    String headers = ACCEPT_JSON + (gzip ? GZIP : "");
+    return worker ->
+        request("GET", root(variant) + "/users?pageSize=" + pageSize, headers, null, 200);
+  }
+
+  Op.Factory create(String tag) {
+    String headers = ACCEPT_JSON + "Content-Type: application/json\r\n";
+    return worker ->
+        request(
+            "POST",
+            apiPrefix + "/users",
+            headers,
+            i -> Workloads.newUserJson(tag + "-" + keys.getAndIncrement()),
+            201);
+  }
+
+  /** Conditional renames (JSON merge patch with If-Match) of one user per worker. */
+  Op.Factory update(IntFunction<String> userOfWorker) {
+    return worker -> {
+      String id = userOfWorker.apply(worker);
+      HttpConnection connection = connect();
+      long[] version = {1};
+      return new Op() {
+        @Override
+        public long run() throws IOException {
+          String headers =
+              ACCEPT_JSON
+                  + "Content-Type: application/merge-patch+json\r\nIf-Match: \""
+                  + version[0]
+                  + "\"\r\n";
+          byte[] body =
+              ("{\"name\":\"Renamed " + worker + "-" + (version[0] + 1) + "\"}")
+                  .getBytes(StandardCharsets.UTF_8);
+          expect(connection.exchange("PATCH", apiPrefix + "/users/" + id, headers, body), 200);
+          version[0]++;
+          return 1;
+        }
+
+        @Override
+        public void close() {
+          connection.close();
+        }
+      };
+    };
+  }
+
+  /** Reads the whole NDJSON stream, counting lines. */
+  Op.Factory ndjson(boolean bare, long expected) {
+    return worker -> {
+      HttpConnection connection = connect();
+      return new Op() {
+        @Override
+        public long run() throws IOException {
+          long[] lines = {0};
+          HttpConnection.Response response =
+              connection.exchange(
+                  "GET",
+                  root(bare) + "/users:stream",
+                  "Accept: application/x-ndjson\r\n",
+                  null,
+                  false,
+                  (buffer, offset, length) -> {
+                    for (int i = offset; i < offset + length; i++) {
+                      if (buffer[i] == '\n') {
+                        lines[0]++;
+                      }
+                    }
+                  });
+          expect(response, 200);
+          Workloads.check(
+              lines[0] == expected, "streamed " + lines[0] + " lines, expected " + expected);
+          return lines[0];
+        }
+
+        @Override
+        public void close() {
+          connection.close();
+        }
+      };
+    };
+  }
+
+  /** Reads every user by following page tokens; the client must parse each page for its token. */
+  Op.Factory paged(int pageSize, long expected) {
+    return worker -> {
+      HttpConnection connection = connect();
+      return new Op() {
+        @Override
+        public long run() throws IOException {
+          long users = 0;
+          String token = "";
+          do {
+            String target =
+                apiPrefix
+                    + "/users?pageSize="
+                    + pageSize
+                    + (token.isEmpty()
+                        ? ""
+                        : "&pageToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+            HttpConnection.Response response =
+                connection.exchange("GET", target, ACCEPT_JSON, null, true, null);
+            expect(response, 200);
+            JsonNode page = JSON.readTree(response.body());
+            users += page.path("users").size();
+            token = page.path("nextPageToken").asText("");
+          } while (!token.isEmpty());
+          Workloads.check(
+              users == expected, "paged through " + users + " users, expected " + expected);
+          return users;
+        }
+
+        @Override
+        public void close() {
+          connection.close();
+        }
+      };
+    };
+  }
+
+  /** Creates {@code total} users in NDJSON batch bodies of {@code batch} lines each. */
+  Op.Factory bulkCreate(boolean bare, String tag, int total, int batch, boolean gzip) {
+    String headers =
+        ACCEPT_JSON
+            + "Content-Type: application/x-ndjson\r\n"
+            + (gzip ? "Content-Encoding: gzip\r\n" + GZIP : "");
+    return worker -> {
+      HttpConnection connection = connect();
+      return new Op() {
+        @Override
+        public long run() throws IOException {
+          long done = 0;
+          while (done < total) {
+            int n = (int) Math.min(batch, total - done);
+            StringBuilder body = new StringBuilder(n * 80);
+            for (int i = 0; i < n; i++) {
+              body.append(Workloads.newUserJsonText(tag + "-" + keys.getAndIncrement()))
+                  .append('\n');
+            }
+            byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+            expect(
+                connection.exchange(
+                    "POST", root(bare) + "/users:batchCreate", headers, gzip ? gzip(bytes) : bytes),
+                200);
+            done += n;
+          }
+          return total;
+        }
+
+        @Override
+        public void close() {
+          connection.close();
+        }
+      };
+    };
+  }
+
+  private static byte[] gzip(byte[] bytes) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 4);
+    try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+      zip.write(bytes);
+    }
+    return out.toByteArray();
+  }
+
+  /** The body of a GET, for the bare fixtures. */
+  byte[] fetch(String target) throws IOException {
+    try (HttpConnection connection = connect()) {
+      HttpConnection.Response response =
+          connection.exchange("GET", target, ACCEPT_JSON, null, true, null);
+      expect(response, 200);
+      return response.body();
+    }
+  }
+}

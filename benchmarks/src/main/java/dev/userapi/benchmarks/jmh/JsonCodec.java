@@ -1,0 +1,39 @@
+package dev.userapi.benchmarks.jmh;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.userapi.core.Page;
+import dev.userapi.core.User;
+import dev.userapi.rest.internal.Dtos;
+import dev.userapi.rest.internal.JsonMapper;
+
+/**
+ * The REST side's JSON for the microbenchmarks: user-api-rest's own DTOs, mapper and Jackson
+ * configuration (the one {@code UserApiFeature} registers).
+ */
+final class JsonCodec {
+  private final ObjectMapper mapper = JsonMapper.newObjectMapper();
+
+  ObjectMapper mapper() {
+    return mapper;
+  }
+
+  Class<?> userType() {
+    return Dtos.UserDto.class;
+  }
+
+  Class<?> pageType() {
+    return Dtos.PageDto.class;
+  }
+
+  Object toDto(User user) {
+    return JsonMapper.toDto(user);
+  }
+
+  Object toDto(Page<User> page) {
+    return JsonMapper.toDto(page);
+  }
+
+  User toUser(Object dto) {
+    return JsonMapper.toUser((Dtos.UserDto) dto);
+  }
+}

@@ -1,0 +1,191 @@
+package dev.userapi.server.internal;
+
+import dev.userapi.core.LimitedUserService;
+import dev.userapi.rest.UserApiFeature;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Both protocols of one running {@code UserServer}, and every thread they use: the worker pools,
+ * the timer (SSE heartbeats, stalled gRPC streams), Netty's event loops (in {@link GrpcHost}) and
+ * Grizzly's selectors (in {@link RestHost}). Everything started here is stopped by {@link
+ * #shutdown(Duration)}.
+ *
+ * <p>Thread-safe. Not API: used by userapi modules only.
+ */
+public final class Hosting {
+  private static final Logger log = LoggerFactory.getLogger(Hosting.class);
+
+  private final DrainingUserService service;
+  private final ExecutorService restWorkers;
+  private final ExecutorService grpcWorkers; // null: calls run on the event loop
+  private final ScheduledExecutorService timer;
+  private final RestHost rest;
+  private final GrpcHost grpc;
+
+  private Hosting(
+      DrainingUserService service,
+      ExecutorService restWorkers,
+      ExecutorService grpcWorkers,
+      ScheduledExecutorService timer,
+      RestHost rest,
+      GrpcHost grpc) {
+    this.service = service;
+    this.restWorkers = restWorkers;
+    this.grpcWorkers = grpcWorkers;
+    this.timer = timer;
+    this.rest = rest;
+    this.grpc = grpc;
+  }
+
+  /**
+   * Starts both listeners.
+   *
+   * @param options the server's settings
+   * @return the running pair
+   */
+  public static Hosting start(HostOptions options) {
+    DrainingUserService service =
+        new DrainingUserService(
+            LimitedUserService.builder(options.users())
+                .maxConcurrentWatches(options.maxConcurrentWatches())
+                .maxConcurrentStreams(options.maxConcurrentStreams())
+                .build());
+    ExecutorService restWorkers =
+        Executors.newFixedThreadPool(
+            options.workerThreads(), new NamedThreads("userapi-rest-worker"));
+    ExecutorService grpcWorkers =
+        options.blockingStore()
+            ? Executors.newFixedThreadPool(
+                options.workerThreads(), new NamedThreads("userapi-grpc-worker"))
+            : null;
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(new NamedThreads("userapi-timer"));
+    GrpcHost grpc = null;
+    try {
+      grpc =
+          GrpcHost.start(
+              new InetSocketAddress(options.bind(), options.grpcPort()),
+              options,
+              service,
+              grpcWorkers,
+              timer);
+      RestHost rest =
+          RestHost.start(
+              new InetSocketAddress(options.bind(), options.restPort()),
+              restApplication(options, service, restWorkers, timer),
+              options,
+              restWorkers);
+      log.info("listening: REST on port {}, gRPC on port {}", rest.port(), grpc.port());
+      return new Hosting(service, restWorkers, grpcWorkers, timer, rest, grpc);
+    } catch (RuntimeException e) {
+      if (grpc != null) {
+        grpc.shutdownNow();
+      }
+      restWorkers.shutdownNow();
+      timer.shutdownNow();
+      if (grpcWorkers != null) {
+        grpcWorkers.shutdownNow();
+      }
+      throw e;
+    }
+  }
+
+  private static ResourceConfig restApplication(
+      HostOptions options,
+      DrainingUserService service,
+      ExecutorService restWorkers,
+      ScheduledExecutorService timer) {
+    // SSE watches write to their connection: their events go through the worker pool rather than
+    // the writer's selector thread or event loop (see OffloadedWatchService).
+    UserApiFeature.Builder api =
+        UserApiFeature.builder(new OffloadedWatchService(service, restWorkers))
+            .maxBodyBytes(options.maxRequestBodyBytes())
+            .watchHeartbeat(options.watchHeartbeat(), timer);
+    if (options.authenticator() != null) {
+      api.authenticator(options.authenticator());
+    }
+    ResourceConfig app =
+        new ResourceConfig()
+            .property(ServerProperties.WADL_FEATURE_DISABLE, true)
+            .register(api.build());
+    if (options.restMetrics() != null) {
+      app.register(options.restMetrics());
+    }
+    if (options.restTracing() != null) {
+      app.register(options.restTracing());
+    }
+    if (options.compressResponses()) {
+      RestHost.enableGzip(app);
+    }
+    for (Object component : options.restComponents()) {
+      if (component instanceof Class<?> type) {
+        app.register(type);
+      } else {
+        app.register(component);
+      }
+    }
+    return app;
+  }
+
+  /** The bound REST port. */
+  public int restPort() {
+    return rest.port();
+  }
+
+  /** The bound gRPC port. */
+  public int grpcPort() {
+    return grpc.port();
+  }
+
+  /**
+   * Stops in stages: NOT_SERVING, watches ended, listeners closed, calls in flight given {@code
+   * grace}, then every thread stopped.
+   *
+   * @return whether every call finished within the grace period
+   */
+  public boolean shutdown(Duration grace) {
+    log.info("shutting down; calls in flight get {} ms", grace.toMillis());
+    grpc.notServing();
+    service.drain();
+    long deadline = System.nanoTime() + grace.toNanos();
+    grpc.stopAccepting();
+    rest.stopAccepting(grace);
+    boolean grpcDrained = grpc.awaitDrained(grace);
+    boolean restDrained =
+        rest.awaitDrained(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    timer.shutdownNow();
+    restWorkers.shutdown();
+    if (grpcWorkers != null) {
+      grpcWorkers.shutdown();
+    }
+    awaitQuietly(restWorkers);
+    awaitQuietly(grpcWorkers);
+    grpc.releaseEventLoops();
+    boolean clean = grpcDrained && restDrained;
+    log.info("stopped ({})", clean ? "every call finished" : "some calls were cut off");
+    return clean;
+  }
+
+  private static void awaitQuietly(ExecutorService executor) {
+    if (executor == null) {
+      return;
+    }
+    try {
+      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,371 @@
+package dev.userapi.server.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.userapi.core.ErrorCode;
+import dev.userapi.core.UserException;
+import dev.userapi.rest.internal.Problems;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.io.CharConversionException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.glassfish.grizzly.GrizzlyFuture;
+import org.glassfish.grizzly.filterchain.FilterChain;
+import org.glassfish.grizzly.http.Method;
+import org.glassfish.grizzly.http.server.HttpHandler;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.HttpServerFilter;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.server.RequestExecutorProvider;
+import org.glassfish.grizzly.http.server.Response;
+import org.glassfish.grizzly.http.server.ServerConfiguration;
+import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
+import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
+import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
+import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainer;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainerProvider;
+import org.glassfish.jersey.message.GZipEncoder;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.filter.EncodingFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Jersey on Grizzly, tuned for the store behind it.
+ *
+ * <p>Grizzly reads and parses on its selector threads ({@link SameThreadIOStrategy}); each request
+ * then runs either right there or on a bounded worker pool:
+ *
+ * <ul>
+ *   <li>on the selector thread when the store never blocks and the request can finish without
+ *       waiting: a single-user call or a health check or a small page ({@code pageSize} up to
+ *       {@value #SMALL_PAGE}), whose body (if any) has fully arrived. That is no thread hop per
+ *       request, which is what the in-memory store wants;
+ *   <li>on the worker pool otherwise: a store that blocks (JDBC), a body still in flight (reading
+ *       it would block), the streaming endpoints ({@code :stream} writes NDJSON while waiting for
+ *       the store and the client; {@code :watch} replays history; {@code :batchCreate} reads a long
+ *       body), large pages, the OpenAPI document, Swagger UI's files, and any path the API does not
+ *       know. A large response could fill Grizzly's write queue for a slow client, and a selector
+ *       thread waiting for its own connection to drain would stall every connection it serves.
+ * </ul>
+ *
+ * <p>Only an allow-list of paths runs on the selector, so that a spelling the list does not expect
+ * ({@code users%3Astream}, a matrix parameter) can only cost a thread hop, never a blocked
+ * selector.
+ *
+ * <p>Swagger UI (the {@code org.webjars:swagger-ui} jar) is served at {@code /docs/} over the
+ * OpenAPI document at {@code /api/openapi.yaml}.
+ *
+ * <p>Not API: used by userapi modules only.
+ */
+final class RestHost {
+  private static final Logger log = LoggerFactory.getLogger(RestHost.class);
+  private static final String LISTENER = "userapi-rest";
+  private static final String DOCS = "/docs";
+
+  /** Largest page served on a selector thread; 100 users are some 25 KiB of JSON. */
+  static final int SMALL_PAGE = 100;
+
+  private static final long DRAIN_POLL_MILLIS = 10;
+
+  private final HttpServer server;
+  private final InFlightRequests inFlight;
+  private volatile GrizzlyFuture<HttpServer> shutdown;
+
+  private RestHost(HttpServer server, InFlightRequests inFlight) {
+    this.server = server;
+    this.inFlight = inFlight;
+  }
+
+  /**
+   * Builds and starts the server.
+   *
+   * @param app the Jersey application (the user API is registered in it)
+   * @param options the server's settings: TLS, whether the store blocks, the idle timeout, docs
+   * @param workers runs requests that must not run on a selector thread; owned by the caller
+   */
+  static RestHost start(
+      InetSocketAddress address, ResourceConfig app, HostOptions options, ExecutorService workers) {
+    requireNonNull(address, "address");
+    requireNonNull(app, "app");
+    requireNonNull(workers, "workers");
+    HttpServer server = new HttpServer();
+    NetworkListener listener =
+        new NetworkListener(LISTENER, address.getHostString(), address.getPort());
+    TCPNIOTransport transport = listener.getTransport();
+    transport.setIOStrategy(SameThreadIOStrategy.getInstance());
+    int cores = Runtime.getRuntime().availableProcessors();
+    transport.setSelectorRunnersCount(cores);
+    transport.setKernelThreadPoolConfig(
+        ThreadPoolConfig.defaultConfig()
+            .setPoolName("userapi-rest-selector")
+            .setCorePoolSize(cores)
+            .setMaxPoolSize(cores));
+    transport.setTcpNoDelay(true);
+    // A worker blocked on a client that stopped sending its body, or stopped reading a stream,
+    // is freed after this long: without it a few stalled sockets would hold every worker.
+    long idleMillis = options.idleTimeout().toMillis();
+    transport.setReadTimeout(idleMillis, TimeUnit.MILLISECONDS);
+    transport.setWriteTimeout(idleMillis, TimeUnit.MILLISECONDS);
+    if (options.tls()) {
+      listener.setSecure(true);
+      listener.setSSLEngineConfig(
+          new SSLEngineConfigurator(options.sslContext(), false, options.mutualTls(), false));
+    }
+    server.addListener(listener);
+
+    ServerConfiguration config = server.getServerConfiguration();
+    config.setDefaultQueryEncoding(StandardCharsets.UTF_8);
+    config.setJmxEnabled(false);
+    // Errors Grizzly answers itself (the drain's 503, a request it cannot parse, a missing static
+    // file) are problem+json like the API's own, and no response names the server software.
+    config.setDefaultErrorPageGenerator(new ProblemPages());
+    config.setHttpServerName("");
+    config.setHttpServerVersion("");
+    InFlightRequests inFlight = new InFlightRequests();
+    config.getMonitoringConfig().getWebServerConfig().addProbes(inFlight);
+    app.register(new StalledBodies());
+    GrizzlyHttpContainer jersey =
+        new GrizzlyHttpContainerProvider().createContainer(GrizzlyHttpContainer.class, app);
+    StaticFiles docs =
+        options.docs()
+            ? new StaticFiles(
+                DOCS,
+                "/dev/userapi/server/docs/",
+                "/META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion() + "/")
+            : null;
+    config.addHttpHandler(new Routes(jersey, docs, options.blockingStore(), workers), "/");
+    try {
+      server.start();
+    } catch (IOException e) {
+      server.shutdownNow();
+      throw new UncheckedIOException("cannot start the REST server on " + address, e);
+    }
+    // The chain exists once started. Events travel from the last filter (HttpServerFilter) towards
+    // the transport, so a watcher just before HttpServerFilter sees the shutdown after it.
+    FilterChain chain = server.getListener(LISTENER).getFilterChain();
+    chain.add(chain.indexOfType(HttpServerFilter.class), inFlight.shutdownWatcher());
+    return new RestHost(server, inFlight);
+  }
+
+  /** Gzips responses for clients that send {@code Accept-Encoding: gzip}. */
+  static void enableGzip(ResourceConfig app) {
+    EncodingFilter.enableFor(app, GZipEncoder.class);
+  }
+
+  /** The bound port. */
+  int port() {
+    return server.getListener(LISTENER).getPort();
+  }
+
+  /**
+   * Stops accepting connections; requests in flight go on for up to {@code grace}, then are cut
+   * off. See {@link #awaitDrained(Duration)}.
+   */
+  void stopAccepting(Duration grace) {
+    requireNonNull(grace, "grace");
+    shutdown = server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Waits up to {@code timeout} for the requests in flight after {@link #stopAccepting}; cuts off
+   * what is left. Returns whether everything finished in time.
+   *
+   * <p>Grizzly's own wait would also sit out every suspended response whose client hung up (see
+   * {@link InFlightRequests}), so the drain ends when either count says nothing is being served.
+   */
+  boolean awaitDrained(Duration timeout) {
+    GrizzlyFuture<HttpServer> done = shutdown;
+    if (done == null) {
+      throw new IllegalStateException("stopAccepting first");
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      while (!done.isDone() && (inFlight.count() > 0 || !inFlight.shutdownSeen())) {
+        if (System.nanoTime() - deadline >= 0) {
+          log.warn("REST requests still running after the grace period; closing them");
+          server.shutdownNow();
+          return false;
+        }
+        Thread.sleep(DRAIN_POLL_MILLIS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    if (!done.isDone()) {
+      // Grizzly still counts responses cancelled by their clients; nothing else is left.
+      server.shutdownNow();
+    }
+    return true;
+  }
+
+  /** Stops at once. */
+  void shutdownNow() {
+    server.shutdownNow();
+  }
+
+  /** The version of the Swagger UI webjar on the class path. */
+  static String swaggerUiVersion() {
+    String pom = "/META-INF/maven/org.webjars/swagger-ui/pom.properties";
+    try (InputStream in = RestHost.class.getResourceAsStream(pom)) {
+      if (in == null) {
+        throw new IllegalStateException("org.webjars:swagger-ui is not on the class path");
+      }
+      Properties properties = new Properties();
+      properties.load(in);
+      return properties.getProperty("version");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A request body that stops arriving for the idle timeout is the client's fault, not ours: answer
+   * 408 (DEADLINE_EXCEEDED) and close the connection, instead of logging an internal error and
+   * leaving the half-read connection open. Other read failures keep their usual mapping.
+   */
+  @Provider
+  static final class StalledBodies implements ExceptionMapper<IOException> {
+    @Override
+    public jakarta.ws.rs.core.Response toResponse(IOException error) {
+      for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+        if (t instanceof TimeoutException) {
+          log.debug("a request body stopped arriving; closing its connection");
+          jakarta.ws.rs.core.Response timeout =
+              Problems.fromUserException(
+                  new UserException(
+                      ErrorCode.DEADLINE_EXCEEDED, "the request body stopped arriving"),
+                  408);
+          return jakarta.ws.rs.core.Response.fromResponse(timeout)
+              .header("Connection", "close")
+              .build();
+        }
+      }
+      return Problems.toResponse(error);
+    }
+  }
+
+  /**
+   * The one handler of the listener: checks the request's path, then passes it to the static files
+   * or to Jersey, run on the selector thread or a worker as the class comment describes.
+   *
+   * <p>One root handler rather than a handler per context path: Grizzly's own mapping decodes and
+   * normalises the path first, and answers a path it cannot decode ({@code %c0%ae}, a {@code ..}
+   * above the root) with an empty 500. Here such a path gets 400 problem+json.
+   */
+  private static final class Routes extends HttpHandler {
+    private final GrizzlyHttpContainer jersey;
+    private final StaticFiles docs; // null: no docs
+    private final RequestExecutorProvider executors;
+
+    Routes(GrizzlyHttpContainer jersey, StaticFiles docs, boolean storeBlocks, Executor workers) {
+      this.jersey = jersey;
+      this.docs = docs;
+      this.executors =
+          request -> isDocs(request) || mayBlock(request, storeBlocks) ? workers : null;
+    }
+
+    @Override
+    public RequestExecutorProvider getRequestExecutorProvider() {
+      return executors;
+    }
+
+    private boolean isDocs(Request request) {
+      if (docs == null) {
+        return false;
+      }
+      String raw = rawPath(request);
+      return raw.equals(DOCS) || raw.startsWith(DOCS + "/");
+    }
+
+    private static String rawPath(Request request) {
+      return request.getRequest().getRequestURIRef().getOriginalRequestURIBC().toString();
+    }
+
+    @Override
+    public void service(Request request, Response response) throws Exception {
+      try {
+        request.getRequest().getRequestURIRef().getDecodedRequestURIBC(false);
+      } catch (CharConversionException e) {
+        response.sendError(400);
+        return;
+      }
+      if (isDocs(request)) {
+        docs.service(request, response);
+        return;
+      }
+      jersey.service(request, response);
+      if (response.getStatus() == 408 && !request.getInputBuffer().isFinished()) {
+        // The body stopped arriving (see StalledBodies): send the answer, then hang up, since the
+        // rest of the body would never come and Grizzly would wait for it.
+        response.finish();
+        request.getContext().getConnection().closeSilently();
+      }
+    }
+
+    @Override
+    public void start() {
+      jersey.start();
+    }
+
+    @Override
+    public void destroy() {
+      jersey.destroy();
+    }
+
+    static boolean mayBlock(Request request, boolean storeBlocks) {
+      if (storeBlocks || !isShortCall(request)) {
+        return true;
+      }
+      Method method = request.getMethod();
+      if (method == Method.GET || method == Method.HEAD || method == Method.DELETE) {
+        return false;
+      }
+      return !request.getInputBuffer().isFinished();
+    }
+
+    /** {@code /api/users/{id}}, {@code /api/health}, or {@code /api/users} with a small page. */
+    private static boolean isShortCall(Request request) {
+      String path = request.getRequestURI();
+      if (path.indexOf('%') >= 0 || path.indexOf(';') >= 0) {
+        return false;
+      }
+      if (path.equals("/api/health")) {
+        return true;
+      }
+      if (path.equals("/api/users")) {
+        return request.getMethod() != Method.GET || isSmallPage(request.getParameter("pageSize"));
+      }
+      String prefix = "/api/users/";
+      return path.startsWith(prefix)
+          && path.length() > prefix.length()
+          && path.indexOf('/', prefix.length()) < 0
+          && path.indexOf(':', prefix.length()) < 0;
+    }
+
+    private static boolean isSmallPage(String pageSize) {
+      if (pageSize == null || pageSize.isEmpty()) {
+        return true; // the service's default page size is small
+      }
+      try {
+        return Integer.parseInt(pageSize.trim()) <= SMALL_PAGE;
+      } catch (NumberFormatException e) {
+        return true; // a 400 problem
+      }
+    }
+  }
+}

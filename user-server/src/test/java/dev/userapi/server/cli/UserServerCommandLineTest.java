@@ -1,0 +1,125 @@
+package dev.userapi.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.userapi.core.HealthStatus;
+import dev.userapi.grpc.GrpcUserClient;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class UserServerCommandLineTest {
+
+  @Test
+  void helpListsEveryOperatorFacingFlagAndItsEnvironmentVariable() {
+    String help =
+        new CommandLine(new UserServerCommand()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+
+    assertThat(help)
+        .contains("--rest-port", "--grpc-port", "--bind", "--seed", "--jdbc-url", "--jdbc-user")
+        .contains("--jdbc-password", "--grace-period", "--help")
+        .contains("USERAPI_REST_PORT", "USERAPI_GRPC_PORT", "USERAPI_JDBC_URL");
+  }
+
+  @Test
+  void flagsHaveTheDocumentedDefaults() {
+    UserServerCommand server = UserServerCommand.fromArgs();
+
+    assertThat(server.gracePeriod()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void gracePeriodAcceptsShortUnitsAndIso8601() {
+    UserServerCommand.DurationConverter converter = new UserServerCommand.DurationConverter();
+
+    assertThat(converter.convert("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(converter.convert("10s")).isEqualTo(Duration.ofSeconds(10));
+    assertThat(converter.convert("2m")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(converter.convert("PT3S")).isEqualTo(Duration.ofSeconds(3));
+    assertThatThrownBy(() -> converter.convert("soon"))
+        .isInstanceOf(CommandLine.TypeConversionException.class);
+  }
+
+  @Test
+  void anUnknownFlagIsAUsageErrorNotAStart() {
+    int exit =
+        new CommandLine(new UserServerCommand())
+            .setErr(new java.io.PrintWriter(new java.io.StringWriter()))
+            .execute("--no-such-flag");
+
+    assertThat(exit).isEqualTo(2);
+  }
+
+  @Test
+  void mainPrintsWhereItListensTakesPortsFromTheEnvironmentAndStopsOnSigterm() throws Exception {
+    String java =
+        System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                UserServerCommand.class.getName(),
+                "--seed",
+                "3")
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().put("USERAPI_REST_PORT", "0");
+    builder.environment().put("USERAPI_GRPC_PORT", "0");
+    Process process = builder.start();
+    try {
+      List<String> banner = new ArrayList<>();
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      for (String line = out.readLine(); line != null; line = out.readLine()) {
+        banner.add(line);
+        if (line.startsWith("Ctrl-C")) {
+          break;
+        }
+      }
+      String text = String.join("\n", banner);
+      Matcher rest =
+          Pattern.compile("REST  listening on (http://127\\.0\\.0\\.1:\\d+/)api/users")
+              .matcher(text);
+      Matcher grpc = Pattern.compile("gRPC  listening on (127\\.0\\.0\\.1:\\d+)").matcher(text);
+      assertThat(rest.find()).as(text).isTrue();
+      assertThat(grpc.find()).as(text).isTrue();
+      assertThat(text).contains("curl ", "grpcurl -plaintext ", "3 users seeded");
+
+      HttpResponse<String> docs =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(rest.group(1) + "docs/")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(docs.statusCode()).isEqualTo(200);
+      assertThat(docs.body()).contains("swagger-ui");
+      try (GrpcUserClient client = GrpcUserClient.connect(grpc.group(1))) {
+        assertThat(client.health()).isEqualTo(HealthStatus.SERVING);
+        assertThat(
+                client
+                    .get(client.list(dev.userapi.core.UserQuery.firstPage(10)).items().get(0).id())
+                    .email())
+            .isEqualTo("user1@example.com");
+      }
+    } finally {
+      process.destroy(); // SIGTERM: the shutdown hook drains and stops.
+    }
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+  }
+}
