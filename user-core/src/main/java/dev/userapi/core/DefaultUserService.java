@@ -19,6 +19,7 @@ import java.util.NoSuchElementException;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The core {@link UserService}: validation, normalisation, ids, timestamps, versions, etags, page
@@ -31,8 +32,11 @@ import java.util.concurrent.Flow;
  * }</pre>
  *
  * <p>Thread-safe; it holds no threads of its own. Several instances may share one store (one
- * database, many replicas): give them the same {@linkplain Builder#pageTokenSecret page token
- * secret} so a page token from one is accepted by the others.
+ * database, many replicas), and a page token from one is accepted by the others, also after a
+ * restart, when the store provides a {@linkplain UserRepository#pageTokenSecret() shared secret}
+ * (the PostgreSQL store keeps one in the database; an {@link InMemoryUserRepository} has one per
+ * instance). A {@linkplain Builder#pageTokenSecret secret given to the builder} wins over the
+ * store's; with neither, each service signs with a random secret of its own.
  *
  * @since 0.1.0
  */
@@ -48,18 +52,23 @@ public final class DefaultUserService implements UserService {
 
   private static final int STREAM_BATCH = 256;
   private static final int MAX_REQUEST_ID_LENGTH = 128;
+  private static final int MIN_SECRET_LENGTH = 16;
 
   private final UserRepository repository;
   private final Clock clock;
   private final UuidV7 ids;
-  private final PageTokens pageTokens;
+  // Set by the builder's secret, or on first use from the store's (asking the store may fail and
+  // is then tried again on the next call), or a random one when the store has none.
+  private final AtomicReference<PageTokens> pageTokens;
   private final int maxBatchSize;
 
   private DefaultUserService(Builder builder) {
     this.repository = builder.repository;
     this.clock = builder.clock;
     this.ids = new UuidV7(builder.clock);
-    this.pageTokens = new PageTokens(builder.pageTokenSecret);
+    this.pageTokens =
+        new AtomicReference<>(
+            builder.pageTokenSecret == null ? null : new PageTokens(builder.pageTokenSecret));
     this.maxBatchSize = builder.maxBatchSize;
   }
 
@@ -73,7 +82,9 @@ public final class DefaultUserService implements UserService {
   }
 
   /**
-   * A service over {@code repository} with default settings.
+   * A service over {@code repository} with default settings. Its page tokens are signed with the
+   * repository's {@linkplain UserRepository#pageTokenSecret() shared secret}, so services over one
+   * store (replicas on one database) accept each other's tokens with no configuration.
    *
    * @param repository the store
    * @return a new service
@@ -189,14 +200,14 @@ public final class DefaultUserService implements UserService {
         query.pageSize() == 0 ? DEFAULT_PAGE_SIZE : Math.min(query.pageSize(), MAX_PAGE_SIZE);
     String canonical = query.filter().canonical();
     String afterId =
-        query.pageToken().isEmpty() ? null : pageTokens.decode(query.pageToken(), canonical);
+        query.pageToken().isEmpty() ? null : pageTokens().decode(query.pageToken(), canonical);
     // One extra row tells whether another page follows, without a second query.
     List<User> rows = repository.scan(query.filter(), afterId, pageSize + 1);
     if (rows.size() <= pageSize) {
       return new Page<>(rows, "");
     }
     List<User> items = rows.subList(0, pageSize);
-    return new Page<>(items, pageTokens.encode(items.get(pageSize - 1).id(), canonical));
+    return new Page<>(items, pageTokens().encode(items.get(pageSize - 1).id(), canonical));
   }
 
   @Override
@@ -265,6 +276,32 @@ public final class DefaultUserService implements UserService {
   @Override
   public HealthStatus health() {
     return repository.health();
+  }
+
+  private PageTokens pageTokens() {
+    PageTokens tokens = pageTokens.get();
+    if (tokens != null) {
+      return tokens;
+    }
+    byte[] secret = repository.pageTokenSecret().orElseGet(DefaultUserService::randomSecret);
+    if (secret.length < MIN_SECRET_LENGTH) {
+      throw new IllegalStateException(
+          "the repository's pageTokenSecret: "
+              + secret.length
+              + " bytes (expected: >= "
+              + MIN_SECRET_LENGTH
+              + " bytes)");
+    }
+    // Two first calls may race: both use whichever secret was set first, so every token this
+    // service hands out is signed with the one it keeps.
+    pageTokens.compareAndSet(null, new PageTokens(secret));
+    return pageTokens.get();
+  }
+
+  private static byte[] randomSecret() {
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    return secret;
   }
 
   private interface ContentChange {
@@ -407,8 +444,11 @@ public final class DefaultUserService implements UserService {
     }
 
     /**
-     * The key (at least 16 bytes) that signs page tokens; random per instance by default. Replicas
-     * sharing a store should share it.
+     * The key (at least 16 bytes) that signs page tokens, instead of the {@linkplain
+     * UserRepository#pageTokenSecret() store's}. Not needed for replicas on one store that shares a
+     * secret (the PostgreSQL store does); set it to sign with a key managed elsewhere, or to share
+     * tokens between services over a store that has no shared secret. Services that should accept
+     * each other's tokens must then all be given the same key.
      *
      * @param secret the key; copied
      * @return this builder
@@ -416,8 +456,13 @@ public final class DefaultUserService implements UserService {
      */
     public Builder pageTokenSecret(byte[] secret) {
       requireNonNull(secret, "secret");
-      if (secret.length < 16) {
-        throw new IllegalArgumentException("secret: " + secret.length + " bytes (expected: >= 16)");
+      if (secret.length < MIN_SECRET_LENGTH) {
+        throw new IllegalArgumentException(
+            "pageTokenSecret: "
+                + secret.length
+                + " bytes (expected: >= "
+                + MIN_SECRET_LENGTH
+                + " bytes)");
       }
       this.pageTokenSecret = secret.clone();
       return this;
@@ -448,10 +493,6 @@ public final class DefaultUserService implements UserService {
     public DefaultUserService build() {
       if (repository == null) {
         throw new IllegalStateException("repository is required");
-      }
-      if (pageTokenSecret == null) {
-        pageTokenSecret = new byte[32];
-        new SecureRandom().nextBytes(pageTokenSecret);
       }
       return new DefaultUserService(this);
     }

@@ -2,6 +2,7 @@ package dev.userapi.core;
 
 import dev.userapi.core.internal.EventLog;
 import dev.userapi.core.internal.Validation;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,7 @@ public final class InMemoryUserRepository implements UserRepository {
   private final ConcurrentSkipListMap<String, User> users = new ConcurrentSkipListMap<>();
   private final ConcurrentHashMap<String, String> idsByEmailKey = new ConcurrentHashMap<>();
   private final ReentrantLock writeLock = new ReentrantLock();
+  private final byte[] pageTokenSecret = randomSecret();
   private final EventLog events;
   // Guarded by writeLock; the oldest entries go first once the map is full.
   private final Map<String, User> usersByRequestId =
@@ -162,6 +164,15 @@ public final class InMemoryUserRepository implements UserRepository {
     return events.publisher(afterSequence);
   }
 
+  /**
+   * A random secret of this instance: every service over this store accepts the others' page
+   * tokens; they die with the data they point into.
+   */
+  @Override
+  public Optional<byte[]> pageTokenSecret() {
+    return Optional.of(pageTokenSecret.clone());
+  }
+
   /** Number of live watchers; package-private, for tests. */
   int watcherCount() {
     return events.watcherCount();
@@ -174,6 +185,12 @@ public final class InMemoryUserRepository implements UserRepository {
    */
   public int size() {
     return users.size();
+  }
+
+  private static byte[] randomSecret() {
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    return secret;
   }
 
   private void record(UserEvent.Type type, User user) {

@@ -103,6 +103,25 @@ public interface UserRepository extends AutoCloseable {
   Flow.Publisher<UserEvent> changes(long afterSequence);
 
   /**
+   * The key that signs page tokens, shared by every process that uses this store, so that a page
+   * token issued by one service over the store is accepted by every other (replicas on one
+   * database, or one replica after a restart). {@link DefaultUserService} asks for it when it first
+   * needs to sign or check a token, unless it was given a secret of its own.
+   *
+   * <p>A store that returns a secret returns the same bytes, at least 16 of them, on every call and
+   * to every process for as long as its data lives, each time in a new array the caller owns. It
+   * may fail as its other reads do (for example UNAVAILABLE); the caller then asks again later.
+   *
+   * @return the shared secret, or empty (the default): each service makes a random one of its own,
+   *     and its page tokens are valid only in that service for as long as it lives
+   * @throws UserException when the store cannot read the secret now
+   * @since 0.1.0
+   */
+  default Optional<byte[]> pageTokenSecret() {
+    return Optional.empty();
+  }
+
+  /**
    * Whether the store can take requests; the default says it always can.
    *
    * @return the store's health

@@ -8,7 +8,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** Behaviour of the default service that the contract leaves to each implementation. */
@@ -134,5 +138,199 @@ class DefaultUserServiceTest {
 
     // 5,000 users are 20 scan batches; a cancelled stream read only the first.
     assertThat(scans.get()).isEqualTo(1);
+  }
+
+  @Test
+  void pageTokenSecretShorterThan16BytesIsRejectedWithItsLength() {
+    DefaultUserService.Builder builder = DefaultUserService.builder();
+
+    assertThatThrownBy(() -> builder.pageTokenSecret(new byte[15]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("pageTokenSecret: 15 bytes (expected: >= 16 bytes)");
+  }
+
+  @Test
+  void nullPageTokenSecretIsRejectedByName() {
+    DefaultUserService.Builder builder = DefaultUserService.builder();
+
+    assertThatThrownBy(() -> builder.pageTokenSecret(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("secret");
+  }
+
+  @Test
+  void pageTokenSecretIsCopiedSoLaterChangesToTheArrayDoNotMatter() {
+    InMemoryUserRepository store = storeWithUsers(3);
+    byte[] secret = secret(7);
+    DefaultUserService issuer =
+        DefaultUserService.builder().repository(store).pageTokenSecret(secret).build();
+    String token = issuer.list(UserQuery.firstPage(1)).nextPageToken();
+    secret[0]++;
+
+    DefaultUserService checker =
+        DefaultUserService.builder().repository(store).pageTokenSecret(secret(7)).build();
+
+    assertThat(checker.list(UserQuery.firstPage(1).withPageToken(token)).items()).hasSize(1);
+  }
+
+  @Test
+  void servicesOverOneInMemoryStoreAcceptEachOthersPageTokens() {
+    InMemoryUserRepository store = storeWithUsers(3);
+    String token = DefaultUserService.of(store).list(UserQuery.firstPage(2)).nextPageToken();
+
+    Page<User> rest =
+        DefaultUserService.of(store).list(UserQuery.firstPage(2).withPageToken(token));
+
+    assertThat(rest.items()).hasSize(1);
+  }
+
+  @Test
+  void servicesOverAStoreWithoutASharedSecretRefuseEachOthersPageTokens() {
+    UserRepository store = new SecretStore(storeWithUsers(3), Optional::empty);
+    String token = DefaultUserService.of(store).list(UserQuery.firstPage(2)).nextPageToken();
+
+    assertInvalidPageToken(DefaultUserService.of(store), token);
+  }
+
+  @Test
+  void theBuildersSecretWinsOverTheStores() {
+    InMemoryUserRepository store = storeWithUsers(3);
+    DefaultUserService explicit =
+        DefaultUserService.builder().repository(store).pageTokenSecret(secret(1)).build();
+    DefaultUserService sameKey =
+        DefaultUserService.builder().repository(store).pageTokenSecret(secret(1)).build();
+    String token = explicit.list(UserQuery.firstPage(2)).nextPageToken();
+
+    assertThat(sameKey.list(UserQuery.firstPage(2).withPageToken(token)).items()).hasSize(1);
+    assertInvalidPageToken(DefaultUserService.of(store), token);
+  }
+
+  @Test
+  void aStoreThatCannotGiveItsSecretNowFailsTheListAndIsAskedAgainNextTime() {
+    AtomicInteger asked = new AtomicInteger();
+    byte[] shared = secret(9);
+    UserRepository store =
+        new SecretStore(
+            storeWithUsers(3),
+            () -> {
+              if (asked.incrementAndGet() == 1) {
+                throw new UserException(ErrorCode.UNAVAILABLE, "the store is down");
+              }
+              return Optional.of(shared.clone());
+            });
+    DefaultUserService service = DefaultUserService.of(store);
+
+    assertThatThrownBy(() -> service.list(UserQuery.firstPage(2)))
+        .isInstanceOfSatisfying(
+            UserException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+    String token = service.list(UserQuery.firstPage(2)).nextPageToken();
+
+    assertThat(asked.get()).isEqualTo(2);
+    DefaultUserService other =
+        DefaultUserService.builder().repository(store).pageTokenSecret(shared).build();
+    assertThat(other.list(UserQuery.firstPage(2).withPageToken(token)).items()).hasSize(1);
+  }
+
+  @Test
+  void theStoresSecretIsAskedForOnceAndOnlyWhenATokenIsNeeded() {
+    AtomicInteger asked = new AtomicInteger();
+    UserRepository store =
+        new SecretStore(
+            storeWithUsers(3),
+            () -> {
+              asked.incrementAndGet();
+              return Optional.of(secret(3));
+            });
+    DefaultUserService service = DefaultUserService.of(store);
+    service.list(UserQuery.firstPage(10));
+    assertThat(asked.get()).as("a single page needs no token").isZero();
+
+    for (int i = 0; i < 3; i++) {
+      service.list(UserQuery.firstPage(1));
+    }
+
+    assertThat(asked.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aStoreSecretShorterThan16BytesIsAnIllegalState() {
+    UserRepository store = new SecretStore(storeWithUsers(3), () -> Optional.of(new byte[8]));
+
+    assertThatThrownBy(() -> DefaultUserService.of(store).list(UserQuery.firstPage(1)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the repository's pageTokenSecret: 8 bytes (expected: >= 16 bytes)");
+  }
+
+  private static InMemoryUserRepository storeWithUsers(int count) {
+    InMemoryUserRepository store = new InMemoryUserRepository();
+    DefaultUserService service = DefaultUserService.of(store);
+    for (int i = 0; i < count; i++) {
+      service.create(NewUser.of("U" + i, "u" + i + "@example.com"));
+    }
+    return store;
+  }
+
+  private static byte[] secret(int seed) {
+    byte[] secret = new byte[32];
+    java.util.Arrays.fill(secret, (byte) seed);
+    return secret;
+  }
+
+  private static void assertInvalidPageToken(UserService service, String token) {
+    assertThatThrownBy(() -> service.list(UserQuery.firstPage(2).withPageToken(token)))
+        .isInstanceOfSatisfying(
+            UserException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+              assertThat(e.violations())
+                  .extracting(FieldViolation::field)
+                  .containsExactly("pageToken");
+            });
+  }
+
+  /** An in-memory store whose shared secret comes from {@code secret}. */
+  private static final class SecretStore implements UserRepository {
+    private final InMemoryUserRepository store;
+    private final Supplier<Optional<byte[]>> secret;
+
+    SecretStore(InMemoryUserRepository store, Supplier<Optional<byte[]>> secret) {
+      this.store = store;
+      this.secret = secret;
+    }
+
+    @Override
+    public Optional<byte[]> pageTokenSecret() {
+      return secret.get();
+    }
+
+    @Override
+    public User insert(User user, String requestId) {
+      return store.insert(user, requestId);
+    }
+
+    @Override
+    public Optional<User> findById(String id) {
+      return store.findById(id);
+    }
+
+    @Override
+    public User update(User user, long expectedVersion) {
+      return store.update(user, expectedVersion);
+    }
+
+    @Override
+    public Optional<User> delete(String id, OptionalLong expectedVersion) {
+      return store.delete(id, expectedVersion);
+    }
+
+    @Override
+    public List<User> scan(UserFilter filter, String afterId, int limit) {
+      return store.scan(filter, afterId, limit);
+    }
+
+    @Override
+    public Flow.Publisher<UserEvent> changes(long afterSequence) {
+      return store.changes(afterSequence);
+    }
   }
 }

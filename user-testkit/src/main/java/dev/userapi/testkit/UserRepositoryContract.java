@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -370,6 +371,23 @@ public abstract class UserRepositoryContract {
   @Test
   void healthIsServing() {
     assertThat(repository.health()).isEqualTo(HealthStatus.SERVING);
+  }
+
+  @Test
+  void pageTokenSecretIsAbsentOrTheSameAtLeast16BytesOnEveryCall() {
+    Optional<byte[]> first = repository.pageTokenSecret();
+    Optional<byte[]> second = repository.pageTokenSecret();
+
+    assertThat(second.isPresent()).isEqualTo(first.isPresent());
+    first.ifPresent(
+        secret -> {
+          assertThat(secret).hasSizeGreaterThanOrEqualTo(16);
+          assertThat(second.get()).as("the second call's secret").isEqualTo(secret);
+          secret[0]++;
+          assertThat(repository.pageTokenSecret().orElseThrow())
+              .as("the secret after a caller changed its copy")
+              .isEqualTo(second.get());
+        });
   }
 
   // ================================================================ helpers

@@ -10,6 +10,7 @@ import dev.userapi.core.UserException;
 import dev.userapi.core.UserFilter;
 import dev.userapi.core.UserRepository;
 import dev.userapi.store.jdbc.internal.ChangeFeed;
+import dev.userapi.store.jdbc.internal.PageTokenSecret;
 import dev.userapi.store.jdbc.internal.SchemaMigrations;
 import dev.userapi.store.jdbc.internal.Transactor;
 import dev.userapi.store.jdbc.internal.Transactor.Session;
@@ -51,7 +52,9 @@ import org.slf4j.LoggerFactory;
  * its event to {@code user_events} in the same transaction and notifies {@value ChangeFeed#CHANNEL}
  * on commit, so a watch opened through one repository sees the writes of every other repository
  * (replica) on the same database, and can resume from a sequence. Scans are keyset-paged on the
- * time-ordered id.
+ * time-ordered id. The key that signs page tokens is kept in the database too ({@link
+ * #pageTokenSecret()}), so {@code DefaultUserService}s on one database (replicas, and each replica
+ * after a restart) accept each other's page tokens with no configuration.
  *
  * <p>Failures are {@link UserException}s, never {@link SQLException}s: ALREADY_EXISTS for a taken
  * email, UNAVAILABLE for a lost connection, a database restart or an aborted transaction (nothing
@@ -59,8 +62,11 @@ import org.slf4j.LoggerFactory;
  * before a call used it (a pool after a database restart) is replaced transparently.
  *
  * <p>Thread-safe. The repository does not own the data source: {@link #close()} ends the watches
- * and the change-feed threads, and leaves the data source open. Watching holds one connection of
- * the data source for as long as the repository is open.
+ * and the change-feed threads, and leaves the data source open. Each call borrows one connection
+ * for its duration. The change feed needs at most three more, however many watch: from the first
+ * watch until {@link #close()}, one that {@code LISTEN}s (held even while no watch is open), and,
+ * while watchers read new events, at most two for reading. Size a pool for the calls in flight plus
+ * three.
  *
  * @since 0.1.0
  */
@@ -120,6 +126,7 @@ public final class PostgresUserRepository implements UserRepository {
   private final DataSource dataSource;
   private final Transactor transactor;
   private final ChangeFeed feed;
+  private final PageTokenSecret pageTokenSecret;
   private final long eventRetention;
   private final long pruneEvery;
   private final Duration requestIdRetention;
@@ -133,6 +140,7 @@ public final class PostgresUserRepository implements UserRepository {
     this.pruneEvery = Math.max(1, Math.min(1_000, eventRetention / 10));
     this.requestIdRetention = builder.requestIdRetention;
     this.feed = new ChangeFeed(dataSource, transactor);
+    this.pageTokenSecret = new PageTokenSecret(transactor);
   }
 
   /**
@@ -288,6 +296,22 @@ public final class PostgresUserRepository implements UserRepository {
   @Override
   public Flow.Publisher<UserEvent> changes(long afterSequence) {
     return feed.publisher(afterSequence);
+  }
+
+  /**
+   * The page-token key of this database: 32 random bytes in the one-row table {@code
+   * page_token_secret}, created by the first repository that asks (once the V2 migration created
+   * the table) and then the same for every repository on the database, across restarts. Read from
+   * the database on the first call and kept.
+   *
+   * @return the key, always present
+   * @throws UserException UNAVAILABLE when the database cannot be reached (ask again later);
+   *     INTERNAL when the schema lacks the table (a {@code migrate(false)} deployment that did not
+   *     apply {@code V2__page_token_secret.sql})
+   */
+  @Override
+  public Optional<byte[]> pageTokenSecret() {
+    return Optional.of(pageTokenSecret.bytes());
   }
 
   /** SERVING when a connection can be had and is valid; NOT_SERVING otherwise or once closed. */

@@ -391,7 +391,26 @@ class PostgresUserRepositoryTest {
       assertThat(rows.next()).isTrue();
       assertThat(rows.getInt(1)).isEqualTo(1);
       assertThat(rows.getString(2)).isEqualTo("users");
+      assertThat(rows.next()).isTrue();
+      assertThat(rows.getInt(1)).isEqualTo(2);
+      assertThat(rows.getString(2)).isEqualTo("page_token_secret");
       assertThat(rows.next()).isFalse();
+    }
+  }
+
+  @Test
+  void thePageTokenSecretIsTheRowInTheDatabaseAndKeptAfterTheFirstRead() throws Exception {
+    byte[] secret = repository.pageTokenSecret().orElseThrow();
+    try (Connection connection = db.connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute("UPDATE page_token_secret SET secret = decode(repeat('ab', 32), 'hex')");
+    }
+
+    assertThat(repository.pageTokenSecret())
+        .hasValueSatisfying(s -> assertThat(s).isEqualTo(secret));
+    try (PostgresUserRepository another =
+        PostgresUserRepository.builder().dataSource(db.dataSource()).migrate(false).build()) {
+      assertThat(another.pageTokenSecret().orElseThrow()).containsOnly((byte) 0xab).hasSize(32);
     }
   }
 

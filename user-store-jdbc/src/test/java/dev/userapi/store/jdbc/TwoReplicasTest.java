@@ -2,10 +2,12 @@ package dev.userapi.store.jdbc;
 
 import static dev.userapi.store.jdbc.PostgresUserRepositoryTest.next;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.userapi.core.BlockingStream;
 import dev.userapi.core.DefaultUserService;
 import dev.userapi.core.ErrorCode;
+import dev.userapi.core.FieldViolation;
 import dev.userapi.core.NewUser;
 import dev.userapi.core.Page;
 import dev.userapi.core.User;
@@ -15,6 +17,11 @@ import dev.userapi.core.UserFilter;
 import dev.userapi.core.UserQuery;
 import dev.userapi.core.UserService;
 import dev.userapi.core.UserUpdate;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -22,15 +29,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Two service replicas, each with its own pool and repository, on one database. */
+/**
+ * Two service replicas, each with its own pool and repository, on one database, configured as an
+ * operator would who read only the README: {@code DefaultUserService.of(repository)}.
+ */
 class TwoReplicasTest {
-  private static final byte[] SHARED_SECRET = "replicas share this page-token key".getBytes();
-
   @RegisterExtension static final PostgresDatabase db = new PostgresDatabase();
 
   private PostgresUserRepository repositoryA;
@@ -42,8 +51,8 @@ class TwoReplicasTest {
   void startReplicas() {
     repositoryA = PostgresUserRepository.builder().dataSource(db.newDataSource()).build();
     repositoryB = PostgresUserRepository.builder().dataSource(db.newDataSource()).build();
-    a = DefaultUserService.builder().repository(repositoryA).pageTokenSecret(SHARED_SECRET).build();
-    b = DefaultUserService.builder().repository(repositoryB).pageTokenSecret(SHARED_SECRET).build();
+    a = DefaultUserService.of(repositoryA);
+    b = DefaultUserService.of(repositoryB);
   }
 
   @AfterEach
@@ -146,5 +155,133 @@ class TwoReplicasTest {
 
     assertThat(seen).extracting(User::id).doesNotHaveDuplicates().isSorted();
     assertThat(seen).containsAll(existing);
+  }
+
+  @Test
+  void aPageTokenFromOneReplicaIsAcceptedByTheOther() {
+    createUsers(5);
+
+    Page<User> first = a.list(UserQuery.firstPage(2));
+    Page<User> second = b.list(UserQuery.firstPage(2).withPageToken(first.nextPageToken()));
+    Page<User> third = a.list(UserQuery.firstPage(2).withPageToken(second.nextPageToken()));
+
+    assertThat(concat(first, second, third))
+        .extracting(User::id)
+        .containsExactlyElementsOf(ids(a.list(UserQuery.firstPage(10))));
+    assertThat(third.nextPageToken()).isEmpty();
+  }
+
+  @Test
+  void aReplicaBuiltAnewOnTheSameDatabaseAcceptsATokenIssuedBeforeItsRestart() {
+    createUsers(5);
+    Page<User> first = a.list(UserQuery.firstPage(2));
+    repositoryA.close();
+
+    PostgresUserRepository restarted =
+        PostgresUserRepository.builder().dataSource(db.newDataSource()).build();
+    try {
+      Page<User> rest =
+          DefaultUserService.of(restarted)
+              .list(UserQuery.firstPage(10).withPageToken(first.nextPageToken()));
+
+      assertThat(concat(first, rest))
+          .extracting(User::id)
+          .containsExactlyElementsOf(ids(b.list(UserQuery.firstPage(10))));
+    } finally {
+      restarted.close();
+    }
+  }
+
+  @Test
+  void anExplicitSecretWinsOverTheDatabasesAndReplicasWithAnotherRefuseItsTokens() {
+    createUsers(5);
+    byte[] explicit = "an operator's own page-token key".getBytes(StandardCharsets.UTF_8);
+    UserService explicitA =
+        DefaultUserService.builder().repository(repositoryA).pageTokenSecret(explicit).build();
+    UserService explicitB =
+        DefaultUserService.builder().repository(repositoryB).pageTokenSecret(explicit).build();
+    String token = explicitA.list(UserQuery.firstPage(2)).nextPageToken();
+
+    assertThat(explicitB.list(UserQuery.firstPage(2).withPageToken(token)).items()).hasSize(2);
+    assertInvalidPageToken(() -> b.list(UserQuery.firstPage(2).withPageToken(token)));
+    String databaseToken = b.list(UserQuery.firstPage(2)).nextPageToken();
+    assertInvalidPageToken(
+        () -> explicitA.list(UserQuery.firstPage(2).withPageToken(databaseToken)));
+  }
+
+  @Test
+  void replicasRacingToCreateTheSecretAllGetTheOneThatWasStored() throws Exception {
+    try (Connection connection = db.connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute("DELETE FROM page_token_secret");
+    }
+    int replicas = 6;
+    List<PostgresUserRepository> repositories = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(replicas);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<byte[]>> secrets = new ArrayList<>();
+      for (int i = 0; i < replicas; i++) {
+        PostgresUserRepository repository =
+            PostgresUserRepository.builder().dataSource(db.newDataSource()).build();
+        repositories.add(repository);
+        secrets.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return repository.pageTokenSecret().orElseThrow();
+                }));
+      }
+      start.countDown();
+      byte[] stored = storedSecret();
+      for (Future<byte[]> secret : secrets) {
+        assertThat(secret.get(30, TimeUnit.SECONDS)).isEqualTo(stored);
+      }
+    } finally {
+      pool.shutdownNow();
+      repositories.forEach(PostgresUserRepository::close);
+    }
+  }
+
+  private void createUsers(int count) {
+    for (int i = 0; i < count; i++) {
+      (i % 2 == 0 ? a : b).create(NewUser.of("U" + i, "u" + i + "@example.com"));
+    }
+  }
+
+  @SafeVarargs
+  private static List<User> concat(Page<User>... pages) {
+    List<User> users = new ArrayList<>();
+    for (Page<User> page : pages) {
+      users.addAll(page.items());
+    }
+    return users;
+  }
+
+  private static List<String> ids(Page<User> page) {
+    return page.items().stream().map(User::id).toList();
+  }
+
+  private static byte[] storedSecret() throws SQLException {
+    try (Connection connection = db.connect();
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT secret FROM page_token_secret")) {
+      assertThat(rows.next()).as("a page_token_secret row").isTrue();
+      byte[] secret = rows.getBytes(1);
+      assertThat(rows.next()).as("a second page_token_secret row").isFalse();
+      return secret;
+    }
+  }
+
+  private static void assertInvalidPageToken(ThrowingCallable call) {
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            UserException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+              assertThat(e.violations())
+                  .extracting(FieldViolation::field)
+                  .containsExactly("pageToken");
+            });
   }
 }

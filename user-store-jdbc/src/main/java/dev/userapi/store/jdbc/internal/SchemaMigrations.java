@@ -33,7 +33,8 @@ public final class SchemaMigrations {
   private static final String HISTORY_TABLE = "userapi_schema_version";
 
   /** Every migration, in order. Append only; never edit a released script. */
-  private static final List<Migration> MIGRATIONS = List.of(new Migration(1, "users"));
+  private static final List<Migration> MIGRATIONS =
+      List.of(new Migration(1, "users"), new Migration(2, "page_token_secret"));
 
   private SchemaMigrations() {}
 
