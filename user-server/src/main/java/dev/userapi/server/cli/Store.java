@@ -35,8 +35,9 @@ record Store(String description, UserService service, boolean blocks, AutoClosea
     if (password != null) {
       config.setPassword(password);
     }
-    // Plus one: a watch holds a connection for LISTEN while the repository is open.
-    config.setMaximumPoolSize(poolSize + 1);
+    // Plus three: the change feed holds one connection for LISTEN from the first watch until the
+    // repository closes, and up to two more while watchers read (see PostgresUserRepository).
+    config.setMaximumPoolSize(poolSize + 3);
     config.setPoolName("userapi-jdbc");
     HikariDataSource pool = new HikariDataSource(config);
     try {
