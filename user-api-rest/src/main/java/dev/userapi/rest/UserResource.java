@@ -334,16 +334,12 @@ public final class UserResource {
    */
   private static boolean nextOrFlush(BlockingStream<User> users, OutputStream out)
       throws IOException {
-    try {
-      return users.hasNext(Duration.ZERO);
-    } catch (UserException e) {
-      if (e.code() != ErrorCode.DEADLINE_EXCEEDED) {
-        throw e;
-      }
-      // Nothing ready (or the source failed with DEADLINE_EXCEEDED: hasNext() rethrows that).
+    if (!users.awaitNext(Duration.ZERO)) {
       out.flush();
-      return users.hasNext();
     }
+    // Blocks only when nothing was ready; an error of the source (an upstream DEADLINE_EXCEEDED
+    // included) is thrown here and written as the stream's last line.
+    return users.hasNext();
   }
 
   private void writeStreamError(OutputStream out, UserException e) throws IOException {
