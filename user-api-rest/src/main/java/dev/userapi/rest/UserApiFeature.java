@@ -7,9 +7,9 @@ import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
 import dev.userapi.core.Authenticator;
 import dev.userapi.core.UserService;
 import dev.userapi.rest.internal.ContentLengthInterceptor;
+import dev.userapi.rest.internal.DtoMapper;
 import dev.userapi.rest.internal.ExceptionMappers;
 import dev.userapi.rest.internal.Filters;
-import dev.userapi.rest.internal.JsonMapper;
 import dev.userapi.rest.internal.ObjectMapperResolver;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Priorities;
@@ -22,9 +22,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * Everything the REST API needs, in one registration: {@link UserResource}, the Jackson provider
  * with the module's one {@link ObjectMapper} (hardened: unknown properties, duplicate keys and
  * oversize numbers are 400s; exposed through a {@code ContextResolver}), the exception mappers that
- * answer every error as {@code application/problem+json}, the body size limit (413, chunked bodies
- * included), {@code X-HTTP-Method-Override: PATCH}, and the {@code Cache-Control} and {@code Vary}
- * headers.
+ * answer every error as {@code application/problem+json} (a request body that stops arriving until
+ * the transport's read timeout included: 408 DEADLINE_EXCEEDED with {@code Connection: close}), the
+ * body size limit (413, chunked bodies included), {@code X-HTTP-Method-Override: PATCH}, and the
+ * {@code Cache-Control} and {@code Vary} headers.
  *
  * <pre>{@code
  * ResourceConfig app = new ResourceConfig().register(new UserApiFeature(users));
@@ -89,7 +90,7 @@ public final class UserApiFeature implements Feature {
 
   @Override
   public boolean configure(FeatureContext context) {
-    ObjectMapper mapper = JsonMapper.newObjectMapper();
+    ObjectMapper mapper = DtoMapper.newObjectMapper();
     context.register(
         new UserResource(service, mapper, requireIfMatch, heartbeats, heartbeatInterval));
     context.register(new ObjectMapperResolver(mapper));

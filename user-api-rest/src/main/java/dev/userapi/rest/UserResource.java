@@ -16,6 +16,7 @@ import dev.userapi.core.UserException;
 import dev.userapi.core.UserFilter;
 import dev.userapi.core.UserQuery;
 import dev.userapi.core.UserService;
+import dev.userapi.rest.internal.DtoMapper;
 import dev.userapi.rest.internal.Dtos.BatchItemDto;
 import dev.userapi.rest.internal.Dtos.BatchResultDto;
 import dev.userapi.rest.internal.Dtos.HealthDto;
@@ -23,7 +24,6 @@ import dev.userapi.rest.internal.Dtos.NewUserDto;
 import dev.userapi.rest.internal.Dtos.PageDto;
 import dev.userapi.rest.internal.Dtos.StreamErrorDto;
 import dev.userapi.rest.internal.EntityTags;
-import dev.userapi.rest.internal.JsonMapper;
 import dev.userapi.rest.internal.Problems;
 import dev.userapi.rest.internal.SseWatch;
 import dev.userapi.rest.internal.StatusException;
@@ -120,7 +120,7 @@ public final class UserResource {
    * @param service the service every request is passed to
    */
   public UserResource(UserService service) {
-    this(service, JsonMapper.newObjectMapper(), false, null, null);
+    this(service, DtoMapper.newObjectMapper(), false, null, null);
   }
 
   UserResource(
@@ -153,12 +153,12 @@ public final class UserResource {
   @Consumes(MediaType.APPLICATION_JSON)
   public Response create(
       NewUserDto body, @HeaderParam(IDEMPOTENCY_KEY) String requestId, @Context UriInfo uriInfo) {
-    User user = service.create(JsonMapper.toNewUser(body), requestId);
+    User user = service.create(DtoMapper.toNewUser(body), requestId);
     URI location =
         uriInfo.getBaseUriBuilder().path(UserResource.class).path("users").path(user.id()).build();
     return Response.created(location)
         .header(HttpHeaders.ETAG, EntityTags.format(user.etag()))
-        .entity(JsonMapper.toDto(user))
+        .entity(DtoMapper.toDto(user))
         .build();
   }
 
@@ -199,7 +199,7 @@ public final class UserResource {
   @Consumes(MERGE_PATCH_JSON)
   public Response update(
       @PathParam("id") String id, JsonNode patch, @HeaderParam(IF_MATCH) String ifMatch) {
-    return withEtag(service.update(id, JsonMapper.toUpdate(patch), expectedEtag(id, ifMatch)));
+    return withEtag(service.update(id, DtoMapper.toUpdate(patch), expectedEtag(id, ifMatch)));
   }
 
   /**
@@ -218,7 +218,7 @@ public final class UserResource {
   @Consumes(MediaType.APPLICATION_JSON)
   public Response replace(
       @PathParam("id") String id, NewUserDto body, @HeaderParam(IF_MATCH) String ifMatch) {
-    NewUser replacement = JsonMapper.toNewUser(body);
+    NewUser replacement = DtoMapper.toNewUser(body);
     return withEtag(service.replace(id, replacement, expectedEtag(id, ifMatch)));
   }
 
@@ -270,7 +270,7 @@ public final class UserResource {
     }
     UserQuery query =
         new UserQuery(filter, size == null ? 0 : size, pageToken == null ? "" : pageToken);
-    return JsonMapper.toDto(service.list(query));
+    return DtoMapper.toDto(service.list(query));
   }
 
   /**
@@ -314,7 +314,7 @@ public final class UserResource {
   private void writeNdjson(BlockingStream<User> users, OutputStream out) throws IOException {
     try (users) {
       while (nextOrFlush(users, out)) {
-        out.write(mapper.writeValueAsBytes(JsonMapper.toDto(users.next())));
+        out.write(mapper.writeValueAsBytes(DtoMapper.toDto(users.next())));
         out.write('\n');
       }
     } catch (UserException e) {
@@ -343,7 +343,7 @@ public final class UserResource {
   }
 
   private void writeStreamError(OutputStream out, UserException e) throws IOException {
-    out.write(mapper.writeValueAsBytes(new StreamErrorDto(JsonMapper.toProblem(e))));
+    out.write(mapper.writeValueAsBytes(new StreamErrorDto(Problems.toProblem(e))));
     out.write('\n');
   }
 
@@ -449,7 +449,7 @@ public final class UserResource {
       JsonNode item = items.get(i);
       try {
         NewUserDto dto = item.isNull() ? null : mapper.treeToValue(item, NewUserDto.class);
-        valid.add(dto == null ? null : JsonMapper.toNewUser(dto));
+        valid.add(dto == null ? null : DtoMapper.toNewUser(dto));
         validIndexes.add(i);
       } catch (JsonProcessingException e) {
         results[i] = CreateResult.failure(i, Problems.fromJson(e));
@@ -463,7 +463,7 @@ public final class UserResource {
               ? CreateResult.success(index, r.user())
               : CreateResult.failure(index, r.error());
     }
-    List<BatchItemDto> out = Arrays.stream(results).map(JsonMapper::toDto).toList();
+    List<BatchItemDto> out = Arrays.stream(results).map(DtoMapper::toDto).toList();
     return new BatchResultDto(out);
   }
 
@@ -502,7 +502,7 @@ public final class UserResource {
   // ---- helpers -------------------------------------------------------------------------------
 
   private Response withEtag(User user) {
-    return Response.ok(JsonMapper.toDto(user))
+    return Response.ok(DtoMapper.toDto(user))
         .header(HttpHeaders.ETAG, EntityTags.format(user.etag()))
         .build();
   }

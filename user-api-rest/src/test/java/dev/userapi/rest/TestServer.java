@@ -2,6 +2,8 @@ package dev.userapi.rest;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -18,6 +20,15 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start(UserApiFeature feature, Object... extraComponents) throws IOException {
+    return start(null, feature, extraComponents);
+  }
+
+  /**
+   * Starts a server whose transport gives up on a read that waits longer than {@code readTimeout}
+   * (null: Grizzly's default).
+   */
+  static TestServer start(Duration readTimeout, UserApiFeature feature, Object... extraComponents)
+      throws IOException {
     ResourceConfig config = new ResourceConfig().register(feature);
     for (Object component : extraComponents) {
       if (component instanceof Class<?> type) {
@@ -28,6 +39,12 @@ final class TestServer implements AutoCloseable {
     }
     HttpServer server =
         GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:0/"), config, false);
+    if (readTimeout != null) {
+      server
+          .getListener("grizzly")
+          .getTransport()
+          .setReadTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
     server.start();
     return new TestServer(server);
   }

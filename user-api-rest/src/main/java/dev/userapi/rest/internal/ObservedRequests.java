@@ -107,7 +107,7 @@ public final class ObservedRequests
       return problem.code();
     }
     int status = response.getStatus();
-    return status < 400 ? "OK" : JsonMapper.codeOf(status).name();
+    return status < 400 ? "OK" : Problems.codeOf(status).name();
   }
 
   private final class Outcome {
