@@ -28,8 +28,12 @@ import java.util.concurrent.ScheduledExecutorService;
  * {@code Cache-Control} and {@code Vary} headers.
  *
  * <pre>{@code
- * ResourceConfig app = new ResourceConfig().register(new UserApiFeature(users));
+ * ResourceConfig app = new ResourceConfig().register(UserApiFeature.of(users));
  * }</pre>
+ *
+ * <p>This is the only way to serve the API: {@link #of(UserService)} for the defaults, {@link
+ * #builder(UserService)} for the knobs. {@link UserResource} has no public constructor, since the
+ * resource alone would answer errors without the problem+json mapping.
  *
  * <p>Needs only the Jakarta REST API and Jackson; on Jersey also add {@code jersey-media-sse} for
  * the watch endpoint; Jersey's own Jackson support may be present: this feature's exception mappers
@@ -58,15 +62,6 @@ public final class UserApiFeature implements Feature {
   private final Authenticator authenticator;
   private final Feature metrics;
 
-  /**
-   * The feature with default settings serving {@code service}.
-   *
-   * @param service the service every request is passed to
-   */
-  public UserApiFeature(UserService service) {
-    this(builder(service));
-  }
-
   private UserApiFeature(Builder builder) {
     this.service = builder.service;
     this.maxBodyBytes = builder.maxBodyBytes;
@@ -76,6 +71,17 @@ public final class UserApiFeature implements Feature {
     this.heartbeatInterval = builder.heartbeatInterval;
     this.authenticator = builder.authenticator;
     this.metrics = builder.metrics;
+  }
+
+  /**
+   * The feature with default settings serving {@code service}; the same as {@code
+   * builder(service).build()}.
+   *
+   * @param service the service every request is passed to
+   * @return a new feature to register with the application
+   */
+  public static UserApiFeature of(UserService service) {
+    return builder(service).build();
   }
 
   /**

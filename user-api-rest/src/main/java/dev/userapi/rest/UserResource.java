@@ -63,9 +63,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The JAX-RS resource serving any {@link UserService} under {@code /api}. It needs only the Jakarta
- * REST API at compile time and runs on any JAX-RS runtime; register it through {@link
- * UserApiFeature}, which also installs the JSON configuration, the problem+json error mapping and
- * the filters it relies on.
+ * REST API at compile time and runs on any JAX-RS runtime. It has no public constructor: register
+ * {@link UserApiFeature#of(UserService)} (or its builder), which also installs the JSON
+ * configuration, the problem+json error mapping and the filters it relies on.
  *
  * <table>
  *   <caption>Routes</caption>
@@ -114,15 +114,8 @@ public final class UserResource {
   private final Duration heartbeatInterval;
 
   /**
-   * A resource serving {@code service}. Prefer {@code new UserApiFeature(service)}, which registers
-   * this resource together with the providers it needs.
-   *
-   * @param service the service every request is passed to
+   * Built by {@link UserApiFeature}, the only way in: it also registers what the resource needs.
    */
-  public UserResource(UserService service) {
-    this(service, DtoMapper.newObjectMapper(), false, null, null);
-  }
-
   UserResource(
       UserService service,
       ObjectMapper mapper,

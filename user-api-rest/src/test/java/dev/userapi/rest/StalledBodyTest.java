@@ -42,7 +42,7 @@ class StalledBodyTest {
 
   @Test
   void aBodyThatStopsArrivingIsAnsweredWith408AndConnectionClose() throws Exception {
-    server = TestServer.start(Duration.ofMillis(300), new UserApiFeature(users));
+    server = TestServer.start(Duration.ofMillis(300), UserApiFeature.of(users));
     try (Socket socket = new Socket("127.0.0.1", server.baseUri().getPort())) {
       socket.setSoTimeout(20_000);
       OutputStream out = socket.getOutputStream();

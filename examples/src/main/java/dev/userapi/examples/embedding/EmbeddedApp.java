@@ -51,7 +51,7 @@ public final class EmbeddedApp implements AutoCloseable {
     UserService users = DefaultUserService.inMemory(); // or over PostgresUserRepository
 
     // REST: one Feature in the application's own Jersey application.
-    ResourceConfig app = new ResourceConfig().register(new UserApiFeature(users));
+    ResourceConfig app = new ResourceConfig().register(UserApiFeature.of(users));
     HttpServer http =
         GrizzlyHttpServerFactory.createHttpServer(
             URI.create("http://127.0.0.1:" + restPort + "/"), app);
