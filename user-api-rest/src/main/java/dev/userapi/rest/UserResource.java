@@ -14,6 +14,7 @@ import dev.userapi.core.NewUser;
 import dev.userapi.core.User;
 import dev.userapi.core.UserException;
 import dev.userapi.core.UserFilter;
+import dev.userapi.core.UserOperation;
 import dev.userapi.core.UserQuery;
 import dev.userapi.core.UserService;
 import dev.userapi.rest.internal.DtoMapper;
@@ -24,9 +25,12 @@ import dev.userapi.rest.internal.Dtos.NewUserDto;
 import dev.userapi.rest.internal.Dtos.PageDto;
 import dev.userapi.rest.internal.Dtos.StreamErrorDto;
 import dev.userapi.rest.internal.EntityTags;
+import dev.userapi.rest.internal.Operation;
 import dev.userapi.rest.internal.Problems;
+import dev.userapi.rest.internal.PublicEndpoint;
 import dev.userapi.rest.internal.SseWatch;
 import dev.userapi.rest.internal.StatusException;
+import dev.userapi.rest.internal.UserApi;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -87,12 +91,16 @@ import org.slf4j.LoggerFactory;
  * </table>
  *
  * <p>Resource methods throw; the mappers of {@link UserApiFeature} write every error as {@code
- * application/problem+json}. Thread-safe: one instance serves all requests.
+ * application/problem+json}. Each resource method declares, where it is defined, the {@code
+ * UserOperation} it performs (which authorises and names it) or that it is public (health, the
+ * OpenAPI document); {@link BearerAuthFilter} refuses one that declares neither. Thread-safe: one
+ * instance serves all requests.
  *
  * @since 0.1.0
  */
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
+@UserApi
 public final class UserResource {
   /** {@code application/x-ndjson}: one JSON value per line. */
   public static final String NDJSON = "application/x-ndjson";
@@ -144,6 +152,7 @@ public final class UserResource {
   @POST
   @Path("users")
   @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(UserOperation.CREATE)
   public Response create(
       NewUserDto body, @HeaderParam(IDEMPOTENCY_KEY) String requestId, @Context UriInfo uriInfo) {
     User user = service.create(DtoMapper.toNewUser(body), requestId);
@@ -165,6 +174,7 @@ public final class UserResource {
    */
   @GET
   @Path("users/{id}")
+  @Operation(UserOperation.GET)
   public Response get(@PathParam("id") String id, @HeaderParam(IF_NONE_MATCH) String ifNoneMatch) {
     User user = service.get(id);
     if (ifNoneMatch != null && matchesWeakly(EntityTags.parse(IF_NONE_MATCH, ifNoneMatch), user)) {
@@ -190,6 +200,7 @@ public final class UserResource {
   @PATCH
   @Path("users/{id}")
   @Consumes(MERGE_PATCH_JSON)
+  @Operation(UserOperation.UPDATE)
   public Response update(
       @PathParam("id") String id, JsonNode patch, @HeaderParam(IF_MATCH) String ifMatch) {
     return withEtag(service.update(id, DtoMapper.toUpdate(patch), expectedEtag(id, ifMatch)));
@@ -209,6 +220,7 @@ public final class UserResource {
   @PUT
   @Path("users/{id}")
   @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(UserOperation.REPLACE)
   public Response replace(
       @PathParam("id") String id, NewUserDto body, @HeaderParam(IF_MATCH) String ifMatch) {
     NewUser replacement = DtoMapper.toNewUser(body);
@@ -226,6 +238,7 @@ public final class UserResource {
    */
   @DELETE
   @Path("users/{id}")
+  @Operation(UserOperation.DELETE)
   public Response delete(@PathParam("id") String id, @HeaderParam(IF_MATCH) String ifMatch) {
     service.delete(id, expectedEtag(id, ifMatch));
     return Response.noContent().build();
@@ -248,6 +261,7 @@ public final class UserResource {
    */
   @GET
   @Path("users")
+  @Operation(UserOperation.LIST)
   public PageDto list(
       @QueryParam("pageSize") String pageSize,
       @QueryParam("pageToken") String pageToken,
@@ -282,6 +296,7 @@ public final class UserResource {
   @GET
   @Path("users:stream")
   @Produces(NDJSON)
+  @Operation(UserOperation.STREAM)
   public Response stream(
       @QueryParam("email") String email,
       @QueryParam("namePrefix") String namePrefix,
@@ -355,6 +370,7 @@ public final class UserResource {
   @GET
   @Path("users:watch")
   @Produces(MediaType.SERVER_SENT_EVENTS)
+  @Operation(UserOperation.WATCH)
   public void watch(
       @HeaderParam("Last-Event-ID") String lastEventId,
       @QueryParam("afterSequence") String afterSequence,
@@ -389,6 +405,7 @@ public final class UserResource {
   @POST
   @Path("users:batchCreate")
   @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(UserOperation.CREATE_ALL)
   public BatchResultDto batchCreateFromArray(InputStream body) throws IOException {
     JsonNode array = mapper.readTree(body);
     if (array == null || !array.isArray()) {
@@ -411,6 +428,7 @@ public final class UserResource {
   @POST
   @Path("users:batchCreate")
   @Consumes(NDJSON)
+  @Operation(UserOperation.CREATE_ALL)
   public BatchResultDto batchCreateFromLines(InputStream body) throws IOException {
     List<JsonNode> items = new ArrayList<>();
     List<CreateResult> failures = new ArrayList<>();
@@ -469,6 +487,7 @@ public final class UserResource {
    */
   @GET
   @Path("health")
+  @PublicEndpoint
   public Response health() {
     HealthStatus status = service.health();
     return Response.status(status == HealthStatus.SERVING ? 200 : 503)
@@ -484,6 +503,7 @@ public final class UserResource {
   @GET
   @Path("openapi.yaml")
   @Produces({"application/yaml", "text/yaml", MediaType.TEXT_PLAIN})
+  @PublicEndpoint
   public Response openApi() {
     InputStream document = UserResource.class.getResourceAsStream("/META-INF/openapi/userapi.yaml");
     if (document == null) {
