@@ -35,6 +35,18 @@ import java.util.concurrent.ScheduledExecutorService;
  * #builder(UserService)} for the knobs. {@link UserResource} has no public constructor, since the
  * resource alone would answer errors without the problem+json mapping.
  *
+ * <p>Its filters and interceptors apply to the API's own resources only (JAX-RS name binding) and
+ * it sets no application-wide property, so the application's other resources behave as they would
+ * without it: no added headers, no body limit, their usual {@code Content-Length} or chunked
+ * coding. Exception mappers cannot be scoped in JAX-RS: the feature's answer every exception of the
+ * application, and unmatched paths, as problem+json.
+ *
+ * <p>On Jersey, the runtime holds back the first 8 KiB of every response to compute a {@code
+ * Content-Length} ({@code jersey.config.server.contentLength.buffer}), and a flush does not release
+ * them: the first lines of an NDJSON stream whose source is slow wait until 8 KiB are written or
+ * the stream ends. A host that wants each line at once sets that property to 0 on its application;
+ * the feature does not, since that would change every resource of the application.
+ *
  * <p>Needs only the Jakarta REST API and Jackson; on Jersey also add {@code jersey-media-sse} for
  * the watch endpoint; Jersey's own Jackson support may be present: this feature's exception mappers
  * take precedence over its text/plain ones. Immutable and thread-safe.
@@ -47,9 +59,6 @@ public final class UserApiFeature implements Feature {
 
   /** Default {@code Cache-Control} of responses that set none. */
   public static final String DEFAULT_CACHE_CONTROL = "private, no-cache";
-
-  private static final String JERSEY_CONTENT_LENGTH_BUFFER =
-      "jersey.config.server.contentLength.buffer";
 
   private static final int MAPPER_PRIORITY = 1;
 
@@ -115,11 +124,8 @@ public final class UserApiFeature implements Feature {
     context.register(new Filters.CacheHeadersFilter(cacheControl), Priorities.HEADER_DECORATOR);
     // Outside content coding (ENTITY_CODER), so that the length counts the encoded bytes.
     context.register(new ContentLengthInterceptor(), Priorities.HEADER_DECORATOR);
-    // Jersey holds back the first 8 KiB of every response to compute a Content-Length, and a
-    // flush does not release them: NDJSON lines would wait. ContentLengthInterceptor sets the
-    // length of JSON documents instead. A plain property, so no compile-time dependency on Jersey;
-    // other runtimes ignore it.
-    context.property(JERSEY_CONTENT_LENGTH_BUFFER, 0);
+    // No application-wide property is set: the filters and interceptors above are bound to the
+    // API's resources (UserApi), so the application's other resources behave as without us.
     return true;
   }
 

@@ -1,5 +1,6 @@
 package dev.userapi.rest;
 
+import jakarta.ws.rs.core.Feature;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -10,6 +11,16 @@ import org.glassfish.jersey.server.ResourceConfig;
 
 /** Jersey on Grizzly on a loopback ephemeral port, serving one {@link UserApiFeature}. */
 final class TestServer implements AutoCloseable {
+  /**
+   * What a host does to get each NDJSON line out at once on Jersey: turn off the runtime's 8 KiB
+   * content-length buffer for its application (the feature leaves that setting to the host).
+   */
+  static final Feature UNBUFFERED =
+      context -> {
+        context.property("jersey.config.server.contentLength.buffer", 0);
+        return true;
+      };
+
   private final HttpServer server;
   private final URI baseUri;
 

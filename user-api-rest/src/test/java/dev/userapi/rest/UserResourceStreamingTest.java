@@ -50,7 +50,7 @@ class UserResourceStreamingTest {
       core.create(NewUser.of("user" + i, "u" + i + "@example.com"));
     }
     StalledStreamService stalled = new StalledStreamService(core);
-    server = TestServer.start(UserApiFeature.of(stalled));
+    server = TestServer.start(UserApiFeature.of(stalled), TestServer.UNBUFFERED);
     HttpRequest request = HttpRequest.newBuilder(server.uri("api/users:stream")).build();
 
     HttpResponse<InputStream> response =
@@ -74,7 +74,7 @@ class UserResourceStreamingTest {
     DefaultUserService core = DefaultUserService.inMemory();
     core.create(NewUser.of("Ada", "ada@example.com"));
     StalledStreamService failing = new StalledStreamService(core);
-    server = TestServer.start(UserApiFeature.of(failing));
+    server = TestServer.start(UserApiFeature.of(failing), TestServer.UNBUFFERED);
     HttpRequest request = HttpRequest.newBuilder(server.uri("api/users:stream")).build();
 
     HttpResponse<InputStream> response =
