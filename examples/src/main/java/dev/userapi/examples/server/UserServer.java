@@ -596,9 +596,13 @@ public final class UserServer implements Callable<Integer>, AutoCloseable {
         if (options.security.authenticator() != null) {
           api.authenticator(options.security.authenticator());
         }
+        // This application serves only the API, so it may turn off Jersey's 8 KiB content-length
+        // buffer, which would hold back the first NDJSON lines of a slow stream; the feature leaves
+        // that application-wide setting to hosts. Its JSON documents keep their Content-Length.
         ResourceConfig app =
             new ResourceConfig()
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
+                .property(ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 0)
                 .register(api.build());
         RestEndpoint rest =
             RestEndpoint.start(
