@@ -10,6 +10,7 @@ import dev.userapi.core.UserOperation;
 import dev.userapi.core.internal.BearerTokens;
 import dev.userapi.rest.internal.Problems;
 import dev.userapi.rest.internal.ResourceOperations;
+import dev.userapi.rest.internal.UserApi;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -18,6 +19,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.lang.reflect.Method;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Authenticates every call to {@link UserResource} from its {@code Authorization: Bearer <token>}
@@ -25,15 +28,21 @@ import java.lang.reflect.Method;
  * the gRPC interceptor applies. No or an invalid token: 401 with {@code WWW-Authenticate: Bearer};
  * a valid token without the scope: 403 naming the scope. Both as {@code application/problem+json},
  * and the resource method never runs. {@code /api/health} and {@code /api/openapi.yaml} stay open.
- * The principal is then the request's {@link SecurityContext#getUserPrincipal()}, and {@code
- * isUserInRole(scope)} answers for its scopes.
+ * It fails closed: a resource method of the API that declares neither its operation nor that it is
+ * public is refused with 403, token or not. It applies to the API's own resources only (JAX-RS name
+ * binding); the application's other resources are left to their own security. The principal is then
+ * the request's {@link SecurityContext#getUserPrincipal()}, and {@code isUserInRole(scope)} answers
+ * for its scopes.
  *
  * <p>Register it with {@link UserApiFeature.Builder#authenticator(Authenticator)}. Tokens are never
  * logged. Thread-safe.
  *
  * @since 0.1.0
  */
+@UserApi
 public final class BearerAuthFilter implements ContainerRequestFilter {
+  private static final Logger log = LoggerFactory.getLogger(BearerAuthFilter.class);
+
   private final Authenticator authenticator;
 
   @Context private ResourceInfo resourceInfo;
@@ -51,10 +60,18 @@ public final class BearerAuthFilter implements ContainerRequestFilter {
   @Override
   public void filter(ContainerRequestContext request) {
     Method method = resourceInfo == null ? null : resourceInfo.getResourceMethod();
+    if (ResourceOperations.isPublic(method)) {
+      return; // health and the OpenAPI document: open to probes and browsers
+    }
     UserOperation operation = ResourceOperations.of(method);
     if (operation == null) {
-      // Not a user operation: health and the OpenAPI document are open to probes and browsers,
-      // and unmatched paths answer 404/405 as usual.
+      // Fail closed: a method of the API that says neither what it does nor that it is public
+      // would otherwise be served without a check.
+      log.error("refusing {}: it declares no UserOperation and is not public", method);
+      request.abortWith(
+          Problems.toResponse(
+              new UserException(
+                  ErrorCode.PERMISSION_DENIED, "this endpoint declares no operation")));
       return;
     }
     String token =

@@ -14,13 +14,18 @@ import jakarta.ws.rs.core.Feature;
  * watches until their response starts — and recorded as:
  *
  * <ul>
- *   <li>the timer {@value #CALLS}, tagged {@code protocol=rest}, {@code method} (the {@code
- *       UserOperation} name such as {@code GET} or {@code CREATE_ALL}, the resource method name for
- *       other resources such as {@code health}, or {@code unmatched}), {@code code} ({@code OK} or
- *       the {@code ErrorCode} name of the problem response, such as {@code NOT_FOUND}) and {@code
- *       status} (the HTTP status);
+ *   <li>the timer {@value #CALLS}, tagged {@code protocol=rest}, {@code method}, {@code code}
+ *       ({@code OK} or the {@code ErrorCode} name of the problem response, such as {@code
+ *       NOT_FOUND}) and {@code status} (the HTTP status), and with no other tag;
  *   <li>for failed requests (status 400 and up), the counter {@value #ERRORS} with the same tags.
  * </ul>
+ *
+ * <p>{@code method} is the {@code UserOperation} name that the resource method declares, such as
+ * {@code GET}, {@code UPDATE} or {@code CREATE_ALL}: not the HTTP method (PATCH and POST with
+ * method override are both {@code UPDATE}; the two batch-create bodies are both {@code
+ * CREATE_ALL}). Resource methods that are no user operation are tagged with their Java name ({@code
+ * health}, {@code openApi}, or that of the application's own resource), and requests that matched
+ * none with {@code unmatched}: every value comes from a bounded set.
  *
  * <p>The gRPC adapter records the same names with {@code protocol=grpc}. Micrometer ({@code
  * io.micrometer:micrometer-core}) is an optional dependency of this module: add it to use this

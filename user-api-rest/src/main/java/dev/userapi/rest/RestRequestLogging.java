@@ -20,7 +20,7 @@ import jakarta.ws.rs.core.Feature;
  * request.
  *
  * <pre>{@code
- * new ResourceConfig().register(new UserApiFeature(users)).register(RestRequestLogging.feature());
+ * new ResourceConfig().register(UserApiFeature.of(users)).register(RestRequestLogging.feature());
  * }</pre>
  *
  * @since 0.1.0

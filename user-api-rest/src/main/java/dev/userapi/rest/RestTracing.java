@@ -25,7 +25,7 @@ import jakarta.ws.rs.core.Feature;
  * <pre>{@code
  * RestUserClient client = RestUserClient.builder().baseUri(uri)
  *     .register(RestTracing.clientFilter(openTelemetry)).build();
- * new ResourceConfig().register(new UserApiFeature(users))
+ * new ResourceConfig().register(UserApiFeature.of(users))
  *     .register(RestTracing.serverFeature(openTelemetry));
  * }</pre>
  *

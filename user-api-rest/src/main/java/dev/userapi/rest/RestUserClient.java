@@ -18,6 +18,7 @@ import dev.userapi.core.UserFilter;
 import dev.userapi.core.UserQuery;
 import dev.userapi.core.UserService;
 import dev.userapi.core.UserUpdate;
+import dev.userapi.rest.internal.DtoMapper;
 import dev.userapi.rest.internal.Dtos.BatchItemDto;
 import dev.userapi.rest.internal.Dtos.BatchResultDto;
 import dev.userapi.rest.internal.Dtos.EventDto;
@@ -27,7 +28,7 @@ import dev.userapi.rest.internal.Dtos.ProblemDto;
 import dev.userapi.rest.internal.Dtos.UserDto;
 import dev.userapi.rest.internal.EntityTags;
 import dev.userapi.rest.internal.Filters;
-import dev.userapi.rest.internal.JsonMapper;
+import dev.userapi.rest.internal.Problems;
 import dev.userapi.rest.internal.RemoteSubscription;
 import dev.userapi.rest.internal.Retries;
 import jakarta.ws.rs.ProcessingException;
@@ -111,7 +112,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
   private final int maxAttempts;
   private final Executor executor;
   private final ExecutorService ownedExecutor;
-  private final ObjectMapper mapper = JsonMapper.newObjectMapper();
+  private final ObjectMapper mapper = DtoMapper.newObjectMapper();
   private final ObjectReader lenient;
 
   private RestUserClient(Builder builder) {
@@ -189,7 +190,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
     if (requestId != null) {
       request.header(UserResource.IDEMPOTENCY_KEY, requestId);
     }
-    byte[] body = write(JsonMapper.toDto(newUser));
+    byte[] body = write(DtoMapper.toDto(newUser));
     return user(call("POST", () -> request.post(Entity.entity(body, JSON))));
   }
 
@@ -206,7 +207,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
     Invocation.Builder request =
         Retries.sendOnce(ifMatch(request(userTarget(id), ACCEPT_JSON), expectedEtag))
             .header(Filters.METHOD_OVERRIDE, "PATCH");
-    byte[] body = write(JsonMapper.toPatch(update));
+    byte[] body = write(DtoMapper.toPatch(update));
     return user(call("PATCH", () -> request.post(Entity.entity(body, MERGE_PATCH))));
   }
 
@@ -215,7 +216,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
     requireNonNull(id, "id");
     requireNonNull(replacement, "replacement");
     Invocation.Builder request = ifMatch(request(userTarget(id), ACCEPT_JSON), expectedEtag);
-    byte[] body = write(JsonMapper.toDto(replacement));
+    byte[] body = write(DtoMapper.toDto(replacement));
     return user(call("PUT", () -> request.put(Entity.entity(body, JSON))));
   }
 
@@ -237,7 +238,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
       target = query(target, "pageToken", query.pageToken());
     }
     WebTarget page = target;
-    return JsonMapper.toPage(
+    return DtoMapper.toPage(
         read(call("GET", () -> request(page, ACCEPT_JSON).get()), PageDto.class));
   }
 
@@ -246,7 +247,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
     requireNonNull(newUsers, "newUsers");
     List<Object> items = new ArrayList<>(newUsers.size());
     for (NewUser newUser : newUsers) {
-      items.add(newUser == null ? null : JsonMapper.toDto(newUser));
+      items.add(newUser == null ? null : DtoMapper.toDto(newUser));
     }
     byte[] body = write(items);
     Invocation.Builder request =
@@ -255,7 +256,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
         read(call("POST", () -> request.post(Entity.entity(body, JSON))), BatchResultDto.class);
     List<CreateResult> results = new ArrayList<>(result.results().size());
     for (BatchItemDto item : result.results()) {
-      results.add(JsonMapper.toResult(item));
+      results.add(DtoMapper.toResult(item));
     }
     return List.copyOf(results);
   }
@@ -272,7 +273,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
       if (response.getStatus() != 200) {
         return HealthStatus.NOT_SERVING;
       }
-      return JsonMapper.toHealth(read(response, HealthDto.class).status());
+      return DtoMapper.toHealth(read(response, HealthDto.class).status());
     }
   }
 
@@ -423,17 +424,17 @@ public final class RestUserClient implements UserService, AutoCloseable {
       MediaType type = response.getMediaType();
       if (type != null && type.getSubtype().endsWith("json") && body.length > 0) {
         ProblemDto problem = lenient.readValue(body, ProblemDto.class);
-        return JsonMapper.toException(problem, status);
+        return Problems.toException(problem, status);
       }
     } catch (IOException | RuntimeException e) {
       // Not a problem document (a proxy's page): fall back to the status.
     }
-    return new UserException(JsonMapper.codeOf(status), "HTTP " + status + " from " + baseUri);
+    return new UserException(Problems.codeOf(status), "HTTP " + status + " from " + baseUri);
   }
 
   private User user(Response response) {
     try (response) {
-      return JsonMapper.toUser(read(response, UserDto.class));
+      return DtoMapper.toUser(read(response, UserDto.class));
     }
   }
 
@@ -527,9 +528,9 @@ public final class RestUserClient implements UserService, AutoCloseable {
         JsonNode node = lenient.readTree(line);
         if (node.has("error") && !node.has("id")) {
           ProblemDto problem = lenient.treeToValue(node.get("error"), ProblemDto.class);
-          throw JsonMapper.toException(problem, problem.status());
+          throw Problems.toException(problem, problem.status());
         }
-        return JsonMapper.toUser(lenient.treeToValue(node, UserDto.class));
+        return DtoMapper.toUser(lenient.treeToValue(node, UserDto.class));
       }
       return null;
     }
@@ -588,9 +589,9 @@ public final class RestUserClient implements UserService, AutoCloseable {
     private UserEvent event(String name, String data) throws IOException {
       if ("error".equals(name)) {
         ProblemDto problem = lenient.readValue(data, ProblemDto.class);
-        throw JsonMapper.toException(problem, problem.status());
+        throw Problems.toException(problem, problem.status());
       }
-      return JsonMapper.toEvent(lenient.readValue(data, EventDto.class));
+      return DtoMapper.toEvent(lenient.readValue(data, EventDto.class));
     }
   }
 

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
 import dev.userapi.core.Authenticator;
 import dev.userapi.core.UserService;
 import dev.userapi.rest.internal.ContentLengthInterceptor;
+import dev.userapi.rest.internal.DtoMapper;
 import dev.userapi.rest.internal.ExceptionMappers;
 import dev.userapi.rest.internal.Filters;
-import dev.userapi.rest.internal.JsonMapper;
 import dev.userapi.rest.internal.ObjectMapperResolver;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Priorities;
@@ -22,13 +22,30 @@ import java.util.concurrent.ScheduledExecutorService;
  * Everything the REST API needs, in one registration: {@link UserResource}, the Jackson provider
  * with the module's one {@link ObjectMapper} (hardened: unknown properties, duplicate keys and
  * oversize numbers are 400s; exposed through a {@code ContextResolver}), the exception mappers that
- * answer every error as {@code application/problem+json}, the body size limit (413, chunked bodies
- * included), {@code X-HTTP-Method-Override: PATCH}, and the {@code Cache-Control} and {@code Vary}
- * headers.
+ * answer every error as {@code application/problem+json} (a request body that stops arriving until
+ * the transport's read timeout included: 408 DEADLINE_EXCEEDED with {@code Connection: close}), the
+ * body size limit (413, chunked bodies included), {@code X-HTTP-Method-Override: PATCH}, and the
+ * {@code Cache-Control} and {@code Vary} headers.
  *
  * <pre>{@code
- * ResourceConfig app = new ResourceConfig().register(new UserApiFeature(users));
+ * ResourceConfig app = new ResourceConfig().register(UserApiFeature.of(users));
  * }</pre>
+ *
+ * <p>This is the only way to serve the API: {@link #of(UserService)} for the defaults, {@link
+ * #builder(UserService)} for the knobs. {@link UserResource} has no public constructor, since the
+ * resource alone would answer errors without the problem+json mapping.
+ *
+ * <p>Its filters and interceptors apply to the API's own resources only (JAX-RS name binding) and
+ * it sets no application-wide property, so the application's other resources behave as they would
+ * without it: no added headers, no body limit, their usual {@code Content-Length} or chunked
+ * coding. Exception mappers cannot be scoped in JAX-RS: the feature's answer every exception of the
+ * application, and unmatched paths, as problem+json.
+ *
+ * <p>On Jersey, the runtime holds back the first 8 KiB of every response to compute a {@code
+ * Content-Length} ({@code jersey.config.server.contentLength.buffer}), and a flush does not release
+ * them: the first lines of an NDJSON stream whose source is slow wait until 8 KiB are written or
+ * the stream ends. A host that wants each line at once sets that property to 0 on its application;
+ * the feature does not, since that would change every resource of the application.
  *
  * <p>Needs only the Jakarta REST API and Jackson; on Jersey also add {@code jersey-media-sse} for
  * the watch endpoint; Jersey's own Jackson support may be present: this feature's exception mappers
@@ -43,9 +60,6 @@ public final class UserApiFeature implements Feature {
   /** Default {@code Cache-Control} of responses that set none. */
   public static final String DEFAULT_CACHE_CONTROL = "private, no-cache";
 
-  private static final String JERSEY_CONTENT_LENGTH_BUFFER =
-      "jersey.config.server.contentLength.buffer";
-
   private static final int MAPPER_PRIORITY = 1;
 
   private final UserService service;
@@ -57,15 +71,6 @@ public final class UserApiFeature implements Feature {
   private final Authenticator authenticator;
   private final Feature metrics;
 
-  /**
-   * The feature with default settings serving {@code service}.
-   *
-   * @param service the service every request is passed to
-   */
-  public UserApiFeature(UserService service) {
-    this(builder(service));
-  }
-
   private UserApiFeature(Builder builder) {
     this.service = builder.service;
     this.maxBodyBytes = builder.maxBodyBytes;
@@ -75,6 +80,17 @@ public final class UserApiFeature implements Feature {
     this.heartbeatInterval = builder.heartbeatInterval;
     this.authenticator = builder.authenticator;
     this.metrics = builder.metrics;
+  }
+
+  /**
+   * The feature with default settings serving {@code service}; the same as {@code
+   * builder(service).build()}.
+   *
+   * @param service the service every request is passed to
+   * @return a new feature to register with the application
+   */
+  public static UserApiFeature of(UserService service) {
+    return builder(service).build();
   }
 
   /**
@@ -89,7 +105,7 @@ public final class UserApiFeature implements Feature {
 
   @Override
   public boolean configure(FeatureContext context) {
-    ObjectMapper mapper = JsonMapper.newObjectMapper();
+    ObjectMapper mapper = DtoMapper.newObjectMapper();
     context.register(
         new UserResource(service, mapper, requireIfMatch, heartbeats, heartbeatInterval));
     context.register(new ObjectMapperResolver(mapper));
@@ -108,11 +124,8 @@ public final class UserApiFeature implements Feature {
     context.register(new Filters.CacheHeadersFilter(cacheControl), Priorities.HEADER_DECORATOR);
     // Outside content coding (ENTITY_CODER), so that the length counts the encoded bytes.
     context.register(new ContentLengthInterceptor(), Priorities.HEADER_DECORATOR);
-    // Jersey holds back the first 8 KiB of every response to compute a Content-Length, and a
-    // flush does not release them: NDJSON lines would wait. ContentLengthInterceptor sets the
-    // length of JSON documents instead. A plain property, so no compile-time dependency on Jersey;
-    // other runtimes ignore it.
-    context.property(JERSEY_CONTENT_LENGTH_BUFFER, 0);
+    // No application-wide property is set: the filters and interceptors above are bound to the
+    // API's resources (UserApi), so the application's other resources behave as without us.
     return true;
   }
 

@@ -14,8 +14,10 @@ import dev.userapi.core.NewUser;
 import dev.userapi.core.User;
 import dev.userapi.core.UserException;
 import dev.userapi.core.UserFilter;
+import dev.userapi.core.UserOperation;
 import dev.userapi.core.UserQuery;
 import dev.userapi.core.UserService;
+import dev.userapi.rest.internal.DtoMapper;
 import dev.userapi.rest.internal.Dtos.BatchItemDto;
 import dev.userapi.rest.internal.Dtos.BatchResultDto;
 import dev.userapi.rest.internal.Dtos.HealthDto;
@@ -23,10 +25,12 @@ import dev.userapi.rest.internal.Dtos.NewUserDto;
 import dev.userapi.rest.internal.Dtos.PageDto;
 import dev.userapi.rest.internal.Dtos.StreamErrorDto;
 import dev.userapi.rest.internal.EntityTags;
-import dev.userapi.rest.internal.JsonMapper;
+import dev.userapi.rest.internal.Operation;
 import dev.userapi.rest.internal.Problems;
+import dev.userapi.rest.internal.PublicEndpoint;
 import dev.userapi.rest.internal.SseWatch;
 import dev.userapi.rest.internal.StatusException;
+import dev.userapi.rest.internal.UserApi;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -63,9 +67,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The JAX-RS resource serving any {@link UserService} under {@code /api}. It needs only the Jakarta
- * REST API at compile time and runs on any JAX-RS runtime; register it through {@link
- * UserApiFeature}, which also installs the JSON configuration, the problem+json error mapping and
- * the filters it relies on.
+ * REST API at compile time and runs on any JAX-RS runtime. It has no public constructor: register
+ * {@link UserApiFeature#of(UserService)} (or its builder), which also installs the JSON
+ * configuration, the problem+json error mapping and the filters it relies on.
  *
  * <table>
  *   <caption>Routes</caption>
@@ -87,12 +91,16 @@ import org.slf4j.LoggerFactory;
  * </table>
  *
  * <p>Resource methods throw; the mappers of {@link UserApiFeature} write every error as {@code
- * application/problem+json}. Thread-safe: one instance serves all requests.
+ * application/problem+json}. Each resource method declares, where it is defined, the {@code
+ * UserOperation} it performs (which authorises and names it) or that it is public (health, the
+ * OpenAPI document); {@link BearerAuthFilter} refuses one that declares neither. Thread-safe: one
+ * instance serves all requests.
  *
  * @since 0.1.0
  */
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
+@UserApi
 public final class UserResource {
   /** {@code application/x-ndjson}: one JSON value per line. */
   public static final String NDJSON = "application/x-ndjson";
@@ -114,15 +122,8 @@ public final class UserResource {
   private final Duration heartbeatInterval;
 
   /**
-   * A resource serving {@code service}. Prefer {@code new UserApiFeature(service)}, which registers
-   * this resource together with the providers it needs.
-   *
-   * @param service the service every request is passed to
+   * Built by {@link UserApiFeature}, the only way in: it also registers what the resource needs.
    */
-  public UserResource(UserService service) {
-    this(service, JsonMapper.newObjectMapper(), false, null, null);
-  }
-
   UserResource(
       UserService service,
       ObjectMapper mapper,
@@ -151,14 +152,15 @@ public final class UserResource {
   @POST
   @Path("users")
   @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(UserOperation.CREATE)
   public Response create(
       NewUserDto body, @HeaderParam(IDEMPOTENCY_KEY) String requestId, @Context UriInfo uriInfo) {
-    User user = service.create(JsonMapper.toNewUser(body), requestId);
+    User user = service.create(DtoMapper.toNewUser(body), requestId);
     URI location =
         uriInfo.getBaseUriBuilder().path(UserResource.class).path("users").path(user.id()).build();
     return Response.created(location)
         .header(HttpHeaders.ETAG, EntityTags.format(user.etag()))
-        .entity(JsonMapper.toDto(user))
+        .entity(DtoMapper.toDto(user))
         .build();
   }
 
@@ -172,6 +174,7 @@ public final class UserResource {
    */
   @GET
   @Path("users/{id}")
+  @Operation(UserOperation.GET)
   public Response get(@PathParam("id") String id, @HeaderParam(IF_NONE_MATCH) String ifNoneMatch) {
     User user = service.get(id);
     if (ifNoneMatch != null && matchesWeakly(EntityTags.parse(IF_NONE_MATCH, ifNoneMatch), user)) {
@@ -197,9 +200,10 @@ public final class UserResource {
   @PATCH
   @Path("users/{id}")
   @Consumes(MERGE_PATCH_JSON)
+  @Operation(UserOperation.UPDATE)
   public Response update(
       @PathParam("id") String id, JsonNode patch, @HeaderParam(IF_MATCH) String ifMatch) {
-    return withEtag(service.update(id, JsonMapper.toUpdate(patch), expectedEtag(id, ifMatch)));
+    return withEtag(service.update(id, DtoMapper.toUpdate(patch), expectedEtag(id, ifMatch)));
   }
 
   /**
@@ -216,9 +220,10 @@ public final class UserResource {
   @PUT
   @Path("users/{id}")
   @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(UserOperation.REPLACE)
   public Response replace(
       @PathParam("id") String id, NewUserDto body, @HeaderParam(IF_MATCH) String ifMatch) {
-    NewUser replacement = JsonMapper.toNewUser(body);
+    NewUser replacement = DtoMapper.toNewUser(body);
     return withEtag(service.replace(id, replacement, expectedEtag(id, ifMatch)));
   }
 
@@ -233,6 +238,7 @@ public final class UserResource {
    */
   @DELETE
   @Path("users/{id}")
+  @Operation(UserOperation.DELETE)
   public Response delete(@PathParam("id") String id, @HeaderParam(IF_MATCH) String ifMatch) {
     service.delete(id, expectedEtag(id, ifMatch));
     return Response.noContent().build();
@@ -255,6 +261,7 @@ public final class UserResource {
    */
   @GET
   @Path("users")
+  @Operation(UserOperation.LIST)
   public PageDto list(
       @QueryParam("pageSize") String pageSize,
       @QueryParam("pageToken") String pageToken,
@@ -270,7 +277,7 @@ public final class UserResource {
     }
     UserQuery query =
         new UserQuery(filter, size == null ? 0 : size, pageToken == null ? "" : pageToken);
-    return JsonMapper.toDto(service.list(query));
+    return DtoMapper.toDto(service.list(query));
   }
 
   /**
@@ -289,6 +296,7 @@ public final class UserResource {
   @GET
   @Path("users:stream")
   @Produces(NDJSON)
+  @Operation(UserOperation.STREAM)
   public Response stream(
       @QueryParam("email") String email,
       @QueryParam("namePrefix") String namePrefix,
@@ -314,7 +322,7 @@ public final class UserResource {
   private void writeNdjson(BlockingStream<User> users, OutputStream out) throws IOException {
     try (users) {
       while (nextOrFlush(users, out)) {
-        out.write(mapper.writeValueAsBytes(JsonMapper.toDto(users.next())));
+        out.write(mapper.writeValueAsBytes(DtoMapper.toDto(users.next())));
         out.write('\n');
       }
     } catch (UserException e) {
@@ -334,20 +342,16 @@ public final class UserResource {
    */
   private static boolean nextOrFlush(BlockingStream<User> users, OutputStream out)
       throws IOException {
-    try {
-      return users.hasNext(Duration.ZERO);
-    } catch (UserException e) {
-      if (e.code() != ErrorCode.DEADLINE_EXCEEDED) {
-        throw e;
-      }
-      // Nothing ready (or the source failed with DEADLINE_EXCEEDED: hasNext() rethrows that).
+    if (!users.awaitNext(Duration.ZERO)) {
       out.flush();
-      return users.hasNext();
     }
+    // Blocks only when nothing was ready; an error of the source (an upstream DEADLINE_EXCEEDED
+    // included) is thrown here and written as the stream's last line.
+    return users.hasNext();
   }
 
   private void writeStreamError(OutputStream out, UserException e) throws IOException {
-    out.write(mapper.writeValueAsBytes(new StreamErrorDto(JsonMapper.toProblem(e))));
+    out.write(mapper.writeValueAsBytes(new StreamErrorDto(Problems.toProblem(e))));
     out.write('\n');
   }
 
@@ -366,6 +370,7 @@ public final class UserResource {
   @GET
   @Path("users:watch")
   @Produces(MediaType.SERVER_SENT_EVENTS)
+  @Operation(UserOperation.WATCH)
   public void watch(
       @HeaderParam("Last-Event-ID") String lastEventId,
       @QueryParam("afterSequence") String afterSequence,
@@ -400,6 +405,7 @@ public final class UserResource {
   @POST
   @Path("users:batchCreate")
   @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(UserOperation.CREATE_ALL)
   public BatchResultDto batchCreateFromArray(InputStream body) throws IOException {
     JsonNode array = mapper.readTree(body);
     if (array == null || !array.isArray()) {
@@ -422,6 +428,7 @@ public final class UserResource {
   @POST
   @Path("users:batchCreate")
   @Consumes(NDJSON)
+  @Operation(UserOperation.CREATE_ALL)
   public BatchResultDto batchCreateFromLines(InputStream body) throws IOException {
     List<JsonNode> items = new ArrayList<>();
     List<CreateResult> failures = new ArrayList<>();
@@ -453,7 +460,7 @@ public final class UserResource {
       JsonNode item = items.get(i);
       try {
         NewUserDto dto = item.isNull() ? null : mapper.treeToValue(item, NewUserDto.class);
-        valid.add(dto == null ? null : JsonMapper.toNewUser(dto));
+        valid.add(dto == null ? null : DtoMapper.toNewUser(dto));
         validIndexes.add(i);
       } catch (JsonProcessingException e) {
         results[i] = CreateResult.failure(i, Problems.fromJson(e));
@@ -467,7 +474,7 @@ public final class UserResource {
               ? CreateResult.success(index, r.user())
               : CreateResult.failure(index, r.error());
     }
-    List<BatchItemDto> out = Arrays.stream(results).map(JsonMapper::toDto).toList();
+    List<BatchItemDto> out = Arrays.stream(results).map(DtoMapper::toDto).toList();
     return new BatchResultDto(out);
   }
 
@@ -480,6 +487,7 @@ public final class UserResource {
    */
   @GET
   @Path("health")
+  @PublicEndpoint
   public Response health() {
     HealthStatus status = service.health();
     return Response.status(status == HealthStatus.SERVING ? 200 : 503)
@@ -495,6 +503,7 @@ public final class UserResource {
   @GET
   @Path("openapi.yaml")
   @Produces({"application/yaml", "text/yaml", MediaType.TEXT_PLAIN})
+  @PublicEndpoint
   public Response openApi() {
     InputStream document = UserResource.class.getResourceAsStream("/META-INF/openapi/userapi.yaml");
     if (document == null) {
@@ -506,7 +515,7 @@ public final class UserResource {
   // ---- helpers -------------------------------------------------------------------------------
 
   private Response withEtag(User user) {
-    return Response.ok(JsonMapper.toDto(user))
+    return Response.ok(DtoMapper.toDto(user))
         .header(HttpHeaders.ETAG, EntityTags.format(user.etag()))
         .build();
   }

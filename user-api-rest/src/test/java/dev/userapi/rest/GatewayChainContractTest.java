@@ -38,7 +38,7 @@ class GatewayChainContractTest extends UserServiceContract {
       channel = InProcessChannelBuilder.forName(name).build();
       grpcClient =
           GrpcUserClient.builder().channel(channel).deadline(Duration.ofSeconds(10)).build();
-      restServer = TestServer.start(new UserApiFeature(grpcClient));
+      restServer = TestServer.start(UserApiFeature.of(grpcClient));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

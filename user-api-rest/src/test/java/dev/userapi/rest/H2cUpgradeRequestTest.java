@@ -25,7 +25,7 @@ class H2cUpgradeRequestTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = TestServer.start(new UserApiFeature(DefaultUserService.inMemory()));
+    server = TestServer.start(UserApiFeature.of(DefaultUserService.inMemory()));
   }
 
   @AfterEach

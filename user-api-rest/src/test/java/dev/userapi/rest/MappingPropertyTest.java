@@ -12,8 +12,8 @@ import dev.userapi.core.NewUser;
 import dev.userapi.core.User;
 import dev.userapi.core.UserException;
 import dev.userapi.grpc.internal.ProtoMapper;
+import dev.userapi.rest.internal.DtoMapper;
 import dev.userapi.rest.internal.Dtos.UserDto;
-import dev.userapi.rest.internal.JsonMapper;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class MappingPropertyTest {
   private static final int CASES = 300;
-  private static final ObjectMapper json = JsonMapper.newObjectMapper();
+  private static final ObjectMapper json = DtoMapper.newObjectMapper();
 
   static Stream<Long> seeds() {
     return Stream.iterate(1L, s -> s + 1).limit(CASES);
@@ -55,9 +55,9 @@ class MappingPropertyTest {
   void anyValidUserRoundTripsThroughRestJson(long seed) throws Exception {
     User user = randomUser(new Random(seed));
 
-    String body = json.writeValueAsString(JsonMapper.toDto(user));
+    String body = json.writeValueAsString(DtoMapper.toDto(user));
 
-    assertThat(JsonMapper.toUser(json.readValue(body, UserDto.class))).isEqualTo(user);
+    assertThat(DtoMapper.toUser(json.readValue(body, UserDto.class))).isEqualTo(user);
   }
 
   @ParameterizedTest(name = "seed {0}")
@@ -67,7 +67,7 @@ class MappingPropertyTest {
 
     String protoJson = JsonFormat.printer().print(ProtoMapper.toProto(user));
 
-    assertThat(JsonMapper.toUser(json.readValue(protoJson, UserDto.class))).isEqualTo(user);
+    assertThat(DtoMapper.toUser(json.readValue(protoJson, UserDto.class))).isEqualTo(user);
   }
 
   @ParameterizedTest(name = "seed {0}")

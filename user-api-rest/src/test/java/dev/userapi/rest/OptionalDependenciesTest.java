@@ -72,7 +72,7 @@ class OptionalDependenciesTest {
     public static String run() throws IOException {
       try (TestServer server =
               TestServer.start(
-                  new UserApiFeature(DefaultUserService.inMemory()), RestRequestLogging.feature());
+                  UserApiFeature.of(DefaultUserService.inMemory()), RestRequestLogging.feature());
           RestUserClient client = RestUserClient.connect(server.baseUri())) {
         return client.create(NewUser.of("Ada", "ada@example.com"), null).name();
       }

@@ -244,7 +244,7 @@ class RestClientRetryTest {
   }
 
   private TestServer start(Object... extraComponents) throws IOException {
-    return track(TestServer.start(new UserApiFeature(flaky), extraComponents));
+    return track(TestServer.start(UserApiFeature.of(flaky), extraComponents));
   }
 
   private RestUserClient clientOf(TestServer server) {

@@ -11,6 +11,8 @@ import dev.userapi.core.NewUser;
 import dev.userapi.core.User;
 import dev.userapi.core.UserException;
 import dev.userapi.core.UserFilter;
+import dev.userapi.core.UserQuery;
+import dev.userapi.core.UserUpdate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -20,6 +22,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,6 +66,34 @@ class RestMetricsTest {
         .counter();
   }
 
+  /**
+   * Every meter in the registry as {@code name{tag=value,...}} with all its tags, sorted: comparing
+   * the whole set catches a missing meter and an extra (say, unbounded) tag alike.
+   */
+  private Set<String> meters() {
+    return registry.getMeters().stream()
+        .map(
+            m ->
+                m.getId().getName()
+                    + m.getId().getTags().stream()
+                        .sorted()
+                        .map(t -> t.getKey() + "=" + t.getValue())
+                        .collect(Collectors.joining(",", "{", "}")))
+        .collect(Collectors.toSet());
+  }
+
+  private static String callsMeter(String method, String code, int status) {
+    return meter(RestMetrics.CALLS, method, code, status);
+  }
+
+  private static String errorsMeter(String method, String code, int status) {
+    return meter(RestMetrics.ERRORS, method, code, status);
+  }
+
+  private static String meter(String name, String method, String code, int status) {
+    return name + "{code=" + code + ",method=" + method + ",protocol=rest,status=" + status + "}";
+  }
+
   /** The response may reach the client just before the server finishes recording it. */
   private void awaitCount(String method, String code, int status, long count) {
     await()
@@ -82,7 +114,11 @@ class RestMetricsTest {
     awaitCount("CREATE", "OK", 201, 1);
     awaitCount("GET", "OK", 200, 2);
     awaitCount("DELETE", "OK", 204, 1);
-    assertThat(registry.find(RestMetrics.ERRORS).counters()).isEmpty();
+    assertThat(meters())
+        .containsExactlyInAnyOrder(
+            callsMeter("CREATE", "OK", 201),
+            callsMeter("GET", "OK", 200),
+            callsMeter("DELETE", "OK", 204));
   }
 
   @Test
@@ -100,6 +136,14 @@ class RestMetricsTest {
     awaitCount("CREATE", "INVALID_ARGUMENT", 400, 1);
     assertThat(errors("GET", "NOT_FOUND", 404).count()).isEqualTo(1);
     assertThat(errors("CREATE", "INVALID_ARGUMENT", 400).count()).isEqualTo(1);
+    assertThat(meters())
+        .containsExactlyInAnyOrder(
+            callsMeter("CREATE", "OK", 201),
+            callsMeter("DELETE", "OK", 204),
+            callsMeter("GET", "NOT_FOUND", 404),
+            errorsMeter("GET", "NOT_FOUND", 404),
+            callsMeter("CREATE", "INVALID_ARGUMENT", 400),
+            errorsMeter("CREATE", "INVALID_ARGUMENT", 400));
   }
 
   @Test
@@ -111,6 +155,9 @@ class RestMetricsTest {
 
     assertThat(all).hasSize(2);
     awaitCount("STREAM", "OK", 200, 1);
+    assertThat(meters())
+        .containsExactlyInAnyOrder(
+            callsMeter("CREATE", "OK", 201), callsMeter("STREAM", "OK", 200));
   }
 
   @Test
@@ -124,5 +171,29 @@ class RestMetricsTest {
 
     awaitCount("health", "OK", 200, 1);
     awaitCount("unmatched", "NOT_FOUND", 404, 1);
+    assertThat(meters())
+        .containsExactlyInAnyOrder(
+            callsMeter("health", "OK", 200),
+            callsMeter("unmatched", "NOT_FOUND", 404),
+            errorsMeter("unmatched", "NOT_FOUND", 404));
+  }
+
+  @Test
+  void eachUserOperationIsItsOwnTagWhateverItsHttpMethod() {
+    User ada = client.create(NewUser.of("Ada", "ada@example.com"), null);
+    client.update(ada.id(), UserUpdate.builder().name("Ada L.").build(), null);
+    client.replace(ada.id(), NewUser.of("Ada", "ada@example.com"), null);
+    client.list(UserQuery.firstPage(UserFilter.all(), 10));
+    client.createAll(List.of(NewUser.of("Bob", "bob@example.com")));
+
+    awaitCount("CREATE_ALL", "OK", 200, 1);
+    awaitCount("LIST", "OK", 200, 1);
+    assertThat(meters())
+        .containsExactlyInAnyOrder(
+            callsMeter("CREATE", "OK", 201),
+            callsMeter("UPDATE", "OK", 200),
+            callsMeter("REPLACE", "OK", 200),
+            callsMeter("LIST", "OK", 200),
+            callsMeter("CREATE_ALL", "OK", 200));
   }
 }

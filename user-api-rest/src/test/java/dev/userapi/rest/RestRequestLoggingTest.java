@@ -43,7 +43,7 @@ class RestRequestLoggingTest {
   void start() throws Exception {
     server =
         TestServer.start(
-            new UserApiFeature(DefaultUserService.inMemory()), RestRequestLogging.feature());
+            UserApiFeature.of(DefaultUserService.inMemory()), RestRequestLogging.feature());
     client = RestUserClient.connect(server.baseUri());
     originalErr = System.err;
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));

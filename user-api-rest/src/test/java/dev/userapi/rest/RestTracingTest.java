@@ -49,7 +49,7 @@ class RestTracingTest {
             return super.get(id);
           }
         };
-    server = TestServer.start(new UserApiFeature(recording), RestTracing.serverFeature(OTEL));
+    server = TestServer.start(UserApiFeature.of(recording), RestTracing.serverFeature(OTEL));
     client =
         RestUserClient.builder()
             .baseUri(server.baseUri())

@@ -16,7 +16,7 @@ class RestUserClientContractTest extends UserServiceContract {
   @Override
   protected UserService newService() {
     try {
-      server = TestServer.start(new UserApiFeature(DefaultUserService.inMemory()));
+      server = TestServer.start(UserApiFeature.of(DefaultUserService.inMemory()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

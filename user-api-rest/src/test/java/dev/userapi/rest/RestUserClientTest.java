@@ -42,7 +42,7 @@ class RestUserClientTest {
   @Test
   void aServerErrorArrivesAsTheSameUserException() throws Exception {
     DefaultUserService core = DefaultUserService.inMemory();
-    server = TestServer.start(new UserApiFeature(core));
+    server = TestServer.start(UserApiFeature.of(core));
     client = RestUserClient.connect(server.baseUri());
     NewUser invalid = new NewUser("", "not-an-email", java.util.OptionalInt.of(-3));
 
@@ -56,7 +56,7 @@ class RestUserClientTest {
 
   @Test
   void aServerThatIsNotThereIsUnavailable() throws Exception {
-    server = TestServer.start(new UserApiFeature(DefaultUserService.inMemory()));
+    server = TestServer.start(UserApiFeature.of(DefaultUserService.inMemory()));
     URI gone = server.baseUri();
     server.close();
     server = null;
@@ -72,7 +72,7 @@ class RestUserClientTest {
     CountDownLatch release = new CountDownLatch(1);
     server =
         TestServer.start(
-            new UserApiFeature(
+            UserApiFeature.of(
                 new DelegatingUserService(DefaultUserService.inMemory()) {
                   @Override
                   public User get(String id) {
@@ -101,7 +101,7 @@ class RestUserClientTest {
 
   @Test
   void gzipResponsesAreDecoded() throws Exception {
-    server = TestServer.start(new UserApiFeature(DefaultUserService.inMemory()), new Gzipper());
+    server = TestServer.start(UserApiFeature.of(DefaultUserService.inMemory()), new Gzipper());
     client = RestUserClient.builder().baseUri(server.baseUri()).gzip(true).build();
 
     User ada = client.create(NewUser.of("Ada", "ada@example.com"));
@@ -147,7 +147,7 @@ class RestUserClientTest {
     List<String> authorizations = new CopyOnWriteArrayList<>();
     ContainerRequestFilter recorder =
         request -> authorizations.add(String.valueOf(request.getHeaderString("Authorization")));
-    server = TestServer.start(new UserApiFeature(DefaultUserService.inMemory()), recorder);
+    server = TestServer.start(UserApiFeature.of(DefaultUserService.inMemory()), recorder);
     client = RestUserClient.builder().baseUri(server.baseUri()).bearerToken("s3cret").build();
 
     User ada = client.create(NewUser.of("Ada", "ada@example.com"));
@@ -161,7 +161,7 @@ class RestUserClientTest {
   void cancellingAWatchEndsItOnTheServer() throws Exception {
     DefaultUserService core = DefaultUserService.inMemory();
     WatchCancelRecorder observed = new WatchCancelRecorder(core);
-    server = TestServer.start(new UserApiFeature(observed));
+    server = TestServer.start(UserApiFeature.of(observed));
     client = RestUserClient.connect(server.baseUri());
     core.create(NewUser.of("Ada", "ada@example.com"));
 
@@ -187,7 +187,7 @@ class RestUserClientTest {
     for (int i = 0; i < 2000; i++) {
       core.create(NewUser.of("user" + i, "u" + i + "@example.com"));
     }
-    server = TestServer.start(new UserApiFeature(core));
+    server = TestServer.start(UserApiFeature.of(core));
     client = RestUserClient.connect(server.baseUri());
 
     try (BlockingStream<User> users = BlockingStream.of(client.stream(UserFilter.all()), 4)) {

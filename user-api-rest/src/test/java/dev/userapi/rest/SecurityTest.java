@@ -189,7 +189,7 @@ class SecurityTest {
     HttpServer https =
         GrizzlyHttpServerFactory.createHttpServer(
             URI.create("https://127.0.0.1:0/"),
-            new ResourceConfig().register(new UserApiFeature(DefaultUserService.of(store))),
+            new ResourceConfig().register(UserApiFeature.of(DefaultUserService.of(store))),
             true,
             tls,
             false);

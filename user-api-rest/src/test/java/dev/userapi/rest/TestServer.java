@@ -1,13 +1,26 @@
 package dev.userapi.rest;
 
+import jakarta.ws.rs.core.Feature;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.glassfish.jersey.server.ResourceConfig;
 
 /** Jersey on Grizzly on a loopback ephemeral port, serving one {@link UserApiFeature}. */
 final class TestServer implements AutoCloseable {
+  /**
+   * What a host does to get each NDJSON line out at once on Jersey: turn off the runtime's 8 KiB
+   * content-length buffer for its application (the feature leaves that setting to the host).
+   */
+  static final Feature UNBUFFERED =
+      context -> {
+        context.property("jersey.config.server.contentLength.buffer", 0);
+        return true;
+      };
+
   private final HttpServer server;
   private final URI baseUri;
 
@@ -18,6 +31,15 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start(UserApiFeature feature, Object... extraComponents) throws IOException {
+    return start(null, feature, extraComponents);
+  }
+
+  /**
+   * Starts a server whose transport gives up on a read that waits longer than {@code readTimeout}
+   * (null: Grizzly's default).
+   */
+  static TestServer start(Duration readTimeout, UserApiFeature feature, Object... extraComponents)
+      throws IOException {
     ResourceConfig config = new ResourceConfig().register(feature);
     for (Object component : extraComponents) {
       if (component instanceof Class<?> type) {
@@ -28,6 +50,12 @@ final class TestServer implements AutoCloseable {
     }
     HttpServer server =
         GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:0/"), config, false);
+    if (readTimeout != null) {
+      server
+          .getListener("grizzly")
+          .getTransport()
+          .setReadTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
     server.start();
     return new TestServer(server);
   }

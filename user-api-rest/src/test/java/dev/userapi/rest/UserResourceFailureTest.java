@@ -127,7 +127,7 @@ class UserResourceFailureTest {
   }
 
   private static TestServer serving(UserService service) throws Exception {
-    return TestServer.start(new UserApiFeature(service));
+    return TestServer.start(UserApiFeature.of(service));
   }
 
   private HttpResponse<String> get(String path) throws Exception {

@@ -50,7 +50,7 @@ class UserResourceStreamingTest {
       core.create(NewUser.of("user" + i, "u" + i + "@example.com"));
     }
     StalledStreamService stalled = new StalledStreamService(core);
-    server = TestServer.start(new UserApiFeature(stalled));
+    server = TestServer.start(UserApiFeature.of(stalled), TestServer.UNBUFFERED);
     HttpRequest request = HttpRequest.newBuilder(server.uri("api/users:stream")).build();
 
     HttpResponse<InputStream> response =
@@ -74,7 +74,7 @@ class UserResourceStreamingTest {
     DefaultUserService core = DefaultUserService.inMemory();
     core.create(NewUser.of("Ada", "ada@example.com"));
     StalledStreamService failing = new StalledStreamService(core);
-    server = TestServer.start(new UserApiFeature(failing));
+    server = TestServer.start(UserApiFeature.of(failing), TestServer.UNBUFFERED);
     HttpRequest request = HttpRequest.newBuilder(server.uri("api/users:stream")).build();
 
     HttpResponse<InputStream> response =
@@ -93,7 +93,7 @@ class UserResourceStreamingTest {
   void watchSendsHistoryAndLiveEventsAsServerSentEvents() throws Exception {
     DefaultUserService core = DefaultUserService.inMemory();
     User ada = core.create(NewUser.of("Ada", "ada@example.com"));
-    server = TestServer.start(new UserApiFeature(core));
+    server = TestServer.start(UserApiFeature.of(core));
     HttpRequest request =
         HttpRequest.newBuilder(server.uri("api/users:watch"))
             .header("Accept", "text/event-stream")
@@ -153,7 +153,7 @@ class UserResourceStreamingTest {
     DefaultUserService core = DefaultUserService.inMemory();
     core.create(NewUser.of("Ada", "ada@example.com"));
     core.create(NewUser.of("Grace", "grace@example.com"));
-    server = TestServer.start(new UserApiFeature(core));
+    server = TestServer.start(UserApiFeature.of(core));
     HttpRequest request =
         HttpRequest.newBuilder(server.uri("api/users:watch")).header("Last-Event-ID", "1").build();
 
@@ -170,7 +170,7 @@ class UserResourceStreamingTest {
 
   @Test
   void watchRejectsAMalformedOrFutureLastEventIdWithAProblem() throws Exception {
-    server = TestServer.start(new UserApiFeature(DefaultUserService.inMemory()));
+    server = TestServer.start(UserApiFeature.of(DefaultUserService.inMemory()));
 
     for (String lastEventId : List.of("abc", "-5", "99")) {
       HttpRequest request =

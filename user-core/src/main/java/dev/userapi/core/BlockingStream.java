@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  *
  * <p>Errors signalled by the publisher are rethrown from {@link #hasNext()} / {@link #next()}:
- * runtime exceptions as they are, checked ones wrapped in an INTERNAL {@link UserException}.
+ * runtime exceptions as they are, checked ones wrapped in an INTERNAL {@link UserException}. To
+ * wait a bounded time, {@link #awaitNext(Duration)} says whether a signal is ready without
+ * throwing; {@link #hasNext(Duration)} throws DEADLINE_EXCEEDED instead.
  *
  * <p>One thread reads a stream; {@link #close()} may be called from any thread.
  *
@@ -117,11 +119,44 @@ public final class BlockingStream<T> implements Iterator<T>, AutoCloseable {
   /**
    * Waits at most {@code timeout} for the next item.
    *
+   * <p>A timeout is reported the same way as a publisher that itself failed with DEADLINE_EXCEEDED
+   * (an upstream deadline), so a caller cannot tell the two apart from the exception; use {@link
+   * #awaitNext(Duration)} to wait without that ambiguity.
+   *
    * @param timeout how long to wait for an item or the end of the stream
    * @return whether an item is ready ({@code false} at the end of the stream)
-   * @throws UserException DEADLINE_EXCEEDED when nothing arrived in time
+   * @throws UserException DEADLINE_EXCEEDED when nothing arrived in time, or the error that ended
+   *     the stream
    */
   public boolean hasNext(Duration timeout) {
+    if (!awaitNext(timeout)) {
+      throw new UserException(
+          ErrorCode.DEADLINE_EXCEEDED, "no item within " + timeout.toMillis() + " ms");
+    }
+    return checkHead();
+  }
+
+  /**
+   * Waits at most {@code timeout} for the stream's next signal (an item, its end or its error)
+   * without consuming it and without throwing on a timeout. When this returns {@code true}, {@link
+   * #hasNext()} answers without blocking: {@code true} for an item, {@code false} at the end, or it
+   * throws the error that ended the stream. When it returns {@code false}, nothing arrived in time
+   * and the stream is unchanged; call it again or block in {@link #hasNext()}.
+   *
+   * <pre>{@code
+   * if (!users.awaitNext(Duration.ZERO)) {
+   *   out.flush(); // nothing ready: send what is written before blocking
+   * }
+   * while (users.hasNext()) { ... }
+   * }</pre>
+   *
+   * @param timeout how long to wait; zero or negative only looks
+   * @return whether a signal is ready
+   * @throws UserException UNAVAILABLE when the thread is interrupted while waiting (the stream is
+   *     then closed); never DEADLINE_EXCEEDED, and never the stream's own error
+   */
+  public boolean awaitNext(Duration timeout) {
+    requireNonNull(timeout, "timeout");
     if (head == null) {
       try {
         head = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -130,12 +165,8 @@ public final class BlockingStream<T> implements Iterator<T>, AutoCloseable {
         close();
         throw new UserException(ErrorCode.UNAVAILABLE, "interrupted while waiting for the stream");
       }
-      if (head == null) {
-        throw new UserException(
-            ErrorCode.DEADLINE_EXCEEDED, "no item within " + timeout.toMillis() + " ms");
-      }
     }
-    return checkHead();
+    return head != null;
   }
 
   private boolean checkHead() {

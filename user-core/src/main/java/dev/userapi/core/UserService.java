@@ -7,7 +7,7 @@ import java.util.concurrent.Flow;
  * The one API of userapi. The core implementation ({@link DefaultUserService}), both clients
  * ({@code GrpcUserClient}, {@code RestUserClient}) and anything a third party writes implement it,
  * and both protocol adapters serve any implementation, so they compose: a REST front door for a
- * remote gRPC service is {@code new UserResource(GrpcUserClient.connect(target))}.
+ * remote gRPC service is {@code UserApiFeature.of(GrpcUserClient.connect(target))}.
  *
  * <p>Every method reports failure as a {@link UserException}; its {@link ErrorCode} is the same
  * whichever implementation or protocol produced it.

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.userapi.core.internal.IteratorPublisher;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.Flow;
 import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,6 +78,48 @@ class BlockingStreamTest {
       publisher.submit("late");
       assertThat(stream.hasNext(Duration.ofSeconds(10))).isTrue();
       assertThat(stream.next()).isEqualTo("late");
+    }
+  }
+
+  @Test
+  void awaitNextSaysFalseWhenNothingArrivedAndLeavesTheStreamUnchanged() throws Exception {
+    try (SubmissionPublisher<String> publisher = new SubmissionPublisher<>();
+        BlockingStream<String> stream = BlockingStream.of(publisher)) {
+      assertThat(stream.awaitNext(Duration.ZERO)).isFalse();
+      assertThat(stream.awaitNext(Duration.ofMillis(20))).isFalse();
+
+      publisher.submit("late");
+      assertThat(stream.awaitNext(Duration.ofSeconds(10))).isTrue();
+      assertThat(stream.awaitNext(Duration.ZERO)).isTrue();
+      assertThat(stream.next()).isEqualTo("late");
+    }
+  }
+
+  @Test
+  void awaitNextSaysTrueAtTheEndOfTheStreamAndHasNextThenSaysFalse() {
+    try (BlockingStream<String> stream =
+        BlockingStream.of(new IteratorPublisher<>(() -> List.<String>of().iterator()))) {
+      assertThat(stream.awaitNext(Duration.ofSeconds(10))).isTrue();
+      assertThat(stream.hasNext()).isFalse();
+    }
+  }
+
+  @Test
+  void awaitNextLeavesAnUpstreamDeadlineToHasNext() {
+    Flow.Publisher<String> timedOut =
+        new IteratorPublisher<>(
+            () -> {
+              throw new UserException(ErrorCode.DEADLINE_EXCEEDED, "upstream deadline");
+            });
+    try (BlockingStream<String> stream = BlockingStream.of(timedOut)) {
+      assertThat(stream.awaitNext(Duration.ofSeconds(10))).isTrue();
+      assertThatThrownBy(stream::hasNext)
+          .isInstanceOfSatisfying(
+              UserException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED);
+                assertThat(e.getMessage()).isEqualTo("upstream deadline");
+              });
     }
   }
 }

@@ -24,7 +24,7 @@ import org.glassfish.jersey.server.ResourceConfig;
  *
  * <pre>{@code
  * GrpcUserClient backend = GrpcUserClient.connect("users-backend:9090");
- * ResourceConfig app = new ResourceConfig().register(new UserApiFeature(backend));
+ * ResourceConfig app = new ResourceConfig().register(UserApiFeature.of(backend));
  * }</pre>
  *
  * <p>Run against a backend ({@code java -jar userapi-server.jar} serves gRPC on 9090), serving REST
@@ -62,7 +62,7 @@ public final class GatewayDemo implements AutoCloseable {
   public static GatewayDemo start(String grpcTarget, int restPort) {
     requireNonNull(grpcTarget, "grpcTarget");
     GrpcUserClient backend = GrpcUserClient.connect(grpcTarget);
-    ResourceConfig app = new ResourceConfig().register(new UserApiFeature(backend));
+    ResourceConfig app = new ResourceConfig().register(UserApiFeature.of(backend));
     // Grizzly's default worker pool: every call waits on the backend, so none runs on a selector.
     HttpServer http =
         GrizzlyHttpServerFactory.createHttpServer(

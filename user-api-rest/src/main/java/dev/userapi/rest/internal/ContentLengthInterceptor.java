@@ -14,14 +14,15 @@ import java.io.OutputStream;
  * large page) is passed on as it is written, chunked, so memory stays bounded. Other entities, of
  * the application's own resources say, are left alone.
  *
- * <p>The feature turns Jersey's own content-length buffering off, because that buffer ignores
- * flushes and would hold back the first 8 KiB of an NDJSON stream; streams (NDJSON, SSE) are not
- * touched here either. Nor are content-coded (gzip) responses: an encoder finishes its stream only
- * when the container closes it, after every interceptor has returned, so their length is not known
- * here.
+ * <p>Bound to the API's resources only ({@link UserApi}). Jersey buffers the first 8 KiB of every
+ * response for the same purpose (unless the application turns that off); this covers the API's
+ * documents beyond that, up to {@value #LIMIT} bytes. Streams (NDJSON, SSE) are not touched here.
+ * Nor are content-coded (gzip) responses: an encoder finishes its stream only when the container
+ * closes it, after every interceptor has returned, so their length is not known here.
  *
  * <p>Not API: used by userapi modules only.
  */
+@UserApi
 public final class ContentLengthInterceptor implements WriterInterceptor {
   /** Largest body given a Content-Length; larger ones are chunked. */
   static final int LIMIT = 64 * 1024;

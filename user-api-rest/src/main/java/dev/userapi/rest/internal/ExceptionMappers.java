@@ -7,6 +7,7 @@ import dev.userapi.core.UserException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -26,6 +27,7 @@ public final class ExceptionMappers {
         new JsonParseExceptionMapper(),
         new JsonMappingExceptionMapper(),
         new BodyTooLargeMapper(),
+        new ReadFailureMapper(),
         new WebApplicationExceptionMapper(),
         new CatchAllMapper());
   }
@@ -73,6 +75,19 @@ public final class ExceptionMappers {
     @Override
     public Response toResponse(BodyTooLargeException e) {
       return Problems.toResponse(e);
+    }
+  }
+
+  /**
+   * Maps a failure to read the request body: 408 with {@code Connection: close} when it stopped
+   * arriving (the transport's read timeout), the usual mapping otherwise; see {@link
+   * Problems#fromRead(IOException)}. Malformed JSON (also an {@link IOException}) keeps its more
+   * specific mappers above.
+   */
+  public static final class ReadFailureMapper implements ExceptionMapper<IOException> {
+    @Override
+    public Response toResponse(IOException e) {
+      return Problems.fromRead(e);
     }
   }
 

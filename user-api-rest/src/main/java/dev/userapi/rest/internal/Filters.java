@@ -7,6 +7,7 @@ import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
+import java.util.regex.Pattern;
 
 /**
  * The request and response filters of the REST server.
@@ -20,10 +21,10 @@ public final class Filters {
   private Filters() {}
 
   /**
-   * Bounds request bodies: a declared Content-Length over the limit is refused at once, and every
-   * body (chunked ones too) is counted as it is read.
+   * Bounds request bodies of the API's resources: a declared Content-Length over the limit is
+   * refused before the body is read, and every body (chunked ones too) is counted as it is read.
    */
-  @PreMatching
+  @UserApi
   public static final class BodyLimitFilter implements ContainerRequestFilter {
     private final long maxBodyBytes;
 
@@ -59,21 +60,33 @@ public final class Filters {
     }
   }
 
-  /** Lets {@code POST} + {@code X-HTTP-Method-Override: PATCH} stand for {@code PATCH}. */
+  /**
+   * Lets {@code POST} + {@code X-HTTP-Method-Override: PATCH} stand for {@code PATCH} on the API's
+   * one PATCH route, {@code api/users/{id}}. It must run before matching (the method decides which
+   * resource method matches), where name binding does not apply, so it checks the path itself and
+   * leaves the application's other paths alone.
+   */
   @PreMatching
   public static final class MethodOverrideFilter implements ContainerRequestFilter {
+    private static final Pattern PATCH_ROUTE = Pattern.compile("/?api/users/[^/:]+");
+
     @Override
     public void filter(ContainerRequestContext request) {
       String override = request.getHeaderString(METHOD_OVERRIDE);
       if (override != null
           && HttpMethod.POST.equals(request.getMethod())
+          && PATCH_ROUTE.matcher(request.getUriInfo().getPath()).matches()
           && HttpMethod.PATCH.equalsIgnoreCase(override.trim())) {
         request.setMethod(HttpMethod.PATCH);
       }
     }
   }
 
-  /** Adds {@code Cache-Control} (unless the resource set one) and {@code Vary: Accept}. */
+  /**
+   * Adds {@code Cache-Control} (unless the resource set one) and {@code Vary: Accept} to the API's
+   * responses.
+   */
+  @UserApi
   public static final class CacheHeadersFilter implements ContainerResponseFilter {
     private final String cacheControl;
 

@@ -39,8 +39,8 @@ public final class ObservedRequests
     /**
      * Records one request.
      *
-     * @param method the {@link UserOperation} name, or the resource method name, or {@link
-     *     #UNMATCHED}
+     * @param method the {@link UserOperation} name the resource method declares, or the resource
+     *     method's Java name when it declares none, or {@link #UNMATCHED}
      * @param status the HTTP status
      * @param code {@code OK} or an {@code ErrorCode} name
      * @param nanos how long the request took
@@ -107,7 +107,7 @@ public final class ObservedRequests
       return problem.code();
     }
     int status = response.getStatus();
-    return status < 400 ? "OK" : JsonMapper.codeOf(status).name();
+    return status < 400 ? "OK" : Problems.codeOf(status).name();
   }
 
   private final class Outcome {

@@ -9,26 +9,39 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.PropertyBindingException;
 import dev.userapi.core.ErrorCode;
+import dev.userapi.core.FieldViolation;
 import dev.userapi.core.UserException;
+import dev.userapi.rest.internal.Dtos.ProblemDto;
+import dev.userapi.rest.internal.Dtos.ViolationDto;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns any failure into an RFC 9457 {@code application/problem+json} response: the one error
- * translation of the REST server. Bodies never carry stack traces, class names or parser internals;
- * unexpected failures are logged with an id that the terse 500 body repeats.
+ * Everything about REST errors, in one place: the table from {@link ErrorCode} to HTTP status and
+ * back (DESIGN.md's error table), the problem document ({@link ProblemDto}) both ways, and the
+ * translation of any failure into an RFC 9457 {@code application/problem+json} response, on which
+ * every exception mapper of {@link ExceptionMappers} relies. Bodies never carry stack traces, class
+ * names or parser internals; unexpected failures are logged with an id that the terse 500 body
+ * repeats.
  *
- * <p>Thread-safe. Not API: used by userapi modules only.
+ * <p>Thread-safe and stateless. Not API: used by userapi modules only.
  */
 public final class Problems {
+  /** Problem types are this prefix plus the lower-case, dashed error code. */
+  public static final String PROBLEM_TYPE_PREFIX = "https://userapi.dev/problems/";
+
   /** {@code application/problem+json}. */
   public static final String PROBLEM_JSON = "application/problem+json";
 
@@ -47,7 +60,7 @@ public final class Problems {
   public static Response toResponse(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
       if (t instanceof UserException e) {
-        return fromUserException(e, JsonMapper.statusOf(e.code()));
+        return fromUserException(e, statusOf(e.code()));
       }
       if (t instanceof BodyTooLargeException e) {
         return bodyTooLarge(e.limit());
@@ -63,6 +76,26 @@ public final class Problems {
       }
     }
     return internal(error);
+  }
+
+  /**
+   * The answer to a failure to read the request: 408 (DEADLINE_EXCEEDED) with {@code Connection:
+   * close} when the body stopped arriving (a transport read timeout, a {@link TimeoutException}
+   * somewhere in the cause chain), since that is the client's doing and the rest of the body will
+   * not come; otherwise as {@link #toResponse(Throwable)}.
+   */
+  public static Response fromRead(IOException error) {
+    for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof TimeoutException) {
+        log.debug("a request body stopped arriving; closing its connection");
+        Response timeout =
+            fromUserException(
+                new UserException(ErrorCode.DEADLINE_EXCEEDED, "the request body stopped arriving"),
+                408);
+        return Response.fromResponse(timeout).header("Connection", "close").build();
+      }
+    }
+    return toResponse(error);
   }
 
   /** The 413 answer to a body longer than {@code limit} bytes. */
@@ -83,7 +116,7 @@ public final class Problems {
     if (status == 401) {
       response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"userapi\"");
     }
-    return response.entity(JsonMapper.toProblem(e, status)).build();
+    return response.entity(toProblem(e, status)).build();
   }
 
   /** Translates a JSON read failure into INVALID_ARGUMENT naming the field when there is one. */
@@ -197,11 +230,9 @@ public final class Problems {
     if (e instanceof StatusException own) {
       detail = own.getMessage();
     }
-    UserException problem = new UserException(JsonMapper.codeOf(status), detail);
+    UserException problem = new UserException(codeOf(status), detail);
     Response.ResponseBuilder response =
-        Response.status(status)
-            .type(PROBLEM_JSON_TYPE)
-            .entity(JsonMapper.toProblem(problem, status));
+        Response.status(status).type(PROBLEM_JSON_TYPE).entity(toProblem(problem, status));
     for (String name : KEPT_HEADERS) {
       List<Object> values = original.getHeaders().get(name);
       if (values != null) {
@@ -225,9 +256,90 @@ public final class Problems {
     UserException problem =
         new UserException(
             ErrorCode.INTERNAL, "an internal error occurred; it has been logged (ID " + id + ")");
-    return Response.status(500)
-        .type(PROBLEM_JSON_TYPE)
-        .entity(JsonMapper.toProblem(problem, 500))
-        .build();
+    return Response.status(500).type(PROBLEM_JSON_TYPE).entity(toProblem(problem, 500)).build();
+  }
+
+  // ---- the error table -----------------------------------------------------------------------
+
+  /** The HTTP status of an error code (DESIGN.md's error table). */
+  public static int statusOf(ErrorCode code) {
+    return switch (code) {
+      case INVALID_ARGUMENT -> 400;
+      case UNAUTHENTICATED -> 401;
+      case PERMISSION_DENIED -> 403;
+      case NOT_FOUND -> 404;
+      case ALREADY_EXISTS -> 409;
+      case PRECONDITION_FAILED -> 412;
+      case RESOURCE_EXHAUSTED -> 429;
+      case INTERNAL -> 500;
+      case UNAVAILABLE -> 503;
+      case DEADLINE_EXCEEDED -> 504;
+    };
+  }
+
+  /** The error code for an HTTP status that carries none (a proxy's page, a runtime's 405). */
+  public static ErrorCode codeOf(int status) {
+    return switch (status) {
+      case 401 -> ErrorCode.UNAUTHENTICATED;
+      case 403 -> ErrorCode.PERMISSION_DENIED;
+      case 404 -> ErrorCode.NOT_FOUND;
+      case 409 -> ErrorCode.ALREADY_EXISTS;
+      case 412, 428 -> ErrorCode.PRECONDITION_FAILED;
+      case 413, 429 -> ErrorCode.RESOURCE_EXHAUSTED;
+      case 502, 503 -> ErrorCode.UNAVAILABLE;
+      case 504 -> ErrorCode.DEADLINE_EXCEEDED;
+      default -> status >= 400 && status < 500 ? ErrorCode.INVALID_ARGUMENT : ErrorCode.INTERNAL;
+    };
+  }
+
+  /** The stable problem type URI of an error code. */
+  public static String problemType(ErrorCode code) {
+    return PROBLEM_TYPE_PREFIX + code.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  private static String title(ErrorCode code) {
+    String words = code.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    return Character.toUpperCase(words.charAt(0)) + words.substring(1);
+  }
+
+  public static ProblemDto toProblem(UserException e) {
+    return toProblem(e, statusOf(e.code()));
+  }
+
+  public static ProblemDto toProblem(UserException e, int status) {
+    List<ViolationDto> errors =
+        e.violations().stream().map(v -> new ViolationDto(v.field(), v.description())).toList();
+    return new ProblemDto(
+        problemType(e.code()),
+        title(e.code()),
+        status,
+        e.getMessage(),
+        e.code().name(),
+        errors.isEmpty() ? null : errors);
+  }
+
+  /** Rebuilds the exception a server mapped into {@code problem}. */
+  public static UserException toException(ProblemDto problem, int status) {
+    ErrorCode code = codeOf(status);
+    if (problem.code() != null) {
+      try {
+        code = ErrorCode.valueOf(problem.code());
+      } catch (IllegalArgumentException unknownCode) {
+        // A newer server: keep the status-derived code.
+      }
+    }
+    String message =
+        problem.detail() != null
+            ? problem.detail()
+            : problem.title() != null ? problem.title() : "HTTP " + status;
+    List<FieldViolation> violations = new ArrayList<>();
+    if (problem.errors() != null) {
+      for (ViolationDto v : problem.errors()) {
+        if (v != null && v.field() != null && v.description() != null) {
+          violations.add(new FieldViolation(v.field(), v.description()));
+        }
+      }
+    }
+    return new UserException(code, message, violations);
   }
 }

@@ -1,39 +1,26 @@
 package dev.userapi.rest.internal;
 
 import dev.userapi.core.UserOperation;
-import dev.userapi.rest.UserResource;
 import java.lang.reflect.Method;
-import java.util.Map;
 
 /**
- * Which {@link UserOperation} each {@link UserResource} method performs, written once for the
- * filters that authorise and observe requests.
- *
- * <p>Not API: used by userapi modules only.
+ * Reads what a resource method of the API declares: its {@link Operation} or {@link
+ * PublicEndpoint}. Stateless and thread-safe. Not API: used by userapi modules only.
  */
 public final class ResourceOperations {
-  private static final Map<String, UserOperation> OPERATIONS =
-      Map.ofEntries(
-          Map.entry("create", UserOperation.CREATE),
-          Map.entry("get", UserOperation.GET),
-          Map.entry("update", UserOperation.UPDATE),
-          Map.entry("replace", UserOperation.REPLACE),
-          Map.entry("delete", UserOperation.DELETE),
-          Map.entry("list", UserOperation.LIST),
-          Map.entry("stream", UserOperation.STREAM),
-          Map.entry("watch", UserOperation.WATCH),
-          Map.entry("batchCreateFromArray", UserOperation.CREATE_ALL),
-          Map.entry("batchCreateFromLines", UserOperation.CREATE_ALL));
-
   private ResourceOperations() {}
 
   /**
-   * The operation of a resource method, or null for other methods (health, the OpenAPI document).
+   * The operation {@code method} declares, or null when it declares none (a public endpoint, an
+   * undeclared method, a resource of the application's own, or no method at all).
    */
   public static UserOperation of(Method method) {
-    if (method == null || method.getDeclaringClass() != UserResource.class) {
-      return null;
-    }
-    return OPERATIONS.get(method.getName());
+    Operation operation = method == null ? null : method.getAnnotation(Operation.class);
+    return operation == null ? null : operation.value();
+  }
+
+  /** Whether {@code method} declares that it is open to callers without a token. */
+  public static boolean isPublic(Method method) {
+    return method != null && method.isAnnotationPresent(PublicEndpoint.class);
   }
 }

@@ -124,7 +124,7 @@ public final class SseWatch implements Flow.Subscriber<UserEvent> {
     }
     String data;
     try {
-      data = mapper.writeValueAsString(JsonMapper.toDto(event));
+      data = mapper.writeValueAsString(DtoMapper.toDto(event));
     } catch (JsonProcessingException e) {
       subscription.cancel();
       fail(e);
@@ -176,7 +176,7 @@ public final class SseWatch implements Flow.Subscriber<UserEvent> {
       problem = new UserException(ErrorCode.INTERNAL, "the watch failed; it has been logged");
     }
     try {
-      String data = mapper.writeValueAsString(JsonMapper.toProblem(problem));
+      String data = mapper.writeValueAsString(Problems.toProblem(problem));
       sink.send(sse.newEventBuilder().name("error").data(String.class, data).build())
           .whenComplete((ignored, sendError) -> close());
     } catch (JsonProcessingException | RuntimeException e) {

@@ -113,9 +113,13 @@ public final class Hosting {
     if (options.authenticator() != null) {
       api.authenticator(options.authenticator());
     }
+    // Jersey holds back the first 8 KiB of every response to compute a Content-Length, which would
+    // delay the first NDJSON lines of a slow stream; the API's own JSON documents carry their length
+    // anyway (the feature sets it), so this host turns the buffer off for its application.
     ResourceConfig app =
         new ResourceConfig()
             .property(ServerProperties.WADL_FEATURE_DISABLE, true)
+            .property(ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 0)
             .register(api.build());
     if (options.restMetrics() != null) {
       app.register(options.restMetrics());

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.userapi.core.ErrorCode;
 import dev.userapi.core.UserException;
-import dev.userapi.rest.internal.JsonMapper;
+import dev.userapi.rest.internal.DtoMapper;
 import dev.userapi.rest.internal.Problems;
 import org.glassfish.grizzly.http.server.ErrorPageGenerator;
 import org.glassfish.grizzly.http.server.Request;
@@ -22,7 +22,7 @@ final class ProblemPages implements ErrorPageGenerator {
   /** Seconds a client should wait before retrying a drained server (on another replica). */
   static final String RETRY_AFTER_SECONDS = "1";
 
-  private final ObjectMapper json = JsonMapper.newObjectMapper();
+  private final ObjectMapper json = DtoMapper.newObjectMapper();
 
   @Override
   public String generate(

@@ -2,11 +2,6 @@ package dev.userapi.server.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.userapi.core.ErrorCode;
-import dev.userapi.core.UserException;
-import dev.userapi.rest.internal.Problems;
-import jakarta.ws.rs.ext.ExceptionMapper;
-import jakarta.ws.rs.ext.Provider;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +13,6 @@ import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.glassfish.grizzly.GrizzlyFuture;
 import org.glassfish.grizzly.filterchain.FilterChain;
 import org.glassfish.grizzly.http.Method;
@@ -136,7 +130,6 @@ final class RestHost {
     config.setHttpServerVersion("");
     InFlightRequests inFlight = new InFlightRequests();
     config.getMonitoringConfig().getWebServerConfig().addProbes(inFlight);
-    app.register(new StalledBodies());
     GrizzlyHttpContainer jersey =
         new GrizzlyHttpContainerProvider().createContainer(GrizzlyHttpContainer.class, app);
     StaticFiles docs =
@@ -234,32 +227,6 @@ final class RestHost {
   }
 
   /**
-   * A request body that stops arriving for the idle timeout is the client's fault, not ours: answer
-   * 408 (DEADLINE_EXCEEDED) and close the connection, instead of logging an internal error and
-   * leaving the half-read connection open. Other read failures keep their usual mapping.
-   */
-  @Provider
-  static final class StalledBodies implements ExceptionMapper<IOException> {
-    @Override
-    public jakarta.ws.rs.core.Response toResponse(IOException error) {
-      for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
-        if (t instanceof TimeoutException) {
-          log.debug("a request body stopped arriving; closing its connection");
-          jakarta.ws.rs.core.Response timeout =
-              Problems.fromUserException(
-                  new UserException(
-                      ErrorCode.DEADLINE_EXCEEDED, "the request body stopped arriving"),
-                  408);
-          return jakarta.ws.rs.core.Response.fromResponse(timeout)
-              .header("Connection", "close")
-              .build();
-        }
-      }
-      return Problems.toResponse(error);
-    }
-  }
-
-  /**
    * The one handler of the listener: checks the request's path, then passes it to the static files
    * or to Jersey, run on the selector thread or a worker as the class comment describes.
    *
@@ -310,7 +277,7 @@ final class RestHost {
       }
       jersey.service(request, response);
       if (response.getStatus() == 408 && !request.getInputBuffer().isFinished()) {
-        // The body stopped arriving (see StalledBodies): send the answer, then hang up, since the
+        // The body stopped arriving (UserApiFeature answers 408): send the answer, then hang up, since the
         // rest of the body would never come and Grizzly would wait for it.
         response.finish();
         request.getContext().getConnection().closeSilently();

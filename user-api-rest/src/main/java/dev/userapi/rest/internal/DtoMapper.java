@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.userapi.core.CreateResult;
@@ -25,31 +26,26 @@ import dev.userapi.rest.internal.Dtos.BatchItemDto;
 import dev.userapi.rest.internal.Dtos.EventDto;
 import dev.userapi.rest.internal.Dtos.NewUserDto;
 import dev.userapi.rest.internal.Dtos.PageDto;
-import dev.userapi.rest.internal.Dtos.ProblemDto;
 import dev.userapi.rest.internal.Dtos.UserDto;
-import dev.userapi.rest.internal.Dtos.ViolationDto;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 
 /**
  * The one place that converts between the JSON shapes ({@link Dtos}) and the core domain, both
- * ways, for the server and the client; and the one table from {@link ErrorCode} to HTTP status and
- * problem type. It also builds the one Jackson configuration of the module.
+ * ways, for the server and the client (errors excepted: {@link Problems} maps those). It also
+ * builds the one Jackson configuration of the module. Named for what it maps, not after Jackson's
+ * own {@code JsonMapper}, which it uses.
  *
  * <p>Thread-safe and stateless. Not API: used by userapi modules only.
  */
-public final class JsonMapper {
-  /** Problem types are this prefix plus the lower-case, dashed error code. */
-  public static final String PROBLEM_TYPE_PREFIX = "https://userapi.dev/problems/";
-
+public final class DtoMapper {
   private static final String WRITABLE = "writable fields: name, email, age";
 
-  private JsonMapper() {}
+  private DtoMapper() {}
 
   /**
    * Returns a new {@link ObjectMapper} with the module's hardened settings: unknown properties,
@@ -68,7 +64,7 @@ public final class JsonMapper {
                     .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
-    return com.fasterxml.jackson.databind.json.JsonMapper.builder(factory)
+    return JsonMapper.builder(factory)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -196,12 +192,12 @@ public final class JsonMapper {
   }
 
   public static PageDto toDto(Page<User> page) {
-    return new PageDto(page.items().stream().map(JsonMapper::toDto).toList(), page.nextPageToken());
+    return new PageDto(page.items().stream().map(DtoMapper::toDto).toList(), page.nextPageToken());
   }
 
   public static Page<User> toPage(PageDto dto) {
     List<User> users =
-        dto.users() == null ? List.of() : dto.users().stream().map(JsonMapper::toUser).toList();
+        dto.users() == null ? List.of() : dto.users().stream().map(DtoMapper::toUser).toList();
     return new Page<>(users, dto.nextPageToken() == null ? "" : dto.nextPageToken());
   }
 
@@ -221,7 +217,7 @@ public final class JsonMapper {
   public static BatchItemDto toDto(CreateResult result) {
     return result.succeeded()
         ? new BatchItemDto(result.index(), toDto(result.user()), null)
-        : new BatchItemDto(result.index(), null, toProblem(result.error()));
+        : new BatchItemDto(result.index(), null, Problems.toProblem(result.error()));
   }
 
   public static CreateResult toResult(BatchItemDto dto) {
@@ -229,96 +225,13 @@ public final class JsonMapper {
       return CreateResult.success(dto.index(), toUser(dto.user()));
     }
     if (dto.error() != null) {
-      return CreateResult.failure(dto.index(), toException(dto.error(), dto.error().status()));
+      return CreateResult.failure(
+          dto.index(), Problems.toException(dto.error(), dto.error().status()));
     }
     throw new UserException(ErrorCode.INTERNAL, "the server sent a malformed batch result");
   }
 
   public static HealthStatus toHealth(String status) {
     return "SERVING".equals(status) ? HealthStatus.SERVING : HealthStatus.NOT_SERVING;
-  }
-
-  // ---- errors --------------------------------------------------------------------------------
-
-  /** The HTTP status of an error code (DESIGN.md's error table). */
-  public static int statusOf(ErrorCode code) {
-    return switch (code) {
-      case INVALID_ARGUMENT -> 400;
-      case UNAUTHENTICATED -> 401;
-      case PERMISSION_DENIED -> 403;
-      case NOT_FOUND -> 404;
-      case ALREADY_EXISTS -> 409;
-      case PRECONDITION_FAILED -> 412;
-      case RESOURCE_EXHAUSTED -> 429;
-      case INTERNAL -> 500;
-      case UNAVAILABLE -> 503;
-      case DEADLINE_EXCEEDED -> 504;
-    };
-  }
-
-  /** The error code for an HTTP status that carries none (a proxy's page, a runtime's 405). */
-  public static ErrorCode codeOf(int status) {
-    return switch (status) {
-      case 401 -> ErrorCode.UNAUTHENTICATED;
-      case 403 -> ErrorCode.PERMISSION_DENIED;
-      case 404 -> ErrorCode.NOT_FOUND;
-      case 409 -> ErrorCode.ALREADY_EXISTS;
-      case 412, 428 -> ErrorCode.PRECONDITION_FAILED;
-      case 413, 429 -> ErrorCode.RESOURCE_EXHAUSTED;
-      case 502, 503 -> ErrorCode.UNAVAILABLE;
-      case 504 -> ErrorCode.DEADLINE_EXCEEDED;
-      default -> status >= 400 && status < 500 ? ErrorCode.INVALID_ARGUMENT : ErrorCode.INTERNAL;
-    };
-  }
-
-  /** The stable problem type URI of an error code. */
-  public static String problemType(ErrorCode code) {
-    return PROBLEM_TYPE_PREFIX + code.name().toLowerCase(Locale.ROOT).replace('_', '-');
-  }
-
-  private static String title(ErrorCode code) {
-    String words = code.name().toLowerCase(Locale.ROOT).replace('_', ' ');
-    return Character.toUpperCase(words.charAt(0)) + words.substring(1);
-  }
-
-  public static ProblemDto toProblem(UserException e) {
-    return toProblem(e, statusOf(e.code()));
-  }
-
-  public static ProblemDto toProblem(UserException e, int status) {
-    List<ViolationDto> errors =
-        e.violations().stream().map(v -> new ViolationDto(v.field(), v.description())).toList();
-    return new ProblemDto(
-        problemType(e.code()),
-        title(e.code()),
-        status,
-        e.getMessage(),
-        e.code().name(),
-        errors.isEmpty() ? null : errors);
-  }
-
-  /** Rebuilds the exception a server mapped into {@code problem}. */
-  public static UserException toException(ProblemDto problem, int status) {
-    ErrorCode code = codeOf(status);
-    if (problem.code() != null) {
-      try {
-        code = ErrorCode.valueOf(problem.code());
-      } catch (IllegalArgumentException unknownCode) {
-        // A newer server: keep the status-derived code.
-      }
-    }
-    String message =
-        problem.detail() != null
-            ? problem.detail()
-            : problem.title() != null ? problem.title() : "HTTP " + status;
-    List<FieldViolation> violations = new ArrayList<>();
-    if (problem.errors() != null) {
-      for (ViolationDto v : problem.errors()) {
-        if (v != null && v.field() != null && v.description() != null) {
-          violations.add(new FieldViolation(v.field(), v.description()));
-        }
-      }
-    }
-    return new UserException(code, message, violations);
   }
 }
