@@ -24,9 +24,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * module: add it to use this class; nothing else in the module loads it.
  *
  * <pre>{@code
- * UserGrpcServer.builder(users).meterRegistry(registry).build().start();
- * // or, on your own server:
- * ServerInterceptors.intercept(new UserGrpcService(users), GrpcMetrics.interceptor(registry));
+ * serverBuilder.addService(
+ *     ServerInterceptors.intercept(new UserGrpcService(users), GrpcMetrics.interceptor(registry)));
  * }</pre>
  *
  * @since 0.1.0

@@ -67,8 +67,13 @@ import java.util.function.Supplier;
  * Builder#stalledStreamTimeout} so do server streams whose client stopped reading.
  *
  * <p>The service methods call the wrapped {@code UserService} on the server's executor, so a
- * blocking store (JDBC) is fine as long as that executor is not a transport event loop. For health
- * checks and reflection, see {@link UserGrpcServer}.
+ * blocking store (JDBC) is fine as long as that executor is not a transport event loop.
+ *
+ * <p>This is all an embedder needs: add it, with the interceptors of this package that you want
+ * ({@link BearerAuthInterceptor}, {@link GrpcMetrics}, {@link GrpcTracing}, {@link
+ * GrpcRequestLogging}), to any grpc-java {@code ServerBuilder}. For production hosting with health
+ * checking, reflection, TLS, limits and a draining shutdown, use {@code user-server}'s {@code
+ * UserServer}, which hosts this service.
  *
  * <p>Thread-safe.
  *

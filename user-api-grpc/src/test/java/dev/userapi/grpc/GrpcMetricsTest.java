@@ -22,11 +22,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** {@link GrpcMetrics} through {@link UserGrpcServer.Builder#meterRegistry} over real Netty. */
+/** {@link GrpcMetrics} around a {@link UserGrpcService} on a plain Netty server. */
 @Timeout(60)
 class GrpcMetricsTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private UserGrpcServer server;
+  private LoopbackServer server;
   private GrpcUserClient client;
 
   @AfterEach
@@ -35,13 +35,16 @@ class GrpcMetricsTest {
       client.close();
     }
     if (server != null) {
-      server.shutdown(Duration.ofSeconds(5));
+      server.close();
     }
   }
 
   private void start(UserService users) {
-    server = UserGrpcServer.builder(users).meterRegistry(registry).build().start();
-    client = GrpcUserClient.connect("127.0.0.1:" + server.port());
+    server =
+        LoopbackServer.builder(new UserGrpcService(users))
+            .intercept(GrpcMetrics.interceptor(registry))
+            .start();
+    client = GrpcUserClient.connect(server.target());
   }
 
   private Timer timer(String method, String code) {
