@@ -26,10 +26,10 @@ import java.util.Map;
  * the scope with PERMISSION_DENIED; the service method never runs. The principal is available to
  * the service as {@link #PRINCIPAL}{@code .get()}.
  *
- * <p>Install it around the user service only, {@code ServerInterceptors.intercept(new
- * UserGrpcService(users), new BearerAuthInterceptor(auth))}, so that services next to it (health,
- * reflection) stay open; {@code user-server}'s {@code UserServer} does so. Tokens are never logged.
- * Thread-safe.
+ * <p>Install it around the user service only, {@code
+ * ServerInterceptors.intercept(UserGrpcService.of(users), new BearerAuthInterceptor(auth))}, so
+ * that services next to it (health, reflection) stay open; {@code user-server}'s {@code UserServer}
+ * does so. Tokens are never logged. Thread-safe.
  *
  * @since 0.1.0
  */

@@ -25,7 +25,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  *
  * <pre>{@code
  * serverBuilder.addService(
- *     ServerInterceptors.intercept(new UserGrpcService(users), GrpcMetrics.interceptor(registry)));
+ *     ServerInterceptors.intercept(UserGrpcService.of(users), GrpcMetrics.interceptor(registry)));
  * }</pre>
  *
  * @since 0.1.0

@@ -19,7 +19,7 @@ import io.grpc.ServerInterceptor;
  *
  * <pre>{@code
  * serverBuilder.addService(
- *     ServerInterceptors.intercept(new UserGrpcService(users), GrpcRequestLogging.interceptor()));
+ *     ServerInterceptors.intercept(UserGrpcService.of(users), GrpcRequestLogging.interceptor()));
  * }</pre>
  *
  * @since 0.1.0

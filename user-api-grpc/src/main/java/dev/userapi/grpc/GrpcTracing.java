@@ -22,7 +22,7 @@ import io.opentelemetry.api.OpenTelemetry;
  * GrpcUserClient client = GrpcUserClient.builder().target("users:9090")
  *     .intercept(GrpcTracing.clientInterceptor(openTelemetry)).build();
  * serverBuilder.addService(ServerInterceptors.intercept(
- *     new UserGrpcService(users), GrpcTracing.serverInterceptor(openTelemetry)));
+ *     UserGrpcService.of(users), GrpcTracing.serverInterceptor(openTelemetry)));
  * }</pre>
  *
  * @since 0.1.0

@@ -51,7 +51,7 @@ import java.util.function.Supplier;
  *
  * <pre>{@code
  * Server server = Grpc.newServerBuilderForPort(9090, InsecureServerCredentials.create())
- *     .addService(new UserGrpcService(DefaultUserService.inMemory()))
+ *     .addService(UserGrpcService.of(DefaultUserService.inMemory()))
  *     .build()
  *     .start();
  * }</pre>
@@ -89,49 +89,31 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
   private final int maxBatchItems;
   private final StallTimeout stallTimeout; // null: streams may stall for as long as the client
 
-  /**
-   * Serves {@code users} with the default batch limit ({@value #DEFAULT_MAX_BATCH_ITEMS} items).
-   *
-   * @param users the service every call is passed to
-   */
-  public UserGrpcService(UserService users) {
-    this(users, DEFAULT_MAX_BATCH_ITEMS);
-  }
-
-  /**
-   * Serves {@code users}, failing a BatchCreateUsers call with RESOURCE_EXHAUSTED, before creating
-   * anything, when it carries more than {@code maxBatchItems} items. This bounds the memory one
-   * call may hold.
-   *
-   * @param users the service every call is passed to
-   * @param maxBatchItems the most items one BatchCreateUsers call may carry, at least 1
-   * @throws IllegalArgumentException when {@code maxBatchItems} is below 1
-   */
-  public UserGrpcService(UserService users, int maxBatchItems) {
-    this(users, checkMaxBatchItems(maxBatchItems), null);
-  }
-
   private UserGrpcService(UserService users, int maxBatchItems, StallTimeout stallTimeout) {
-    this.users = requireNonNull(users, "users");
+    this.users = users;
     this.maxBatchItems = maxBatchItems;
     this.stallTimeout = stallTimeout;
   }
 
   /**
-   * Starts configuring a service over {@code users}, for the knobs the constructors do not have.
+   * Serves {@code users} with the defaults: a batch limit of {@value #DEFAULT_MAX_BATCH_ITEMS}
+   * items and no stalled-stream timeout. The same as {@code builder(users).build()}.
    *
    * @param users the service every call is passed to
-   * @return a builder with the defaults of {@link #UserGrpcService(UserService)}
+   * @return a new service
+   */
+  public static UserGrpcService of(UserService users) {
+    return builder(users).build();
+  }
+
+  /**
+   * Starts configuring a service over {@code users}; see {@link #of(UserService)} for the defaults.
+   *
+   * @param users the service every call is passed to
+   * @return a new builder
    */
   public static Builder builder(UserService users) {
     return new Builder(requireNonNull(users, "users"));
-  }
-
-  private static int checkMaxBatchItems(int maxBatchItems) {
-    if (maxBatchItems < 1) {
-      throw new IllegalArgumentException("maxBatchItems: " + maxBatchItems + " (expected: >= 1)");
-    }
-    return maxBatchItems;
   }
 
   /**
@@ -477,15 +459,19 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
     }
 
     /**
-     * The most items one BatchCreateUsers call may carry; see {@link
-     * UserGrpcService#UserGrpcService(UserService, int)}.
+     * The most items one BatchCreateUsers call may carry; {@value
+     * UserGrpcService#DEFAULT_MAX_BATCH_ITEMS} by default. A call with more fails with
+     * RESOURCE_EXHAUSTED before anything is created, which bounds the memory one call may hold.
      *
      * @param maxBatchItems the limit, at least 1
      * @return this builder
      * @throws IllegalArgumentException when {@code maxBatchItems} is below 1
      */
     public Builder maxBatchItems(int maxBatchItems) {
-      this.maxBatchItems = checkMaxBatchItems(maxBatchItems);
+      if (maxBatchItems < 1) {
+        throw new IllegalArgumentException("maxBatchItems: " + maxBatchItems + " (expected: >= 1)");
+      }
+      this.maxBatchItems = maxBatchItems;
       return this;
     }
 

@@ -48,7 +48,7 @@ class BearerAuthTest {
     HealthStatusManager health = new HealthStatusManager();
     health.setStatus(UserServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     server =
-        LoopbackServer.builder(new UserGrpcService(DefaultUserService.of(store)))
+        LoopbackServer.builder(UserGrpcService.of(DefaultUserService.of(store)))
             .intercept(new BearerAuthInterceptor(tokens))
             .addService(health.getHealthService())
             .start();

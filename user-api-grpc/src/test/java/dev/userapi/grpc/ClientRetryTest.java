@@ -195,7 +195,7 @@ class ClientRetryTest {
   private Server start(UserService users) throws IOException {
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-            .addService(new UserGrpcService(users))
+            .addService(UserGrpcService.of(users))
             .build()
             .start();
     servers.add(server);

@@ -41,7 +41,7 @@ class GrpcMetricsTest {
 
   private void start(UserService users) {
     server =
-        LoopbackServer.builder(new UserGrpcService(users))
+        LoopbackServer.builder(UserGrpcService.of(users))
             .intercept(GrpcMetrics.interceptor(registry))
             .start();
     client = GrpcUserClient.connect(server.target());

@@ -40,7 +40,7 @@ class GrpcRequestLoggingTest {
   @BeforeEach
   void start() {
     server =
-        LoopbackServer.builder(new UserGrpcService(DefaultUserService.inMemory()))
+        LoopbackServer.builder(UserGrpcService.of(DefaultUserService.inMemory()))
             .intercept(GrpcRequestLogging.interceptor())
             .start();
     client = GrpcUserClient.connect(server.target());

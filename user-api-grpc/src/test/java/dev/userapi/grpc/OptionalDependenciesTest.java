@@ -59,7 +59,7 @@ class OptionalDependenciesTest {
     public static String run() {
       try (LoopbackServer server =
               LoopbackServer.builder(
-                      new UserGrpcService(dev.userapi.core.DefaultUserService.inMemory()))
+                      UserGrpcService.of(dev.userapi.core.DefaultUserService.inMemory()))
                   .intercept(GrpcRequestLogging.interceptor())
                   .start();
           GrpcUserClient client = GrpcUserClient.connect(server.target())) {

@@ -99,7 +99,7 @@ class TlsTest {
 
   private void start(ServerCredentials credentials) {
     server =
-        LoopbackServer.builder(new UserGrpcService(DefaultUserService.inMemory()))
+        LoopbackServer.builder(UserGrpcService.of(DefaultUserService.inMemory()))
             .credentials(credentials)
             .start();
   }

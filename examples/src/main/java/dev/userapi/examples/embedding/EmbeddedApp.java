@@ -61,7 +61,7 @@ public final class EmbeddedApp implements AutoCloseable {
     try {
       grpc =
           NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", grpcPort))
-              .addService(new UserGrpcService(users))
+              .addService(UserGrpcService.of(users))
               .build()
               .start();
     } catch (IOException | RuntimeException e) {
