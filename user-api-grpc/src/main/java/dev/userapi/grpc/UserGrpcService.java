@@ -13,6 +13,7 @@ import dev.userapi.core.UserException;
 import dev.userapi.core.UserFilter;
 import dev.userapi.core.UserQuery;
 import dev.userapi.core.UserService;
+import dev.userapi.grpc.internal.Durations;
 import dev.userapi.grpc.internal.GrpcErrors;
 import dev.userapi.grpc.internal.ProtoMapper;
 import dev.userapi.grpc.internal.ServerStreamSubscriber;
@@ -44,6 +45,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 /**
@@ -488,12 +490,22 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
      * about a flow-control window (64 KiB by default, a few hundred users). Choose a timeout longer
      * than the slowest legitimate reader needs for that.
      *
+     * <p>The timers run on {@code scheduler}, which the caller owns and shuts down after the
+     * server: at most one short task per open call, cancelled when the client makes progress (a
+     * {@link java.util.concurrent.ScheduledThreadPoolExecutor} with {@code
+     * setRemoveOnCancelPolicy(true)} keeps no cancelled ones). The service starts no thread of its
+     * own, so without a scheduler there is no stall timeout. {@code user-server} always sets one.
+     *
      * @param timeout a positive duration
+     * @param scheduler runs the timers; owned by the caller
      * @return this builder
      * @throws IllegalArgumentException when {@code timeout} is not positive
      */
-    public Builder stalledStreamTimeout(Duration timeout) {
-      this.stallTimeout = StallTimeout.of(timeout);
+    public Builder stalledStreamTimeout(Duration timeout, ScheduledExecutorService scheduler) {
+      this.stallTimeout =
+          new StallTimeout(
+              Durations.requirePositive(timeout, "timeout"),
+              requireNonNull(scheduler, "scheduler"));
       return this;
     }
 
