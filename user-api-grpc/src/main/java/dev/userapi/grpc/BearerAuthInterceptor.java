@@ -9,7 +9,7 @@ import dev.userapi.core.UserException;
 import dev.userapi.core.UserOperation;
 import dev.userapi.core.internal.BearerTokens;
 import dev.userapi.grpc.internal.GrpcErrors;
-import dev.userapi.proto.v1.UserServiceGrpc;
+import dev.userapi.grpc.internal.RpcOperations;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
@@ -17,7 +17,6 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.StatusRuntimeException;
-import java.util.Map;
 
 /**
  * Authenticates every call to the user service from its {@code authorization: Bearer <token>}
@@ -26,9 +25,10 @@ import java.util.Map;
  * the scope with PERMISSION_DENIED; the service method never runs. The principal is available to
  * the service as {@link #PRINCIPAL}{@code .get()}.
  *
- * <p>Install it with {@link UserGrpcServer.Builder#authenticator(Authenticator)}, or with {@code
- * ServerInterceptors.intercept(new UserGrpcService(users), new BearerAuthInterceptor(auth))} on
- * your own server. Health and reflection stay open. Tokens are never logged. Thread-safe.
+ * <p>Install it around the user service only, {@code
+ * ServerInterceptors.intercept(UserGrpcService.of(users), new BearerAuthInterceptor(auth))}, so
+ * that services next to it (health, reflection) stay open; {@code user-server}'s {@code UserServer}
+ * does so. Tokens are never logged. Thread-safe.
  *
  * @since 0.1.0
  */
@@ -38,20 +38,6 @@ public final class BearerAuthInterceptor implements ServerInterceptor {
 
   static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-
-  private static final String SERVICE = UserServiceGrpc.SERVICE_NAME + "/";
-  private static final Map<String, UserOperation> OPERATIONS =
-      Map.of(
-          "CreateUser", UserOperation.CREATE,
-          "GetUser", UserOperation.GET,
-          "UpdateUser", UserOperation.UPDATE,
-          "ReplaceUser", UserOperation.REPLACE,
-          "DeleteUser", UserOperation.DELETE,
-          "ListUsers", UserOperation.LIST,
-          "StreamUsers", UserOperation.STREAM,
-          "WatchUsers", UserOperation.WATCH,
-          "BatchCreateUsers", UserOperation.CREATE_ALL,
-          "LookupUsers", UserOperation.LOOKUP);
 
   private final Authenticator authenticator;
 
@@ -89,10 +75,7 @@ public final class BearerAuthInterceptor implements ServerInterceptor {
           ErrorCode.UNAUTHENTICATED, "send a bearer token in the authorization metadata");
     }
     Principal principal = authenticator.authenticate(token);
-    UserOperation operation =
-        fullMethodName.startsWith(SERVICE)
-            ? OPERATIONS.get(fullMethodName.substring(SERVICE.length()))
-            : null;
+    UserOperation operation = RpcOperations.of(fullMethodName);
     if (operation == null || !principal.mayPerform(operation)) {
       throw new UserException(
           ErrorCode.PERMISSION_DENIED,

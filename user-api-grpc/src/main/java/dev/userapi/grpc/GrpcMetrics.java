@@ -12,21 +12,23 @@ import io.micrometer.core.instrument.MeterRegistry;
  * until it ends — for streaming calls, until the stream ends — and recorded as:
  *
  * <ul>
- *   <li>the timer {@value #CALLS} (count, total time, maximum), tagged {@code protocol=grpc},
- *       {@code method} (the bare rpc name, e.g. {@code GetUser}) and {@code code} ({@code OK}, the
- *       {@code ErrorCode} name such as {@code NOT_FOUND}, or {@code CANCELLED} when the client went
- *       away first);
+ *   <li>the timer {@value #CALLS} (count, total time, maximum), tagged with exactly {@code
+ *       protocol=grpc}, {@code method} (the {@link dev.userapi.core.UserOperation} name of the rpc,
+ *       e.g. {@code GET} for {@code GetUser}, {@code CREATE_ALL} for {@code BatchCreateUsers}) and
+ *       {@code code} ({@code OK}, the {@code ErrorCode} name such as {@code NOT_FOUND}, or {@code
+ *       CANCELLED} when the client went away first);
  *   <li>for failed calls, the counter {@value #ERRORS} with the same tags.
  * </ul>
  *
- * <p>The REST adapter records the same names with {@code protocol=rest}, so one dashboard covers
- * both. Micrometer ({@code io.micrometer:micrometer-core}) is an optional dependency of this
- * module: add it to use this class; nothing else in the module loads it.
+ * <p>Every tag takes its values from a small fixed set. Calls to other services (health,
+ * reflection), should the interceptor see them, are not recorded. The REST adapter records the same
+ * names and tags each request by the same {@code UserOperation}, with {@code protocol=rest}, so one
+ * dashboard covers both. Micrometer ({@code io.micrometer:micrometer-core}) is an optional
+ * dependency of this module: add it to use this class; nothing else in the module loads it.
  *
  * <pre>{@code
- * UserGrpcServer.builder(users).meterRegistry(registry).build().start();
- * // or, on your own server:
- * ServerInterceptors.intercept(new UserGrpcService(users), GrpcMetrics.interceptor(registry));
+ * serverBuilder.addService(
+ *     ServerInterceptors.intercept(UserGrpcService.of(users), GrpcMetrics.interceptor(registry)));
  * }</pre>
  *
  * @since 0.1.0

@@ -18,7 +18,8 @@ import io.grpc.ServerInterceptor;
  * level check per call.
  *
  * <pre>{@code
- * UserGrpcServer.builder(users).intercept(GrpcRequestLogging.interceptor()).build();
+ * serverBuilder.addService(
+ *     ServerInterceptors.intercept(UserGrpcService.of(users), GrpcRequestLogging.interceptor()));
  * }</pre>
  *
  * @since 0.1.0

@@ -21,8 +21,8 @@ import io.opentelemetry.api.OpenTelemetry;
  * <pre>{@code
  * GrpcUserClient client = GrpcUserClient.builder().target("users:9090")
  *     .intercept(GrpcTracing.clientInterceptor(openTelemetry)).build();
- * UserGrpcServer server = UserGrpcServer.builder(users)
- *     .intercept(GrpcTracing.serverInterceptor(openTelemetry)).build();
+ * serverBuilder.addService(ServerInterceptors.intercept(
+ *     UserGrpcService.of(users), GrpcTracing.serverInterceptor(openTelemetry)));
  * }</pre>
  *
  * @since 0.1.0

@@ -73,19 +73,22 @@ import java.util.function.Supplier;
  * subscription cancels the call.
  *
  * <p><b>Retries.</b> A client built from a {@linkplain Builder#target target} retries a call that
- * failed with {@code UNAVAILABLE} up to three attempts in all, with a short exponential backoff
- * inside the call's deadline, but only where repeating the call cannot change the outcome: {@code
- * get}, {@code list}, {@code stream}, {@code watch} (before the first item), {@code replace} and
- * {@code delete}. {@code create}, {@code createAll} and {@code update} are never retried: when the
- * answer to a create is lost the user may exist or not, and only the caller can tell a retry from a
- * second user. To retry a create safely, pass the same {@code requestId} to {@link #create(NewUser,
- * String)} again: the server then returns the user the first attempt created. {@code update} is
- * left out to match the REST client, which never repeats a PATCH: a field-mask update only sets
- * fields to values, so it is idempotent today, but keeping the rule per kind of method means no
- * later kind of partial update becomes unsafe to repeat unnoticed. gRPC's own transparent retry (of
- * a call that never reached the server's application) applies to every method. A service config
- * from the name resolver replaces this policy; a client built from a {@linkplain Builder#channel
- * channel} uses that channel's configuration as it is. See {@link Builder#retries}.
+ * failed with {@code UNAVAILABLE} up to {@linkplain Builder#maxAttempts three attempts} in all,
+ * with a short exponential backoff inside the call's deadline, but only where repeating the call
+ * cannot change the outcome: {@code get}, {@code list}, {@code stream}, {@code watch} (before the
+ * first item), {@code replace} and {@code delete}. {@code create}, {@code createAll} and {@code
+ * update} are never retried: when the answer to a create is lost the user may exist or not, and
+ * only the caller can tell a retry from a second user. To retry a create safely, pass the same
+ * {@code requestId} to {@link #create(NewUser, String)} again: the server then returns the user the
+ * first attempt created. {@code update} is left out to match the REST client, which never repeats a
+ * PATCH: a field-mask update only sets fields to values, so it is idempotent today, but keeping the
+ * rule per kind of method means no later kind of partial update becomes unsafe to repeat unnoticed.
+ * gRPC's own transparent retry (of a call that never reached the server's application) applies to
+ * every method. A service config from the name resolver replaces this policy; a client built from a
+ * {@linkplain Builder#channel channel} uses that channel's configuration as it is.
+ *
+ * <p><b>Compression.</b> Requests are gzipped only if {@linkplain Builder#compressRequests asked};
+ * responses the server compressed are always accepted and decoded (gRPC advertises gzip).
  *
  * <p>Thread-safe, and meant to be shared: create one per target, not one per call. {@link #close()}
  * shuts down the channel only if this client created it.
@@ -115,7 +118,7 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
     if (builder.callCredentials != null) {
       configured = configured.withCallCredentials(builder.callCredentials);
     }
-    if (builder.gzip) {
+    if (builder.compressRequests) {
       configured = configured.withCompression("gzip");
     }
     return configured;
@@ -362,8 +365,8 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
     private ChannelCredentials channelCredentials = InsecureChannelCredentials.create();
     private CallCredentials callCredentials;
     private Duration deadline = DEFAULT_DEADLINE;
-    private boolean gzip;
-    private boolean retries = true;
+    private boolean compressRequests;
+    private int maxAttempts = RetryServiceConfig.DEFAULT_MAX_ATTEMPTS;
     private final List<ClientInterceptor> interceptors = new ArrayList<>();
 
     private Builder() {}
@@ -437,28 +440,34 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
     }
 
     /**
-     * Whether to gzip requests; off by default.
+     * Whether to gzip request messages ({@code grpc-encoding: gzip}); off by default. Responses the
+     * server compressed are decoded either way.
      *
-     * @param gzip true to compress requests
+     * @param compressRequests true to compress requests
      * @return this builder
      */
-    public Builder gzip(boolean gzip) {
-      this.gzip = gzip;
+    public Builder compressRequests(boolean compressRequests) {
+      this.compressRequests = compressRequests;
       return this;
     }
 
     /**
-     * Whether the channel created for {@link #target} retries idempotent calls that fail with
-     * {@code UNAVAILABLE} (see the {@linkplain GrpcUserClient class description}); on by default.
-     * Off, the channel has no retry policy: only gRPC's transparent retry of calls that never
-     * reached the server remains. Ignored for a {@link #channel} given by the caller: its retry
-     * configuration is the caller's.
+     * Attempts per idempotent call, the first included, on the channel created for {@link #target}:
+     * 3 by default, 1 turns retries off. A call is repeated after {@code UNAVAILABLE}, with backoff
+     * from 50 ms, inside its deadline; which calls count as idempotent is in the {@linkplain
+     * GrpcUserClient class description}. With 1 the channel has no retry policy: only gRPC's
+     * transparent retry of calls that never reached the server remains. Ignored for a {@link
+     * #channel} given by the caller: its retry configuration is the caller's.
      *
-     * @param retries true to retry idempotent calls
+     * @param maxAttempts attempts per idempotent call, at least 1
      * @return this builder
+     * @throws IllegalArgumentException when {@code maxAttempts} is below 1
      */
-    public Builder retries(boolean retries) {
-      this.retries = retries;
+    public Builder maxAttempts(int maxAttempts) {
+      if (maxAttempts < 1) {
+        throw new IllegalArgumentException("maxAttempts: " + maxAttempts + " (expected: >= 1)");
+      }
+      this.maxAttempts = maxAttempts;
       return this;
     }
 
@@ -490,11 +499,11 @@ public final class GrpcUserClient implements UserService, AutoCloseable {
       ManagedChannelBuilder<?> channelBuilder =
           Grpc.newChannelBuilder(target, channelCredentials)
               .defaultLoadBalancingPolicy("round_robin");
-      if (retries) {
+      if (maxAttempts > 1) {
         channelBuilder
-            .defaultServiceConfig(RetryServiceConfig.serviceConfig())
+            .defaultServiceConfig(RetryServiceConfig.serviceConfig(maxAttempts))
             .enableRetry()
-            .maxRetryAttempts(RetryServiceConfig.MAX_ATTEMPTS);
+            .maxRetryAttempts(maxAttempts);
       }
       ManagedChannel owned = channelBuilder.build();
       return new GrpcUserClient(this, owned, owned);

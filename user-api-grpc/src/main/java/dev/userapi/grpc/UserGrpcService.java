@@ -13,6 +13,7 @@ import dev.userapi.core.UserException;
 import dev.userapi.core.UserFilter;
 import dev.userapi.core.UserQuery;
 import dev.userapi.core.UserService;
+import dev.userapi.grpc.internal.Durations;
 import dev.userapi.grpc.internal.GrpcErrors;
 import dev.userapi.grpc.internal.ProtoMapper;
 import dev.userapi.grpc.internal.ServerStreamSubscriber;
@@ -44,6 +45,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 /**
@@ -51,7 +53,7 @@ import java.util.function.Supplier;
  *
  * <pre>{@code
  * Server server = Grpc.newServerBuilderForPort(9090, InsecureServerCredentials.create())
- *     .addService(new UserGrpcService(DefaultUserService.inMemory()))
+ *     .addService(UserGrpcService.of(DefaultUserService.inMemory()))
  *     .build()
  *     .start();
  * }</pre>
@@ -67,8 +69,13 @@ import java.util.function.Supplier;
  * Builder#stalledStreamTimeout} so do server streams whose client stopped reading.
  *
  * <p>The service methods call the wrapped {@code UserService} on the server's executor, so a
- * blocking store (JDBC) is fine as long as that executor is not a transport event loop. For health
- * checks and reflection, see {@link UserGrpcServer}.
+ * blocking store (JDBC) is fine as long as that executor is not a transport event loop.
+ *
+ * <p>This is all an embedder needs: add it, with the interceptors of this package that you want
+ * ({@link BearerAuthInterceptor}, {@link GrpcMetrics}, {@link GrpcTracing}, {@link
+ * GrpcRequestLogging}), to any grpc-java {@code ServerBuilder}. For production hosting with health
+ * checking, reflection, TLS, limits and a draining shutdown, use {@code user-server}'s {@code
+ * UserServer}, which hosts this service.
  *
  * <p>Thread-safe.
  *
@@ -84,49 +91,31 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
   private final int maxBatchItems;
   private final StallTimeout stallTimeout; // null: streams may stall for as long as the client
 
-  /**
-   * Serves {@code users} with the default batch limit ({@value #DEFAULT_MAX_BATCH_ITEMS} items).
-   *
-   * @param users the service every call is passed to
-   */
-  public UserGrpcService(UserService users) {
-    this(users, DEFAULT_MAX_BATCH_ITEMS);
-  }
-
-  /**
-   * Serves {@code users}, failing a BatchCreateUsers call with RESOURCE_EXHAUSTED, before creating
-   * anything, when it carries more than {@code maxBatchItems} items. This bounds the memory one
-   * call may hold.
-   *
-   * @param users the service every call is passed to
-   * @param maxBatchItems the most items one BatchCreateUsers call may carry, at least 1
-   * @throws IllegalArgumentException when {@code maxBatchItems} is below 1
-   */
-  public UserGrpcService(UserService users, int maxBatchItems) {
-    this(users, checkMaxBatchItems(maxBatchItems), null);
-  }
-
   private UserGrpcService(UserService users, int maxBatchItems, StallTimeout stallTimeout) {
-    this.users = requireNonNull(users, "users");
+    this.users = users;
     this.maxBatchItems = maxBatchItems;
     this.stallTimeout = stallTimeout;
   }
 
   /**
-   * Starts configuring a service over {@code users}, for the knobs the constructors do not have.
+   * Serves {@code users} with the defaults: a batch limit of {@value #DEFAULT_MAX_BATCH_ITEMS}
+   * items and no stalled-stream timeout. The same as {@code builder(users).build()}.
    *
    * @param users the service every call is passed to
-   * @return a builder with the defaults of {@link #UserGrpcService(UserService)}
+   * @return a new service
+   */
+  public static UserGrpcService of(UserService users) {
+    return builder(users).build();
+  }
+
+  /**
+   * Starts configuring a service over {@code users}; see {@link #of(UserService)} for the defaults.
+   *
+   * @param users the service every call is passed to
+   * @return a new builder
    */
   public static Builder builder(UserService users) {
     return new Builder(requireNonNull(users, "users"));
-  }
-
-  private static int checkMaxBatchItems(int maxBatchItems) {
-    if (maxBatchItems < 1) {
-      throw new IllegalArgumentException("maxBatchItems: " + maxBatchItems + " (expected: >= 1)");
-    }
-    return maxBatchItems;
   }
 
   /**
@@ -472,15 +461,19 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
     }
 
     /**
-     * The most items one BatchCreateUsers call may carry; see {@link
-     * UserGrpcService#UserGrpcService(UserService, int)}.
+     * The most items one BatchCreateUsers call may carry; {@value
+     * UserGrpcService#DEFAULT_MAX_BATCH_ITEMS} by default. A call with more fails with
+     * RESOURCE_EXHAUSTED before anything is created, which bounds the memory one call may hold.
      *
      * @param maxBatchItems the limit, at least 1
      * @return this builder
      * @throws IllegalArgumentException when {@code maxBatchItems} is below 1
      */
     public Builder maxBatchItems(int maxBatchItems) {
-      this.maxBatchItems = checkMaxBatchItems(maxBatchItems);
+      if (maxBatchItems < 1) {
+        throw new IllegalArgumentException("maxBatchItems: " + maxBatchItems + " (expected: >= 1)");
+      }
+      this.maxBatchItems = maxBatchItems;
       return this;
     }
 
@@ -497,12 +490,22 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
      * about a flow-control window (64 KiB by default, a few hundred users). Choose a timeout longer
      * than the slowest legitimate reader needs for that.
      *
+     * <p>The timers run on {@code scheduler}, which the caller owns and shuts down after the
+     * server: at most one short task per open call, cancelled when the client makes progress (a
+     * {@link java.util.concurrent.ScheduledThreadPoolExecutor} with {@code
+     * setRemoveOnCancelPolicy(true)} keeps no cancelled ones). The service starts no thread of its
+     * own, so without a scheduler there is no stall timeout. {@code user-server} always sets one.
+     *
      * @param timeout a positive duration
+     * @param scheduler runs the timers; owned by the caller
      * @return this builder
      * @throws IllegalArgumentException when {@code timeout} is not positive
      */
-    public Builder stalledStreamTimeout(Duration timeout) {
-      this.stallTimeout = StallTimeout.of(timeout);
+    public Builder stalledStreamTimeout(Duration timeout, ScheduledExecutorService scheduler) {
+      this.stallTimeout =
+          new StallTimeout(
+              Durations.requirePositive(timeout, "timeout"),
+              requireNonNull(scheduler, "scheduler"));
       return this;
     }
 

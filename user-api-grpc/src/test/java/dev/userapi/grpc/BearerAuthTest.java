@@ -15,10 +15,12 @@ import dev.userapi.core.Scopes;
 import dev.userapi.core.User;
 import dev.userapi.core.UserException;
 import dev.userapi.core.UserFilter;
+import dev.userapi.proto.v1.UserServiceGrpc;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import java.time.Duration;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /** {@link BearerAuthInterceptor} and {@link BearerToken} over Netty on loopback. */
 class BearerAuthTest {
   private final InMemoryUserRepository store = new InMemoryUserRepository();
-  private UserGrpcServer server;
+  private LoopbackServer server;
   private ManagedChannel channel;
 
   @BeforeEach
@@ -42,17 +44,21 @@ class BearerAuthTest {
                 "reader-secret", new Principal("reader", Set.of(Scopes.READ)),
                 "writer-secret", new Principal("writer", Set.of(Scopes.READ, Scopes.WRITE)),
                 "admin-secret", new Principal("admin", Set.of(Scopes.ADMIN))));
+    // As an embedder would: auth around the user service only, health next to it, open.
+    HealthStatusManager health = new HealthStatusManager();
+    health.setStatus(UserServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     server =
-        UserGrpcServer.builder(DefaultUserService.of(store)).authenticator(tokens).build().start();
-    channel =
-        Grpc.newChannelBuilder("127.0.0.1:" + server.port(), InsecureChannelCredentials.create())
-            .build();
+        LoopbackServer.builder(UserGrpcService.of(DefaultUserService.of(store)))
+            .intercept(new BearerAuthInterceptor(tokens))
+            .addService(health.getHealthService())
+            .start();
+    channel = Grpc.newChannelBuilder(server.target(), InsecureChannelCredentials.create()).build();
   }
 
   @AfterEach
   void stop() throws InterruptedException {
     channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-    server.shutdown(Duration.ofSeconds(5));
+    server.close();
   }
 
   private GrpcUserClient client(String token) {

@@ -53,7 +53,7 @@ class CallsTest {
     GrpcFixture fixture =
         start(
             GrpcFixture.netty(
-                new UserGrpcService(
+                UserGrpcService.of(
                     new ForwardingUserService(DefaultUserService.inMemory()) {
                       @Override
                       public User get(String id) {
@@ -96,7 +96,7 @@ class CallsTest {
     GrpcUserClient frontToBackend =
         GrpcUserClient.builder().channel(backend.channel).deadline(Duration.ofMinutes(10)).build();
     GrpcFixture front =
-        start(GrpcFixture.netty(new UserGrpcService(frontToBackend), Duration.ofSeconds(30)));
+        start(GrpcFixture.netty(UserGrpcService.of(frontToBackend), Duration.ofSeconds(30)));
 
     User ada = front.client.create(NewUser.of("Ada", "ada@example.com"));
 
@@ -138,7 +138,9 @@ class CallsTest {
   void aBatchOverTheServerLimitFailsWithResourceExhaustedAndCreatesNothing() {
     DefaultUserService users = DefaultUserService.inMemory();
     GrpcFixture fixture =
-        start(GrpcFixture.netty(new UserGrpcService(users, 3), Duration.ofSeconds(10)));
+        start(
+            GrpcFixture.netty(
+                UserGrpcService.builder(users).maxBatchItems(3).build(), Duration.ofSeconds(10)));
     List<NewUser> four =
         IntStream.range(0, 4).mapToObj(i -> NewUser.of("U" + i, "u" + i + "@example.com")).toList();
 

@@ -1,6 +1,7 @@
 package dev.userapi.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.userapi.core.BlockingStream;
@@ -93,6 +94,30 @@ class ClientRetryTest {
   }
 
   @Test
+  void maxAttemptsSetsHowOftenAGetIsTried() throws IOException {
+    Server server = start(flaky);
+    GrpcUserClient client =
+        track(
+            GrpcUserClient.builder()
+                .target("127.0.0.1:" + server.getPort())
+                .maxAttempts(5)
+                .build());
+    flaky.failNext(ErrorCode.UNAVAILABLE, 10);
+
+    UserException error = catchThrowableOfType(UserException.class, () -> client.get("u1"));
+
+    assertThat(error.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+    assertThat(flaky.gets()).isEqualTo(5);
+  }
+
+  @Test
+  void maxAttemptsBelowOneIsRejected() {
+    assertThatThrownBy(() -> GrpcUserClient.builder().maxAttempts(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxAttempts: 0 (expected: >= 1)");
+  }
+
+  @Test
   void otherErrorsAreNotRetried() throws IOException {
     GrpcUserClient client = clientOf(start(flaky));
     flaky.failNext(ErrorCode.INTERNAL);
@@ -134,13 +159,13 @@ class ClientRetryTest {
   }
 
   @Test
-  void aClientWithRetriesOffDoesNotRetryAGet() throws IOException {
+  void aClientWithOneAttemptDoesNotRetryAGet() throws IOException {
     Server server = start(flaky);
     GrpcUserClient client =
         track(
             GrpcUserClient.builder()
                 .target("127.0.0.1:" + server.getPort())
-                .retries(false)
+                .maxAttempts(1)
                 .build());
     flaky.failNext(ErrorCode.UNAVAILABLE);
 
@@ -195,7 +220,7 @@ class ClientRetryTest {
   private Server start(UserService users) throws IOException {
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-            .addService(new UserGrpcService(users))
+            .addService(UserGrpcService.of(users))
             .build()
             .start();
     servers.add(server);

@@ -55,7 +55,7 @@ class GrpcEntryFuzzTest {
     server =
         InProcessServerBuilder.forName(name)
             .directExecutor()
-            .addService(new UserGrpcService(service))
+            .addService(UserGrpcService.of(service))
             .build()
             .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();

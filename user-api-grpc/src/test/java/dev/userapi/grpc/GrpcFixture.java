@@ -32,7 +32,7 @@ final class GrpcFixture implements AutoCloseable {
   }
 
   static GrpcFixture netty(UserService users) {
-    return netty(new UserGrpcService(users), Duration.ofSeconds(10));
+    return netty(UserGrpcService.of(users), Duration.ofSeconds(10));
   }
 
   static GrpcFixture netty(BindableService service, Duration deadline) {
@@ -49,7 +49,7 @@ final class GrpcFixture implements AutoCloseable {
   static GrpcFixture inProcess(UserService users) {
     String name = "userapi-" + UUID.randomUUID();
     Server server =
-        start(InProcessServerBuilder.forName(name).addService(new UserGrpcService(users)).build());
+        start(InProcessServerBuilder.forName(name).addService(UserGrpcService.of(users)).build());
     ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
     return new GrpcFixture(server, channel, Duration.ofSeconds(10));
   }

@@ -11,22 +11,27 @@ import dev.userapi.core.NewUser;
 import dev.userapi.core.User;
 import dev.userapi.core.UserException;
 import dev.userapi.core.UserFilter;
+import dev.userapi.core.UserOperation;
 import dev.userapi.core.UserService;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** {@link GrpcMetrics} through {@link UserGrpcServer.Builder#meterRegistry} over real Netty. */
+/** {@link GrpcMetrics} around a {@link UserGrpcService} on a plain Netty server. */
 @Timeout(60)
 class GrpcMetricsTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private UserGrpcServer server;
+  private LoopbackServer server;
   private GrpcUserClient client;
 
   @AfterEach
@@ -35,40 +40,61 @@ class GrpcMetricsTest {
       client.close();
     }
     if (server != null) {
-      server.shutdown(Duration.ofSeconds(5));
+      server.close();
     }
   }
 
   private void start(UserService users) {
-    server = UserGrpcServer.builder(users).meterRegistry(registry).build().start();
-    client = GrpcUserClient.connect("127.0.0.1:" + server.port());
+    server =
+        LoopbackServer.builder(UserGrpcService.of(users))
+            .intercept(GrpcMetrics.interceptor(registry))
+            .start();
+    client = GrpcUserClient.connect(server.target());
   }
 
-  private Timer timer(String method, String code) {
-    return registry
-        .find(GrpcMetrics.CALLS)
-        .tags("protocol", "grpc", "method", method, "code", code)
-        .timer();
+  /**
+   * The timer of {@code operation} and {@code code}, or null; when there is one, its tags must be
+   * exactly these three (a fourth tag, bounded or not, fails the test).
+   */
+  private Timer timer(UserOperation operation, String code) {
+    Timer timer =
+        registry.find(GrpcMetrics.CALLS).tags("method", operation.name(), "code", code).timer();
+    if (timer != null) {
+      assertThat(timer.getId().getTags())
+          .containsExactlyInAnyOrderElementsOf(tags(operation, code));
+    }
+    return timer;
   }
 
-  private Counter errors(String method, String code) {
-    return registry
-        .find(GrpcMetrics.ERRORS)
-        .tags("protocol", "grpc", "method", method, "code", code)
-        .counter();
+  /**
+   * The error counter of {@code operation} and {@code code}, or null; tags as for {@link #timer}.
+   */
+  private Counter errors(UserOperation operation, String code) {
+    Counter counter =
+        registry.find(GrpcMetrics.ERRORS).tags("method", operation.name(), "code", code).counter();
+    if (counter != null) {
+      assertThat(counter.getId().getTags())
+          .containsExactlyInAnyOrderElementsOf(tags(operation, code));
+    }
+    return counter;
+  }
+
+  private static List<Tag> tags(UserOperation operation, String code) {
+    return List.of(
+        Tag.of("protocol", "grpc"), Tag.of("method", operation.name()), Tag.of("code", code));
   }
 
   @Test
-  void everyCallIsTimedByMethodAndOutcome() {
+  void everyCallIsTimedByItsUserOperationAndOutcome() {
     start(DefaultUserService.inMemory());
 
     User ada = client.create(NewUser.of("Ada", "ada@example.com"), null);
     client.get(ada.id());
     client.get(ada.id());
 
-    assertThat(timer("CreateUser", "OK").count()).isEqualTo(1);
-    assertThat(timer("GetUser", "OK").count()).isEqualTo(2);
-    assertThat(timer("GetUser", "OK").totalTime(TimeUnit.NANOSECONDS)).isPositive();
+    assertThat(timer(UserOperation.CREATE, "OK").count()).isEqualTo(1);
+    assertThat(timer(UserOperation.GET, "OK").count()).isEqualTo(2);
+    assertThat(timer(UserOperation.GET, "OK").totalTime(TimeUnit.NANOSECONDS)).isPositive();
     assertThat(registry.find(GrpcMetrics.ERRORS).counters()).isEmpty();
   }
 
@@ -86,12 +112,12 @@ class GrpcMetricsTest {
 
     assertThat(missing.code()).isEqualTo(ErrorCode.NOT_FOUND);
     assertThat(taken.code()).isEqualTo(ErrorCode.ALREADY_EXISTS);
-    assertThat(timer("GetUser", "NOT_FOUND").count()).isEqualTo(1);
-    assertThat(errors("GetUser", "NOT_FOUND").count()).isEqualTo(1);
-    assertThat(timer("CreateUser", "ALREADY_EXISTS").count()).isEqualTo(1);
-    assertThat(errors("CreateUser", "ALREADY_EXISTS").count()).isEqualTo(1);
-    assertThat(timer("CreateUser", "OK").count()).isEqualTo(2);
-    assertThat(errors("CreateUser", "OK")).isNull();
+    assertThat(timer(UserOperation.GET, "NOT_FOUND").count()).isEqualTo(1);
+    assertThat(errors(UserOperation.GET, "NOT_FOUND").count()).isEqualTo(1);
+    assertThat(timer(UserOperation.CREATE, "ALREADY_EXISTS").count()).isEqualTo(1);
+    assertThat(errors(UserOperation.CREATE, "ALREADY_EXISTS").count()).isEqualTo(1);
+    assertThat(timer(UserOperation.CREATE, "OK").count()).isEqualTo(2);
+    assertThat(errors(UserOperation.CREATE, "OK")).isNull();
   }
 
   @Test
@@ -103,7 +129,7 @@ class GrpcMetricsTest {
     List<User> all = BlockingStream.toList(client.stream(UserFilter.all()));
 
     assertThat(all).hasSize(2);
-    assertThat(timer("StreamUsers", "OK").count()).isEqualTo(1);
+    assertThat(timer(UserOperation.STREAM, "OK").count()).isEqualTo(1);
   }
 
   @Test
@@ -116,8 +142,48 @@ class GrpcMetricsTest {
 
     watch.close();
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> timer("WatchUsers", "CANCELLED") != null);
-    assertThat(timer("WatchUsers", "CANCELLED").count()).isEqualTo(1);
-    assertThat(errors("WatchUsers", "CANCELLED").count()).isEqualTo(1);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> timer(UserOperation.WATCH, "CANCELLED") != null);
+    assertThat(timer(UserOperation.WATCH, "CANCELLED").count()).isEqualTo(1);
+    assertThat(errors(UserOperation.WATCH, "CANCELLED").count()).isEqualTo(1);
+  }
+
+  @Test
+  void everyMeterCarriesExactlyProtocolMethodAndCodeWithAnOperationAsMethod() {
+    start(DefaultUserService.inMemory());
+    User ada = client.create(NewUser.of("Ada", "ada@example.com"), null);
+    client.list(dev.userapi.core.UserQuery.firstPage(10));
+    client.createAll(List.of(NewUser.of("Bob", "bob@example.com")));
+    catchThrowableOfType(UserException.class, () -> client.get("missing"));
+    client.delete(ada.id(), null);
+
+    List<Meter> meters = registry.getMeters();
+
+    assertThat(meters).isNotEmpty();
+    for (Meter meter : meters) {
+      assertThat(meter.getId().getTags())
+          .extracting(Tag::getKey)
+          .containsExactlyInAnyOrder("protocol", "method", "code");
+      assertThat(meter.getId().getTag("method"))
+          .isIn(Arrays.stream(UserOperation.values()).map(Enum::name).toList());
+    }
+    assertThat(timer(UserOperation.LIST, "OK").count()).isEqualTo(1);
+    assertThat(timer(UserOperation.CREATE_ALL, "OK").count()).isEqualTo(1);
+    assertThat(timer(UserOperation.DELETE, "OK").count()).isEqualTo(1);
+  }
+
+  @Test
+  void callsToOtherServicesAreNotRecorded() {
+    HealthStatusManager health = new HealthStatusManager();
+    server =
+        LoopbackServer.builder(health.getHealthService())
+            .intercept(GrpcMetrics.interceptor(registry))
+            .start();
+    client = GrpcUserClient.connect(server.target());
+
+    client.health();
+
+    assertThat(registry.getMeters()).isEmpty();
   }
 }

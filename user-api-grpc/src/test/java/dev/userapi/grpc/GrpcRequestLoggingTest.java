@@ -13,7 +13,6 @@ import dev.userapi.core.UserQuery;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,17 +34,16 @@ class GrpcRequestLoggingTest {
 
   private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
   private PrintStream originalErr;
-  private UserGrpcServer server;
+  private LoopbackServer server;
   private GrpcUserClient client;
 
   @BeforeEach
   void start() {
     server =
-        UserGrpcServer.builder(DefaultUserService.inMemory())
+        LoopbackServer.builder(UserGrpcService.of(DefaultUserService.inMemory()))
             .intercept(GrpcRequestLogging.interceptor())
-            .build()
             .start();
-    client = GrpcUserClient.connect("127.0.0.1:" + server.port());
+    client = GrpcUserClient.connect(server.target());
     originalErr = System.err;
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
   }
@@ -54,7 +52,7 @@ class GrpcRequestLoggingTest {
   void stop() {
     System.setErr(originalErr);
     client.close();
-    server.shutdown(Duration.ofSeconds(5));
+    server.close();
   }
 
   private String log() {

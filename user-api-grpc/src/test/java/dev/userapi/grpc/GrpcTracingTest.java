@@ -62,7 +62,7 @@ class GrpcTracingTest {
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .addService(
                 ServerInterceptors.intercept(
-                    new UserGrpcService(recording), GrpcTracing.serverInterceptor(OTEL)))
+                    UserGrpcService.of(recording), GrpcTracing.serverInterceptor(OTEL)))
             .build()
             .start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();

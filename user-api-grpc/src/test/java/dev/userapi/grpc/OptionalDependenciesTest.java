@@ -55,14 +55,14 @@ class OptionalDependenciesTest {
   public static final class RoundTrip {
     private RoundTrip() {}
 
-    /** Starts a server with logging, calls it through a client, stops both. */
+    /** Starts a plain Netty server with logging, calls it through a client, stops both. */
     public static String run() {
-      try (UserGrpcServer server =
-              UserGrpcServer.builder(dev.userapi.core.DefaultUserService.inMemory())
+      try (LoopbackServer server =
+              LoopbackServer.builder(
+                      UserGrpcService.of(dev.userapi.core.DefaultUserService.inMemory()))
                   .intercept(GrpcRequestLogging.interceptor())
-                  .build()
                   .start();
-          GrpcUserClient client = GrpcUserClient.connect("127.0.0.1:" + server.port())) {
+          GrpcUserClient client = GrpcUserClient.connect(server.target())) {
         client.create(dev.userapi.core.NewUser.of("Ada", "ada@example.com"), null);
         return client.health().toString();
       }

@@ -30,7 +30,9 @@ import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -50,11 +52,16 @@ class StreamingTest {
 
   private GrpcFixture fixture;
 
+  /** Times the stalled streams; owned by the test, shut down after the server. */
+  private final ScheduledExecutorService stallTimers = Executors.newSingleThreadScheduledExecutor();
+
   @AfterEach
-  void stop() {
+  void stop() throws InterruptedException {
     if (fixture != null) {
       fixture.close();
     }
+    stallTimers.shutdownNow();
+    assertThat(stallTimers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
   }
 
   @Test
@@ -108,7 +115,9 @@ class StreamingTest {
     GeneratedUsers store = new GeneratedUsers(Long.MAX_VALUE);
     fixture =
         GrpcFixture.netty(
-            UserGrpcService.builder(store).stalledStreamTimeout(Duration.ofMillis(500)).build(),
+            UserGrpcService.builder(store)
+                .stalledStreamTimeout(Duration.ofMillis(500), stallTimers)
+                .build(),
             Duration.ofSeconds(60));
 
     try (BlockingStream<User> users =
@@ -140,7 +149,9 @@ class StreamingTest {
     GeneratedUsers store = new GeneratedUsers(total);
     fixture =
         GrpcFixture.netty(
-            UserGrpcService.builder(store).stalledStreamTimeout(Duration.ofSeconds(2)).build(),
+            UserGrpcService.builder(store)
+                .stalledStreamTimeout(Duration.ofSeconds(2), stallTimers)
+                .build(),
             Duration.ofSeconds(60));
 
     long consumed = 0;
@@ -171,7 +182,7 @@ class StreamingTest {
                     return super.get(id);
                   }
                 })
-            .stalledStreamTimeout(Duration.ofMillis(500))
+            .stalledStreamTimeout(Duration.ofMillis(500), stallTimers)
             .build();
     CompletableFuture<Status> closedByServer = new CompletableFuture<>();
     ServerInterceptor recordClose =
@@ -289,7 +300,7 @@ class StreamingTest {
       DefaultUserService store, Duration stallTimeout, CompletableFuture<Throwable> ended) {
     fixture =
         GrpcFixture.netty(
-            UserGrpcService.builder(store).stalledStreamTimeout(stallTimeout).build(),
+            UserGrpcService.builder(store).stalledStreamTimeout(stallTimeout, stallTimers).build(),
             Duration.ofSeconds(60));
     return UserServiceGrpc.newStub(fixture.channel).batchCreateUsers(endsInto(ended));
   }

@@ -22,17 +22,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * TLS and mutual TLS between {@link GrpcUserClient} and {@link UserGrpcServer}, with certificates
- * made at test time.
+ * TLS and mutual TLS between {@link GrpcUserClient} and a {@link UserGrpcService} on a plain Netty
+ * server with TLS server credentials, with certificates made at test time.
  */
 class TlsTest {
   private final TestCertificates certs = TestCertificates.generate();
-  private UserGrpcServer server;
+  private LoopbackServer server;
 
   @AfterEach
   void stop() {
     if (server != null) {
-      server.shutdown(Duration.ofSeconds(5));
+      server.close();
     }
   }
 
@@ -99,9 +99,8 @@ class TlsTest {
 
   private void start(ServerCredentials credentials) {
     server =
-        UserGrpcServer.builder(DefaultUserService.inMemory())
+        LoopbackServer.builder(UserGrpcService.of(DefaultUserService.inMemory()))
             .credentials(credentials)
-            .build()
             .start();
   }
 

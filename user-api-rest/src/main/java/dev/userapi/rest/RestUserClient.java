@@ -108,7 +108,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
   private final URI baseUri;
   private final WebTarget api;
   private final String authorization;
-  private final boolean gzip;
+  private final boolean acceptCompressedResponses;
   private final int maxAttempts;
   private final Executor executor;
   private final ExecutorService ownedExecutor;
@@ -140,7 +140,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
     }
     this.api = root.path("api");
     this.authorization = builder.bearerToken == null ? null : "Bearer " + builder.bearerToken;
-    this.gzip = builder.gzip;
+    this.acceptCompressedResponses = builder.acceptCompressedResponses;
     this.maxAttempts = builder.maxAttempts;
     if (builder.executor != null) {
       this.executor = builder.executor;
@@ -344,7 +344,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
     if (authorization != null) {
       request.header(HttpHeaders.AUTHORIZATION, authorization);
     }
-    if (gzip) {
+    if (acceptCompressedResponses) {
       request.header(HttpHeaders.ACCEPT_ENCODING, "gzip");
     }
     return request;
@@ -618,7 +618,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
     private String bearerToken;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration readTimeout;
-    private boolean gzip;
+    private boolean acceptCompressedResponses;
     private int maxAttempts = 3;
     private Executor executor;
     private SSLContext sslContext;
@@ -699,13 +699,14 @@ public final class RestUserClient implements UserService, AutoCloseable {
     }
 
     /**
-     * Asks for gzip-compressed responses ({@code Accept-Encoding: gzip}); off by default.
+     * Asks for gzip-compressed responses ({@code Accept-Encoding: gzip}) and decodes them; off by
+     * default. Request bodies are sent uncompressed either way.
      *
-     * @param gzip true to ask for compression
+     * @param acceptCompressedResponses true to ask for compressed responses
      * @return this builder
      */
-    public Builder gzip(boolean gzip) {
-      this.gzip = gzip;
+    public Builder acceptCompressedResponses(boolean acceptCompressedResponses) {
+      this.acceptCompressedResponses = acceptCompressedResponses;
       return this;
     }
 

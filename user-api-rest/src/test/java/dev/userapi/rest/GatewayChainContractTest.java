@@ -32,7 +32,7 @@ class GatewayChainContractTest extends UserServiceContract {
     try {
       grpcServer =
           InProcessServerBuilder.forName(name)
-              .addService(new UserGrpcService(DefaultUserService.inMemory()))
+              .addService(UserGrpcService.of(DefaultUserService.inMemory()))
               .build()
               .start();
       channel = InProcessChannelBuilder.forName(name).build();

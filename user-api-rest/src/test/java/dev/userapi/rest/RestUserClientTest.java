@@ -100,9 +100,10 @@ class RestUserClientTest {
   }
 
   @Test
-  void gzipResponsesAreDecoded() throws Exception {
+  void compressedResponsesAreAskedForAndDecoded() throws Exception {
     server = TestServer.start(UserApiFeature.of(DefaultUserService.inMemory()), new Gzipper());
-    client = RestUserClient.builder().baseUri(server.baseUri()).gzip(true).build();
+    client =
+        RestUserClient.builder().baseUri(server.baseUri()).acceptCompressedResponses(true).build();
 
     User ada = client.create(NewUser.of("Ada", "ada@example.com"));
 

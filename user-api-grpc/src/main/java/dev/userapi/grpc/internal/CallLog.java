@@ -1,5 +1,6 @@
 package dev.userapi.grpc.internal;
 
+import dev.userapi.core.UserOperation;
 import java.net.SocketAddress;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -16,7 +17,8 @@ public final class CallLog implements ObservedCalls.Sink {
   private final Logger log = LoggerFactory.getLogger(LOGGER);
 
   @Override
-  public void record(String method, String code, long nanos, SocketAddress peer) {
+  public void record(
+      String method, UserOperation operation, String code, long nanos, SocketAddress peer) {
     if (log.isDebugEnabled()) {
       log.debug(
           "grpc {} {} {} ms peer={}",

@@ -1,5 +1,6 @@
 package dev.userapi.grpc.internal;
 
+import dev.userapi.core.UserOperation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -10,16 +11,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Records calls as Micrometer meters: the timer {@code userapi.server.calls} and, for failed calls,
- * the counter {@code userapi.server.errors}, both tagged {@code protocol=grpc}, {@code method} and
- * {@code code}. The only class of this module that touches Micrometer; loaded only when a caller
- * asks for metrics. Thread-safe. Not API: used by userapi modules only.
+ * the counter {@code userapi.server.errors}, both tagged with exactly {@code protocol=grpc}, {@code
+ * method} (the {@link UserOperation} name, as REST tags it) and {@code code}. Calls that are not
+ * user-service calls are not recorded, so every tag takes values from a small fixed set. The only
+ * class of this module that touches Micrometer; loaded only when a caller asks for metrics.
+ * Thread-safe. Not API: used by userapi modules only.
  */
 public final class MicrometerCalls implements ObservedCalls.Sink {
   public static final String CALLS = "userapi.server.calls";
   public static final String ERRORS = "userapi.server.errors";
 
   private final MeterRegistry registry;
-  // Method and code names are bounded (the service's methods, the error codes), so is this map.
+  // Operations and codes are bounded (two enums and CANCELLED), so is this map.
   private final Map<String, Meters> meters = new ConcurrentHashMap<>();
 
   public MicrometerCalls(MeterRegistry registry) {
@@ -27,8 +30,14 @@ public final class MicrometerCalls implements ObservedCalls.Sink {
   }
 
   @Override
-  public void record(String method, String code, long nanos, SocketAddress peer) {
-    Meters m = meters.computeIfAbsent(method + ' ' + code, k -> register(method, code));
+  public void record(
+      String method, UserOperation operation, String code, long nanos, SocketAddress peer) {
+    if (operation == null) {
+      return; // not a user-service call
+    }
+    Meters m =
+        meters.computeIfAbsent(
+            operation.name() + ' ' + code, k -> register(operation.name(), code));
     m.timer.record(nanos, TimeUnit.NANOSECONDS);
     if (m.errors != null) {
       m.errors.increment();

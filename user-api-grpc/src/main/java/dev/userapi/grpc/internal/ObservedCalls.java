@@ -1,9 +1,11 @@
 package dev.userapi.grpc.internal;
 
+import dev.userapi.core.UserOperation;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -14,8 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Measures every call it intercepts from its start until it ends (closed by the server or cancelled
  * by the client; for streaming calls that is the end of the stream) and reports the outcome once to
- * a {@link Sink}: the bare method name, the outcome code and the duration. It never looks at
- * messages or metadata values, so no personal data reaches a sink.
+ * a {@link Sink}: the bare method name, the {@link UserOperation} it performs (see {@link
+ * RpcOperations}), the outcome code and the duration. It never looks at messages or metadata
+ * values, so no personal data reaches a sink.
  *
  * <p>The outcome code is {@code OK}, the name of the {@code ErrorCode} the status stands for, or
  * {@code CANCELLED} when the client went away first. Thread-safe. Not API: used by userapi modules
@@ -31,11 +34,14 @@ public final class ObservedCalls implements ServerInterceptor {
      * Records one call.
      *
      * @param method the bare rpc name, e.g. {@code GetUser}
+     * @param operation what the call performs, or null when it is not a user-service call (a health
+     *     check seen by an interceptor installed server-wide, say)
      * @param code {@code OK}, an {@code ErrorCode} name or {@link #CANCELLED}
      * @param nanos how long the call took
      * @param peer the remote address, or null when the transport does not tell
      */
-    void record(String method, String code, long nanos, SocketAddress peer);
+    void record(
+        String method, UserOperation operation, String code, long nanos, SocketAddress peer);
   }
 
   private final Sink sink;
@@ -89,8 +95,10 @@ public final class ObservedCalls implements ServerInterceptor {
 
     void finish(String code) {
       if (finished.compareAndSet(false, true)) {
+        MethodDescriptor<?, ?> method = call.getMethodDescriptor();
         sink.record(
-            call.getMethodDescriptor().getBareMethodName(),
+            method.getBareMethodName(),
+            RpcOperations.of(method.getFullMethodName()),
             code,
             System.nanoTime() - start,
             call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));

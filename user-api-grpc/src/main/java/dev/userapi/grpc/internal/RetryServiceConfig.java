@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * The gRPC service config that {@code GrpcUserClient} gives the channels it creates: a retry policy
- * (up to {@value #MAX_ATTEMPTS} attempts, exponential backoff from 50 ms, on {@code UNAVAILABLE}
- * only) for the methods whose repetition cannot change the outcome, and none for the others.
+ * (up to {@value #DEFAULT_MAX_ATTEMPTS} attempts unless configured, exponential backoff from 50 ms,
+ * on {@code UNAVAILABLE} only) for the methods whose repetition cannot change the outcome, and none
+ * for the others.
  *
  * <p>Retried: {@code GetUser}, {@code ListUsers}, {@code StreamUsers}, {@code WatchUsers}, {@code
  * LookupUsers} (reads), {@code ReplaceUser} and {@code DeleteUser} (the same request leaves the
@@ -24,8 +25,8 @@ import java.util.Map;
  * <p>Not API: used by userapi modules only.
  */
 public final class RetryServiceConfig {
-  /** Attempts per call, the first included. */
-  public static final int MAX_ATTEMPTS = 3;
+  /** Attempts per call, the first included, unless the client is configured otherwise. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
 
   /** The methods the policy retries, by their bare rpc name. */
   public static final List<String> RETRIED_METHODS =
@@ -40,8 +41,16 @@ public final class RetryServiceConfig {
 
   private RetryServiceConfig() {}
 
-  /** The service config, in the JSON-like form {@code ManagedChannelBuilder} takes. */
-  public static Map<String, Object> serviceConfig() {
+  /**
+   * The service config, in the JSON-like form {@code ManagedChannelBuilder} takes.
+   *
+   * @param maxAttempts attempts per retried call, the first included, at least 2 (gRPC's minimum
+   *     for a retry policy)
+   */
+  public static Map<String, Object> serviceConfig(int maxAttempts) {
+    if (maxAttempts < 2) {
+      throw new IllegalArgumentException("maxAttempts: " + maxAttempts + " (expected: >= 2)");
+    }
     List<Object> names = new ArrayList<>();
     for (String method : RETRIED_METHODS) {
       names.add(Map.of("service", UserServiceGrpc.SERVICE_NAME, "method", method));
@@ -50,7 +59,7 @@ public final class RetryServiceConfig {
     Map<String, Object> retryPolicy =
         Map.of(
             "maxAttempts",
-            (double) MAX_ATTEMPTS,
+            (double) maxAttempts,
             "initialBackoff",
             "0.05s",
             "maxBackoff",

@@ -6,16 +6,16 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * How long a call may wait for a client that makes no progress before it is ended, and the
- * scheduler that times it (see {@link StallClock}).
+ * scheduler that times it (see {@link StallClock}). The scheduler is the caller's, who owns it and
+ * shuts it down; nothing here starts a thread.
  *
  * <p>Not API: used by userapi modules only.
  *
  * @param timeout a positive duration
- * @param scheduler runs the (short) timer tasks
+ * @param scheduler runs the (short) timer tasks; owned by the caller
  */
 public record StallTimeout(Duration timeout, ScheduledExecutorService scheduler) {
   /** Checks the arguments. */
@@ -48,34 +48,5 @@ public record StallTimeout(Duration timeout, ScheduledExecutorService scheduler)
         .withDescription(
             "the client sent nothing for " + timeout.toMillis() + " ms; the call was ended")
         .asRuntimeException();
-  }
-
-  /**
-   * {@code timeout} timed by one scheduler thread shared by every server in the JVM, a daemon
-   * started on first use: its tasks only end a stalled call.
-   *
-   * @param timeout a positive duration
-   * @return the stall timeout
-   */
-  public static StallTimeout of(Duration timeout) {
-    return new StallTimeout(timeout, SharedScheduler.INSTANCE);
-  }
-
-  private static final class SharedScheduler {
-    static final ScheduledExecutorService INSTANCE = create();
-
-    private static ScheduledExecutorService create() {
-      ScheduledThreadPoolExecutor scheduler =
-          new ScheduledThreadPoolExecutor(
-              1,
-              task -> {
-                Thread thread = new Thread(task, "userapi-grpc-stall-timer");
-                thread.setDaemon(true);
-                return thread;
-              });
-      // Timers are cancelled far more often than they fire: do not keep the cancelled ones.
-      scheduler.setRemoveOnCancelPolicy(true);
-      return scheduler;
-    }
   }
 }

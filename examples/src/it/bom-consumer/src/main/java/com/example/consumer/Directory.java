@@ -20,7 +20,7 @@ public final class Directory implements AutoCloseable {
     String name = InProcessServerBuilder.generateName();
     server =
         InProcessServerBuilder.forName(name)
-            .addService(new UserGrpcService(DefaultUserService.inMemory()))
+            .addService(UserGrpcService.of(DefaultUserService.inMemory()))
             .build()
             .start();
     channel = InProcessChannelBuilder.forName(name).build();
