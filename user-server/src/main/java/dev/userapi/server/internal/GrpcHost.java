@@ -79,8 +79,7 @@ final class GrpcHost {
     UserGrpcService service =
         UserGrpcService.builder(users)
             .maxBatchItems(options.maxBatchItems())
-            .stalledStreamTimeout(
-                options.idleTimeout()) // MERGE: (idleTimeout, timer) after grpc-house
+            .stalledStreamTimeout(options.idleTimeout(), timer)
             .build();
     ServerServiceDefinition userService = ServerInterceptors.intercept(service, chain(options));
     EventLoopGroup boss = eventLoops(1, "userapi-grpc-boss");

@@ -114,7 +114,8 @@ public final class Hosting {
       api.authenticator(options.authenticator());
     }
     // Jersey holds back the first 8 KiB of every response to compute a Content-Length, which would
-    // delay the first NDJSON lines of a slow stream; the API's own JSON documents carry their length
+    // delay the first NDJSON lines of a slow stream; the API's own JSON documents carry their
+    // length
     // anyway (the feature sets it), so this host turns the buffer off for its application.
     ResourceConfig app =
         new ResourceConfig()

@@ -277,7 +277,8 @@ final class RestHost {
       }
       jersey.service(request, response);
       if (response.getStatus() == 408 && !request.getInputBuffer().isFinished()) {
-        // The body stopped arriving (UserApiFeature answers 408): send the answer, then hang up, since the
+        // The body stopped arriving (UserApiFeature answers 408): send the answer, then hang up,
+        // since the
         // rest of the body would never come and Grizzly would wait for it.
         response.finish();
         request.getContext().getConnection().closeSilently();
