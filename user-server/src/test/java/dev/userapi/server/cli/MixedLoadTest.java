@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Timeout;
  * equal that model. Nothing acknowledged is lost, nothing is duplicated, no two users share an
  * email.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class MixedLoadTest {
   private static final int GRPC_CLIENTS = 6;
   private static final int REST_CLIENTS = 6;
@@ -100,7 +100,9 @@ class MixedLoadTest {
         int client = i;
         runs.add(CompletableFuture.runAsync(() -> run(client, services.get(client)), pool));
       }
-      CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(45, TimeUnit.SECONDS);
+      // A bound against a hang, not a speed check: on a loaded 2-core machine the series takes
+      // 40 s and more.
+      CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(150, TimeUnit.SECONDS);
     } finally {
       pool.shutdownNow();
     }
