@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Measures the example server's cold start: from launching a fresh JVM on the shaded jar until both
-# protocols have answered a health check (gRPC grpc.health.v1/Check with grpc-status 0, REST
+# Measures the command-line server's cold start: from launching a fresh JVM on its shaded jar until
+# both protocols have answered a health check (gRPC grpc.health.v1/Check with grpc-status 0, REST
 # GET /api/health with 200). Needs curl with HTTP/2. Run from the repository root after building the
-# jar (the README's first command):
+# jar (mvn -B -q -pl user-server -am package -DskipTests, the README's first command):
 #   benchmarks/coldstart.sh             (RUNS=5 by default; prints each run and the median)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +12,7 @@ REST_PORT=${REST_PORT:-18181}
 GRPC_PORT=${GRPC_PORT:-19191}
 OUT=benchmarks/target/coldstart
 mkdir -p "$OUT"
-[[ -f $JAR ]] || { echo "build $JAR first (see README)"; exit 1; }
+[[ -f $JAR ]] || { echo "build $JAR first: mvn -B -q -pl user-server -am package -DskipTests"; exit 1; }
 # An empty protobuf message in gRPC framing: no compression, length 0.
 printf '\x00\x00\x00\x00\x00' >"$OUT/empty.grpc"
 

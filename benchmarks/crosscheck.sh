@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Cross-checks the benchmark with load generators that are not ours: wrk for REST, h2load for gRPC
-# unary GetUser, both against the same in-process servers that the benchmark uses (ours, the bare
-# baselines and, for REST, a raw Grizzly handler), each warmed up for WARMUP seconds (20) first.
-# Needs the Debian packages wrk and nghttp2-client. Run from the repository root:
-#   benchmarks/crosscheck.sh            (DURATION=10 CONNECTIONS=64 by default)
+# unary GetUser, both against the same in-process servers that the benchmark uses (one UserServer
+# serving ours and the bare baselines, and the raw Grizzly floor on a listener of its own), each
+# warmed up for WARMUP seconds (20) first. Needs the Debian packages wrk and nghttp2-client.
+# Run from the repository root (it builds benchmarks/target/userapi-benchmark.jar first):
+#   benchmarks/crosscheck.sh            (DURATION=10 CONNECTIONS=64 WARMUP=20 by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10}
@@ -11,10 +12,9 @@ CONNECTIONS=${CONNECTIONS:-64}
 OUT=benchmarks/target/crosscheck
 mkdir -p "$OUT"
 
-mvn -B -q -pl benchmarks -am -DskipTests -Djacoco.skip=true compile dependency:build-classpath \
-  -Dmdep.outputFile="$PWD/$OUT/classpath.txt"
-java -Xms1g -Xmx1g -cp "benchmarks/target/classes:$(cat "$OUT/classpath.txt")" \
-  dev.userapi.benchmarks.Benchmark --serve --users 10000 --out "$OUT" >"$OUT/serve.log" 2>&1 &
+mvn -B -q -pl benchmarks -am -DskipTests -Djacoco.skip=true package
+java -Xms1g -Xmx1g -XX:+UseParallelGC -jar benchmarks/target/userapi-benchmark.jar \
+  --serve --users 10000 --out "$OUT" >"$OUT/serve.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 300); do
@@ -24,20 +24,21 @@ done
 line=$(grep '^SERVING' "$OUT/serve.log") || { cat "$OUT/serve.log"; exit 1; }
 grpc=$(sed -E 's/.*grpc=([^ ]+).*/\1/' <<<"$line")
 rest=$(sed -E 's/.*rest=([^ ]+).*/\1/' <<<"$line")
+raw=$(sed -E 's/.*raw=([^ ]+).*/\1/' <<<"$line")
 hot=$(sed -E 's/.*hot=([^ ]+).*/\1/' <<<"$line")
 body=$(sed -E 's/.*grpcBody=([^ ]+).*/\1/' <<<"$line")
-echo "servers: gRPC $grpc, REST $rest, user $hot"
+echo "servers: gRPC $grpc, REST $rest, raw Grizzly floor $raw, user $hot"
 
 restApi=$(curl -s -o /dev/null -w '%{http_code}' "$rest/api/users/$hot" || true)
-for path in "api/users/$hot" "bare/users/$hot" "raw/users/$hot"; do
-  if [[ $path == api/* && $restApi != 200 ]]; then
-    echo "== wrk $path: skipped (HTTP $restApi)"
+for url in "$rest/api/users/$hot" "$rest/bare/users/$hot" "$raw/raw/users/$hot"; do
+  if [[ $url == "$rest/api/"* && $restApi != 200 ]]; then
+    echo "== wrk $url: skipped (HTTP $restApi)"
     continue
   fi
   # Jersey and Jackson need tens of seconds of load before C2 has compiled them (see BENCHMARKS.md).
-  wrk -t1 -c"$CONNECTIONS" -d"${WARMUP:-20}s" "$rest/$path" >/dev/null # warm-up
-  echo "== wrk -t1 -c$CONNECTIONS -d${DURATION}s $rest/$path"
-  wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$rest/$path" | grep -E 'Requests/sec|Latency|50%|99%|Non-2xx'
+  wrk -t1 -c"$CONNECTIONS" -d"${WARMUP:-20}s" "$url" >/dev/null # warm-up
+  echo "== wrk -t1 -c$CONNECTIONS -d${DURATION}s $url"
+  wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url" | grep -E 'Requests/sec|Latency|50%|99%|Non-2xx'
 done
 
 streams=$((CONNECTIONS / 4))

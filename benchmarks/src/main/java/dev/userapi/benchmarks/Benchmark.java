@@ -2,11 +2,9 @@ package dev.userapi.benchmarks;
 
 import dev.userapi.core.DefaultUserService;
 import dev.userapi.core.NewUser;
-import dev.userapi.core.Page;
-import dev.userapi.core.User;
-import dev.userapi.core.UserQuery;
 import dev.userapi.core.UserService;
 import dev.userapi.grpc.GrpcUserClient;
+import dev.userapi.rest.RestUserClient;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -24,10 +22,11 @@ import picocli.CommandLine.Option;
 
 /**
  * The REST-vs-gRPC benchmark: the same workloads over both protocols in one run, alternating, with
- * warm-up, against in-process servers (or running ones), with bare grpc-java and bare Jersey
- * baselines on the same servers so that our adapters' overhead is a measured ratio. Prints an
- * aligned table and writes {@code results.json} and a self-contained {@code report.html}. See
- * BENCHMARKS.md for the command and the figures of this machine.
+ * warm-up, against the server user-server ships (started in-process through {@code UserServer}) or
+ * running ones, with bare grpc-java and bare Jersey baselines hosted by the same server, and a raw
+ * Grizzly floor beside it, so that our adapters' overhead is a measured ratio. Prints an aligned
+ * table and writes {@code results.json} and a self-contained {@code report.html}. See BENCHMARKS.md
+ * for the command and the figures of this machine.
  *
  * @since 0.1.0
  */
@@ -98,10 +97,10 @@ public final class Benchmark implements Callable<Integer> {
   double rate;
 
   @Option(
-      names = "--rest-io",
+      names = "--blocking-store",
       description =
-          "Grizzly I/O strategy of the in-process REST server: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  InProcessServers.RestIo restIo = InProcessServers.RestIo.SAME_THREAD;
+          "Start the in-process UserServer with blockingStore(true): every call of both protocols on worker pools, as for a JDBC store (default: short calls on the event loops and selectors, as for the in-memory store).")
+  boolean blockingStore;
 
   @Option(
       names = "--rest-url",
@@ -136,7 +135,7 @@ public final class Benchmark implements Callable<Integer> {
   @Option(
       names = "--serve",
       description =
-          "Only start the seeded in-process servers (ours and bare), print their addresses and a gRPC GetUser request body for h2load, and wait: for cross-checks with external load generators (examples/crosscheck.sh).")
+          "Only start the seeded in-process servers (ours and bare, and the raw Grizzly floor), print their addresses and a gRPC GetUser request body for h2load, and wait: for cross-checks with external load generators (benchmarks/crosscheck.sh).")
   boolean serve;
 
   @Option(
@@ -200,7 +199,7 @@ public final class Benchmark implements Callable<Integer> {
         "server",
         remote
             ? "remote"
-            : "in-process, loopback, REST io " + restIo.name().toLowerCase(java.util.Locale.ROOT));
+            : "in-process UserServer, loopback, blockingStore(" + blockingStore + ")");
     meta.put("users", users);
     meta.put("bulk", bulk);
     meta.put("batch", batch);
@@ -264,6 +263,10 @@ public final class Benchmark implements Callable<Integer> {
               + host
               + ":"
               + env.servers.restPort()
+              + " raw=http://"
+              + host
+              + ":"
+              + env.servers.rawPort()
               + " hot="
               + env.hotId
               + " grpcBody="
@@ -312,29 +315,21 @@ public final class Benchmark implements Callable<Integer> {
     static Environment local(Benchmark options, int run) throws Exception {
       DefaultUserService service = DefaultUserService.inMemory();
       List<String> ids = seed(service, options.users, "r" + run);
-      User hot = service.get(ids.get(0));
-      Page<User> page = service.list(UserQuery.firstPage(50));
+      String hot = ids.get(0);
       AtomicReference<Fixtures> fixtures =
-          new AtomicReference<>(Fixtures.of(hot, page, Math.min(options.batch, options.bulk)));
-      boolean restOurs = RestApi.available();
+          new AtomicReference<>(
+              Fixtures.of(service, hot, 50, Math.min(options.batch, options.bulk)));
       InProcessServers servers =
-          InProcessServers.start(
-              service,
-              fixtures,
-              options.users,
-              options.restIo,
-              app -> RestApi.register(app, service));
+          InProcessServers.start(service, fixtures, options.users, options.blockingStore);
       String host = InetAddress.getLoopbackAddress().getHostAddress();
-      RestLoad rest = new RestLoad(host, servers.restPort(), "/api");
-      if (restOurs) {
-        fixtures.set(
-            fixtures
-                .get()
-                .withRestBodies(
-                    rest.fetch("/api/users/" + hot.id()), rest.fetch("/api/users?pageSize=50")));
-      }
+      RestLoad rest = new RestLoad(host, servers.restPort(), servers.rawPort(), "/api");
+      fixtures.set(
+          fixtures
+              .get()
+              .withRestBodies(
+                  rest.fetch("/api/users/" + hot), rest.fetch("/api/users?pageSize=50")));
       GrpcLoad grpc = new GrpcLoad(host, servers.grpcPort());
-      return new Environment(servers, grpc, rest, ids, restOurs, true, options.users, null);
+      return new Environment(servers, grpc, rest, ids, true, true, options.users, null);
     }
 
     /** Targets running servers: seeds its own users through the protocol's client. */
@@ -359,10 +354,12 @@ public final class Benchmark implements Callable<Integer> {
             u.getPath() == null || u.getPath().isEmpty()
                 ? "/api"
                 : u.getPath().replaceAll("/$", "");
-        rest = new RestLoad(u.getHost(), u.getPort() < 0 ? 80 : u.getPort(), path);
+        rest = new RestLoad(u.getHost(), u.getPort() < 0 ? 80 : u.getPort(), -1, path);
         if (seeder == null) {
-          seeder = RestApi.client(URI.create(u.getScheme() + "://" + u.getAuthority() + "/"));
-          closeSeeder = seeder instanceof AutoCloseable c ? c : null;
+          RestUserClient client =
+              RestUserClient.connect(URI.create(u.getScheme() + "://" + u.getAuthority() + "/"));
+          seeder = client;
+          closeSeeder = client;
         }
       }
       if (seeder == null) {

@@ -5,19 +5,31 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 
 /**
- * CPU time of the in-process servers, summed over their threads (named {@code srv-*}, plus
- * Grizzly's own pools), and of the whole process. Thread CPU separates the server from the load
- * client that shares the JVM; threads that end between two samples are lost, which is why the
- * servers run on long-lived pools.
+ * CPU time of the in-process servers, summed over their threads, and of the whole process. Thread
+ * CPU separates the server from the load client that shares the JVM; threads that end between two
+ * samples are lost, which is why the servers run on long-lived pools.
+ *
+ * <p>Server threads are told by name: user-server names every thread it starts {@code userapi-*}
+ * (REST selectors and workers, gRPC event loops and workers, the timer), the raw floor {@code
+ * srv-raw-*}. The load client's threads are {@code cli-*}. The one userapi client thread that takes
+ * the {@code userapi-} prefix, {@code RestUserClient}'s stream readers ({@code
+ * userapi-rest-client-*}), is excluded by name, although the in-process benchmark does not use that
+ * client (it seeds the store directly and loads the servers with clients of its own).
  */
 final class CpuMeter {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private CpuMeter() {}
 
+  private static final String USER_SERVER_PREFIX = "userapi-";
+  private static final String USER_CLIENT_PREFIX = "userapi-rest-client-";
+
   /** Whether a thread with this name belongs to one of the in-process servers. */
   static boolean isServerThread(String name) {
-    return name.startsWith("srv-") || name.startsWith("Grizzly") || name.startsWith("grizzly");
+    if (name.startsWith(USER_CLIENT_PREFIX)) {
+      return false;
+    }
+    return name.startsWith(USER_SERVER_PREFIX) || name.startsWith(RawFloorServer.THREAD_PREFIX);
   }
 
   /** CPU nanoseconds used so far by the live server threads. */

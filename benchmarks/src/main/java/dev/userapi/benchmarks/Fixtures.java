@@ -5,16 +5,25 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.userapi.core.Page;
 import dev.userapi.core.User;
-import dev.userapi.grpc.internal.ProtoMapper;
+import dev.userapi.core.UserQuery;
+import dev.userapi.core.UserService;
+import dev.userapi.grpc.UserGrpcService;
 import dev.userapi.proto.v1.BatchCreateUserResult;
 import dev.userapi.proto.v1.BatchCreateUsersResponse;
+import dev.userapi.proto.v1.GetUserRequest;
+import dev.userapi.proto.v1.ListUsersRequest;
+import dev.userapi.proto.v1.ListUsersResponse;
 import dev.userapi.proto.v1.LookupUsersResponse;
+import io.grpc.stub.StreamObserver;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * The pre-built responses the bare baselines return: the same bytes (gRPC) or the same shape and
  * size (REST) as the real service's answers, made once from real users so that a baseline does the
- * transport's work and nothing else.
+ * transport's work and nothing else. The protobuf messages are the real {@link UserGrpcService}'s
+ * answers, asked for in-process before the servers start.
  *
  * @param userProto a GetUser response
  * @param pageProto a ListUsers response with one page
@@ -39,9 +48,20 @@ record Fixtures(
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Fixtures modelled on {@code user} and {@code page}. */
-  static Fixtures of(User user, Page<User> page, int batchSize) {
-    dev.userapi.proto.v1.User proto = ProtoMapper.toProto(user);
+  /**
+   * Fixtures modelled on the user {@code id} of {@code users} and their first page of {@code
+   * pageSize}.
+   */
+  static Fixtures of(UserService users, String id, int pageSize, int batchSize) {
+    User user = users.get(id);
+    Page<User> page = users.list(UserQuery.firstPage(pageSize));
+    UserGrpcService grpc = new UserGrpcService(users);
+    dev.userapi.proto.v1.User proto =
+        answer(out -> grpc.getUser(GetUserRequest.newBuilder().setId(id).build(), out));
+    ListUsersResponse pageProto =
+        answer(
+            out ->
+                grpc.listUsers(ListUsersRequest.newBuilder().setPageSize(pageSize).build(), out));
     BatchCreateUsersResponse.Builder batch =
         BatchCreateUsersResponse.newBuilder().setCreatedCount(batchSize);
     ArrayNode batchItems = JSON.createArrayNode();
@@ -54,7 +74,7 @@ record Fixtures(
     try {
       return new Fixtures(
           proto.toByteArray(),
-          ProtoMapper.toProto(page).toByteArray(),
+          pageProto.toByteArray(),
           LookupUsersResponse.newBuilder().setId(user.id()).setUser(proto).build().toByteArray(),
           batch.build().toByteArray(),
           JSON.writeValueAsBytes(json(user)),
@@ -66,6 +86,31 @@ record Fixtures(
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The one answer of a unary call of the in-process service, which answers before returning. */
+  private static <T> T answer(Consumer<StreamObserver<T>> call) {
+    AtomicReference<T> value = new AtomicReference<>();
+    AtomicReference<Throwable> error = new AtomicReference<>();
+    call.accept(
+        new StreamObserver<>() {
+          @Override
+          public void onNext(T next) {
+            value.set(next);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            error.set(t);
+          }
+
+          @Override
+          public void onCompleted() {}
+        });
+    if (error.get() != null || value.get() == null) {
+      throw new IllegalStateException("the gRPC service gave no answer", error.get());
+    }
+    return value.get();
   }
 
   /** Replaces the REST fixtures by the bytes the real REST service answered with. */

@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Protobuf vs JSON, for one user and a page of 50: encoding to bytes, decoding from bytes, and each
  * adapter's mapping between the domain and its wire type ({@code ProtoMapper} on the gRPC side, the
- * REST module's JSON mapper on the other). Run with {@code -Pjmh}; see BENCHMARKS.md.
+ * REST module's JSON mapper on the other). Run from the shaded jar with {@code
+ * org.openjdk.jmh.Main}; see BENCHMARKS.md.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
