@@ -55,7 +55,7 @@ record Fixtures(
   static Fixtures of(UserService users, String id, int pageSize, int batchSize) {
     User user = users.get(id);
     Page<User> page = users.list(UserQuery.firstPage(pageSize));
-    UserGrpcService grpc = new UserGrpcService(users);
+    UserGrpcService grpc = UserGrpcService.of(users);
     dev.userapi.proto.v1.User proto =
         answer(out -> grpc.getUser(GetUserRequest.newBuilder().setId(id).build(), out));
     ListUsersResponse pageProto =

@@ -3,15 +3,15 @@ package dev.userapi.benchmarks.jmh;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.userapi.core.Page;
 import dev.userapi.core.User;
+import dev.userapi.rest.internal.DtoMapper;
 import dev.userapi.rest.internal.Dtos;
-import dev.userapi.rest.internal.JsonMapper;
 
 /**
  * The REST side's JSON for the microbenchmarks: user-api-rest's own DTOs, mapper and Jackson
  * configuration (the one {@code UserApiFeature} registers).
  */
 final class JsonCodec {
-  private final ObjectMapper mapper = JsonMapper.newObjectMapper();
+  private final ObjectMapper mapper = DtoMapper.newObjectMapper();
 
   ObjectMapper mapper() {
     return mapper;
@@ -26,14 +26,14 @@ final class JsonCodec {
   }
 
   Object toDto(User user) {
-    return JsonMapper.toDto(user);
+    return DtoMapper.toDto(user);
   }
 
   Object toDto(Page<User> page) {
-    return JsonMapper.toDto(page);
+    return DtoMapper.toDto(page);
   }
 
   User toUser(Object dto) {
-    return JsonMapper.toUser((Dtos.UserDto) dto);
+    return DtoMapper.toUser((Dtos.UserDto) dto);
   }
 }
