@@ -31,15 +31,15 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>{@link #stall()}: stop forwarding in both directions without closing anything (a hung
  *       database or a partition: sockets stay open, nothing answers), until {@link #resume()},
  *       which forwards what was held, in order, closes included;
- *   <li>{@link #cut()}: reset (RST) every open connection on both sides, like a crashed server or
- *       a firewall dropping state; {@link #cutGracefully()} closes them with a FIN instead;
+ *   <li>{@link #cut()}: reset (RST) every open connection on both sides, like a crashed server or a
+ *       firewall dropping state; {@link #cutGracefully()} closes them with a FIN instead;
  *   <li>{@link #refuseNewConnections(boolean)}: reset each new connection as soon as it is
  *       accepted, so a client sees its connect fail at once, as with a database that is down. (The
  *       port stays bound so that nothing else can take it meanwhile.)
  * </ul>
  *
- * <p>One thread accepts and two per connection copy bytes; the proxy owns them and its sockets,
- * and {@link #close()} ends them all. Thread-safe.
+ * <p>One thread accepts and two per connection copy bytes; the proxy owns them and its sockets, and
+ * {@link #close()} ends them all. Thread-safe.
  */
 final class FaultyProxy implements AutoCloseable {
   private static final int CHUNK = 8 * 1024;
