@@ -58,7 +58,10 @@ import org.slf4j.LoggerFactory;
  * <p>Failures are {@link UserException}s, never {@link SQLException}s: ALREADY_EXISTS for a taken
  * email, UNAVAILABLE for a lost connection, a database restart or an aborted transaction (nothing
  * was written; retry), INTERNAL for anything unexpected (logged with an id). A connection that died
- * before a call used it (a pool after a database restart) is replaced transparently.
+ * before a call used it (a pool after a database restart) is replaced transparently. No call waits
+ * on the database forever: a statement that runs past the {@linkplain Builder#queryTimeout query
+ * timeout} is cancelled (DEADLINE_EXCEEDED), and a database that does not answer at all is given up
+ * on shortly after (UNAVAILABLE).
  *
  * <p>Thread-safe. The repository does not own the data source: {@link #close()} ends the watches
  * and the change-feed threads, and leaves the data source open. Each call borrows one connection
