@@ -17,7 +17,6 @@ import dev.userapi.store.jdbc.internal.Transactor.Session;
 import dev.userapi.store.jdbc.internal.UserRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
@@ -59,7 +58,10 @@ import org.slf4j.LoggerFactory;
  * <p>Failures are {@link UserException}s, never {@link SQLException}s: ALREADY_EXISTS for a taken
  * email, UNAVAILABLE for a lost connection, a database restart or an aborted transaction (nothing
  * was written; retry), INTERNAL for anything unexpected (logged with an id). A connection that died
- * before a call used it (a pool after a database restart) is replaced transparently.
+ * before a call used it (a pool after a database restart) is replaced transparently. No call waits
+ * on the database forever: a statement that runs past the {@linkplain Builder#queryTimeout query
+ * timeout} is cancelled (DEADLINE_EXCEEDED), and a database that does not answer at all is given up
+ * on shortly after (UNAVAILABLE).
  *
  * <p>Thread-safe. The repository does not own the data source: {@link #close()} ends the watches
  * and the change-feed threads, and leaves the data source open. Each call borrows one connection
@@ -78,6 +80,9 @@ public final class PostgresUserRepository implements UserRepository {
 
   /** How long request ids are remembered for idempotent creates, by default. */
   public static final Duration DEFAULT_REQUEST_ID_RETENTION = Duration.ofHours(24);
+
+  /** How long a statement may run before the database cancels it, by default. */
+  public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(30);
 
   private static final String SELECT_USER = "SELECT " + UserRows.COLUMNS + " FROM users";
   private static final String INSERT_USER =
@@ -135,7 +140,7 @@ public final class PostgresUserRepository implements UserRepository {
 
   private PostgresUserRepository(Builder builder) {
     this.dataSource = builder.dataSource;
-    this.transactor = new Transactor(dataSource);
+    this.transactor = new Transactor(dataSource, builder.queryTimeout);
     this.eventRetention = builder.eventRetention;
     this.pruneEvery = Math.max(1, Math.min(1_000, eventRetention / 10));
     this.requestIdRetention = builder.requestIdRetention;
@@ -439,15 +444,13 @@ public final class PostgresUserRepository implements UserRepository {
       return inserted;
     }
     Map<String, User> stored = new HashMap<>();
-    try (PreparedStatement st =
-        s.connection().prepareStatement(SELECT_USER + " WHERE id = ANY (?)")) {
-      st.setArray(1, s.connection().createArrayOf("text", users.stream().map(User::id).toArray()));
-      try (ResultSet rows = st.executeQuery()) {
-        while (rows.next()) {
-          User user = UserRows.read(rows);
-          stored.put(user.id(), user);
-        }
-      }
+    Object[] ids = users.stream().map(User::id).toArray();
+    for (User user :
+        s.query(
+            SELECT_USER + " WHERE id = ANY (?)",
+            st -> st.setArray(1, s.connection().createArrayOf("text", ids)),
+            UserRows::read)) {
+      stored.put(user.id(), user);
     }
     for (int i = 0; i < users.size(); i++) {
       User row = stored.remove(users.get(i).id());
@@ -499,6 +502,7 @@ public final class PostgresUserRepository implements UserRepository {
     private boolean migrate = true;
     private long eventRetention = DEFAULT_EVENT_RETENTION;
     private Duration requestIdRetention = DEFAULT_REQUEST_ID_RETENTION;
+    private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
 
     private Builder() {}
 
@@ -559,6 +563,28 @@ public final class PostgresUserRepository implements UserRepository {
             "requestIdRetention: " + requestIdRetention + " (expected: > 0)");
       }
       this.requestIdRetention = requestIdRetention;
+      return this;
+    }
+
+    /**
+     * How long the database may take over one statement (default 30 seconds), so that no call waits
+     * on the database forever. A statement still running then (waiting for a lock, say) is
+     * cancelled by the server and the call fails with DEADLINE_EXCEEDED; nothing was written. A
+     * database that does not answer at all (stalled, or the network to it) is given this plus 5
+     * seconds, then the connection is dropped and the call fails with UNAVAILABLE (a commit cut
+     * short this way may or may not have been applied, and says so). Rounded up to whole seconds,
+     * JDBC's unit. Schema migrations in {@link #build()} are not bounded by it.
+     *
+     * @param queryTimeout the timeout, at least one second after rounding up
+     * @return this builder
+     * @throws IllegalArgumentException when {@code queryTimeout} is zero or negative
+     */
+    public Builder queryTimeout(Duration queryTimeout) {
+      requireNonNull(queryTimeout, "queryTimeout");
+      if (queryTimeout.isNegative() || queryTimeout.isZero()) {
+        throw new IllegalArgumentException("queryTimeout: " + queryTimeout + " (expected: > 0)");
+      }
+      this.queryTimeout = queryTimeout;
       return this;
     }
 

@@ -212,6 +212,9 @@ public final class ChangeFeed implements AutoCloseable {
         if (closed) {
           return;
         }
+        // LISTEN and UNLISTEN must not hang on a stalled database either; the wait for
+        // notifications sets its own, shorter, read timeout and restores this one.
+        transactor.applyNetworkTimeout(connection);
         connection.setAutoCommit(true);
         try (Statement statement = connection.createStatement()) {
           statement.execute("LISTEN " + CHANNEL);

@@ -3,6 +3,7 @@ package dev.userapi.store.jdbc.internal;
 import dev.userapi.core.ErrorCode;
 import dev.userapi.core.UserException;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
@@ -52,6 +53,19 @@ public final class SqlErrors {
         || state.startsWith("53"); // insufficient resources (too many connections, ...)
   }
 
+  /**
+   * Whether the driver gave up waiting for the database (the connection's network timeout): the
+   * server or the network stalled. The driver closed the connection.
+   */
+  public static boolean isNetworkTimeout(SQLException e) {
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof SocketTimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Maps a failure of {@code action} (a phrase like "create a user") to a UserException. */
   public static UserException map(SQLException e, String action) {
     String state = e.getSQLState();
@@ -67,6 +81,16 @@ public final class SqlErrors {
               + ") while trying to "
               + action
               + "; nothing was written, retry",
+          List.of(),
+          e);
+    }
+    if (isNetworkTimeout(e)) {
+      log.warn("database did not answer in time while trying to {} (SQLState {})", action, state);
+      return new UserException(
+          ErrorCode.UNAVAILABLE,
+          "the database did not answer in time while trying to "
+              + action
+              + "; nothing was written, retry later",
           List.of(),
           e);
     }

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,16 +22,65 @@ import org.slf4j.LoggerFactory;
  * nothing can have been written then. A failure after a statement succeeded is reported, never
  * retried: the transaction rolled back and the caller decides. Thread-safe.
  *
+ * <p>With a query timeout, every statement is bounded twice over, since no database wait may hold a
+ * caller forever: the server cancels a statement that runs longer than the timeout (a lock wait, a
+ * slow plan: DEADLINE_EXCEEDED, the connection stays usable), and the connection's network timeout
+ * ({@link #networkTimeoutMillis()}: the query timeout plus a grace) ends a call whose database does
+ * not answer at all, not even the cancel (a stalled server or network: the connection is closed,
+ * UNAVAILABLE). The network timeout also bounds what statements cannot: {@code BEGIN}, {@code
+ * COMMIT}, {@code ROLLBACK}.
+ *
  * <p>Not API: used by userapi modules only.
  */
 public final class Transactor {
   private static final Logger log = LoggerFactory.getLogger(Transactor.class);
   private static final int MAX_ATTEMPTS = 3;
 
-  private final DataSource dataSource;
+  /**
+   * How much longer than the query timeout the driver waits for any answer. The server normally
+   * answers a cancelled statement within milliseconds; this leaves room for a loaded machine.
+   */
+  static final Duration NETWORK_GRACE = Duration.ofSeconds(5);
 
+  private final DataSource dataSource;
+  private final int queryTimeoutSeconds;
+  private final int networkTimeoutMillis;
+
+  /** A transactor without timeouts (for schema migrations, which may legitimately run long). */
   public Transactor(DataSource dataSource) {
     this.dataSource = dataSource;
+    this.queryTimeoutSeconds = 0;
+    this.networkTimeoutMillis = 0;
+  }
+
+  /**
+   * A transactor whose statements the server cancels after {@code queryTimeout} (rounded up to
+   * whole seconds, JDBC's unit) and whose connections give up on a silent database after that plus
+   * {@link #NETWORK_GRACE}.
+   */
+  public Transactor(DataSource dataSource, Duration queryTimeout) {
+    this.dataSource = dataSource;
+    long seconds = queryTimeout.plusNanos(999_999_999).toSeconds();
+    this.queryTimeoutSeconds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, seconds));
+    this.networkTimeoutMillis =
+        (int) Math.min(Integer.MAX_VALUE, queryTimeoutSeconds * 1000L + NETWORK_GRACE.toMillis());
+  }
+
+  /**
+   * The network timeout this transactor sets on its connections, in milliseconds; 0 for none. For
+   * connections used outside it (the change feed's listener).
+   */
+  public int networkTimeoutMillis() {
+    return networkTimeoutMillis;
+  }
+
+  /** Bounds how long the driver waits for the database on {@code connection}; see the class doc. */
+  public void applyNetworkTimeout(Connection connection) throws SQLException {
+    if (networkTimeoutMillis > 0) {
+      // pgjdbc applies it as the socket's read timeout; a pool (HikariCP) restores its own value
+      // when the connection is returned. The executor is not used by pgjdbc.
+      connection.setNetworkTimeout(Runnable::run, networkTimeoutMillis);
+    }
   }
 
   /** A unit of work. */
@@ -67,14 +117,18 @@ public final class Transactor {
       Connection connection = null;
       try {
         connection = dataSource.getConnection();
-        session = new Session(connection);
+        applyNetworkTimeout(connection);
+        session = new Session(connection, queryTimeoutSeconds);
         return transactional ? runInTransaction(connection, session, work) : work.run(session);
       } catch (CommitFailure e) {
         throw SqlErrors.commitOutcomeUnknown(e.sqlException, action);
       } catch (SQLException e) {
         // Only a connection that was handed out dead is worth replacing; when the data source
         // itself could not supply one, it has already waited as long as it was configured to.
-        boolean staleConnection = session != null && !session.progressed;
+        // A connection that timed out was not stale but unanswered: another attempt would make
+        // the caller wait the network timeout again on a database that is not answering.
+        boolean staleConnection =
+            session != null && !session.progressed && !SqlErrors.isNetworkTimeout(e);
         if (attempt < MAX_ATTEMPTS && staleConnection && SqlErrors.isConnectionFailure(e)) {
           log.debug(
               "retrying on a fresh connection after a stale one failed (attempt {})", attempt);
@@ -155,20 +209,33 @@ public final class Transactor {
    */
   public static final class Session {
     private final Connection connection;
+    private final int queryTimeoutSeconds;
     private boolean progressed;
 
-    Session(Connection connection) {
+    Session(Connection connection, int queryTimeoutSeconds) {
       this.connection = connection;
+      this.queryTimeoutSeconds = queryTimeoutSeconds;
     }
 
-    /** The connection, for what the helpers below do not cover. */
+    private PreparedStatement prepare(String sql) throws SQLException {
+      PreparedStatement statement = connection.prepareStatement(sql);
+      if (queryTimeoutSeconds > 0) {
+        statement.setQueryTimeout(queryTimeoutSeconds);
+      }
+      return statement;
+    }
+
+    /**
+     * The connection, for what the helpers below do not cover; statements made on it directly are
+     * bounded by the network timeout only, not by the query timeout.
+     */
     public Connection connection() {
       return connection;
     }
 
     /** Executes an INSERT, UPDATE or DELETE and returns the row count. */
     public int update(String sql, Binder binder) throws SQLException {
-      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      try (PreparedStatement statement = prepare(sql)) {
         binder.bind(statement);
         int count = statement.executeUpdate();
         progressed = true;
@@ -178,7 +245,7 @@ public final class Transactor {
 
     /** Executes a query and maps every row. */
     public <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
-      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      try (PreparedStatement statement = prepare(sql)) {
         binder.bind(statement);
         try (ResultSet rows = statement.executeQuery()) {
           List<T> result = new ArrayList<>();
@@ -200,7 +267,7 @@ public final class Transactor {
 
     /** Executes {@code sql} once per item as one JDBC batch and returns the row counts. */
     public <I> int[] batch(String sql, List<I> items, ItemBinder<I> binder) throws SQLException {
-      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      try (PreparedStatement statement = prepare(sql)) {
         for (I item : items) {
           binder.bind(statement, item);
           statement.addBatch();
