@@ -1,11 +1,6 @@
 package dev.userapi.benchmarks;
 
-import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
-import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
@@ -21,10 +16,9 @@ import java.io.UncheckedIOException;
  * transport's work only: no parsing, no mapping, no store. It mirrors the real service's call types
  * and its flow control (the server stream sends only while the call is ready).
  *
- * <p>{@code UserServer} serves it beside the user service but without the user service's
- * interceptors, so the one that matters to a baseline travels with it: responses are gzipped when
- * the request came gzipped, the rule {@code compressResponses(true)} applies to the user service,
- * so that the gzip cells compare like with like.
+ * <p>{@code UserServer} serves it beside the user service, without the user service's interceptors
+ * but with the same compression rule ({@code compressResponses(true)}: responses are gzipped when
+ * the request came gzipped), so that the gzip cells compare like with like.
  */
 final class BareGrpcService {
   static final String SERVICE = "bench.Bare";
@@ -87,7 +81,7 @@ final class BareGrpcService {
    * @param streamCount how many messages the server stream sends
    */
   static ServerServiceDefinition definition(Fixtures fixtures, int streamCount) {
-    return ServerInterceptors.intercept(handlers(fixtures, streamCount), new GzipWhenAsked());
+    return handlers(fixtures, streamCount);
   }
 
   private static ServerServiceDefinition handlers(Fixtures fixtures, int streamCount) {
@@ -181,21 +175,6 @@ final class BareGrpcService {
     @Override
     public void onCompleted() {
       out.onCompleted();
-    }
-  }
-
-  /** Compresses the responses of calls whose request came compressed, as user-server does. */
-  private static final class GzipWhenAsked implements ServerInterceptor {
-    private static final Metadata.Key<String> ENCODING =
-        Metadata.Key.of("grpc-encoding", Metadata.ASCII_STRING_MARSHALLER);
-
-    @Override
-    public <Q, A> ServerCall.Listener<Q> interceptCall(
-        ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
-      if ("gzip".equals(headers.get(ENCODING))) {
-        call.setCompression("gzip");
-      }
-      return next.startCall(call, headers);
     }
   }
 }

@@ -548,8 +548,9 @@ public final class UserServer implements AutoCloseable {
 
     /**
      * Serves another gRPC service beside the user service, on the same listener and executor,
-     * without the user service's interceptors (authentication included): your own health of
-     * dependencies, an admin service, a baseline to measure against.
+     * without the user service's interceptors (authentication, metrics, tracing): your own health
+     * of dependencies, an admin service, a baseline to measure against. {@link #compressResponses}
+     * applies to it as to the user service.
      *
      * @param service the service
      * @return this builder

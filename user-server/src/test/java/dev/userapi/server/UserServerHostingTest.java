@@ -11,6 +11,20 @@ import dev.userapi.core.User;
 import dev.userapi.core.UserService;
 import dev.userapi.grpc.GrpcUserClient;
 import dev.userapi.rest.RestUserClient;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +37,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -166,6 +181,58 @@ class UserServerHostingTest {
         assertThat(response.toLowerCase(Locale.ROOT)).as(request).doesNotContain("grizzly");
       }
     }
+  }
+
+  @Test
+  void compressedRequestsGetCompressedResponsesFromAddedServicesToo() throws Exception {
+    HealthStatusManager extra = new HealthStatusManager();
+    try (UserServer server =
+        onFreePorts(DefaultUserService.inMemory())
+            .compressResponses(true)
+            .addGrpcService(() -> extra.getHealthService().bindService())
+            .build()
+            .start()) {
+      ManagedChannel channel =
+          ManagedChannelBuilder.forTarget(server.grpcTarget()).usePlaintext().build();
+      try {
+        AtomicReference<String> encoding = new AtomicReference<>();
+        Channel recording = ClientInterceptors.intercept(channel, responseEncoding(encoding));
+        HealthGrpc.newBlockingStub(recording)
+            .withCompression("gzip")
+            .check(HealthCheckRequest.getDefaultInstance());
+        assertThat(encoding.get()).isEqualTo("gzip");
+
+        HealthGrpc.newBlockingStub(recording).check(HealthCheckRequest.getDefaultInstance());
+        assertThat(encoding.get()).isIn(null, "identity");
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static ClientInterceptor responseEncoding(AtomicReference<String> encoding) {
+    Metadata.Key<String> key = Metadata.Key.of("grpc-encoding", Metadata.ASCII_STRING_MARSHALLER);
+    return new ClientInterceptor() {
+      @Override
+      public <Q, A> ClientCall<Q, A> interceptCall(
+          MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
+        return new ForwardingClientCall.SimpleForwardingClientCall<>(
+            next.newCall(method, options)) {
+          @Override
+          public void start(Listener<A> listener, Metadata headers) {
+            super.start(
+                new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                  @Override
+                  public void onHeaders(Metadata responseHeaders) {
+                    encoding.set(responseHeaders.get(key));
+                    super.onHeaders(responseHeaders);
+                  }
+                },
+                headers);
+          }
+        };
+      }
+    };
   }
 
   @Test

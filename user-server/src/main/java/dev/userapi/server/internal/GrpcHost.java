@@ -98,7 +98,14 @@ final class GrpcHost {
     if (options.reflection()) {
       builder.addService(ProtoReflectionServiceV1.newInstance());
     }
-    options.grpcServices().forEach(builder::addService);
+    for (ServerServiceDefinition extra : options.grpcServices()) {
+      // Added services skip the user service's interceptors (authentication included), but not
+      // the compression rule: one server answers alike however a service got there.
+      builder.addService(
+          options.compressResponses()
+              ? ServerInterceptors.intercept(extra, new GzipWhenAsked())
+              : extra);
+    }
     if (executor == null) {
       builder.directExecutor();
     } else {
