@@ -14,6 +14,10 @@ import java.util.function.Supplier;
  * subscriber that requests from {@code onNext} does not recurse. Cancelling stops iteration and
  * closes the iterator if it is {@link AutoCloseable}.
  *
+ * <p>The iterator is opened right after {@code onSubscribe} returns, before any demand, so that a
+ * source that cannot be opened (a rejected filter, say) is reported through {@code onError} even to
+ * a subscriber that has not requested yet (Reactive Streams rules 1.4 and 1.9).
+ *
  * <p>Not API: used by userapi modules only.
  */
 public final class IteratorPublisher<T> implements Flow.Publisher<T> {
@@ -28,6 +32,8 @@ public final class IteratorPublisher<T> implements Flow.Publisher<T> {
     requireNonNull(subscriber, "subscriber");
     IteratorSubscription<T> subscription = new IteratorSubscription<>(subscriber, source);
     subscriber.onSubscribe(subscription);
+    // Opens the source (or fails) with zero demand; a no-op if onSubscribe already requested.
+    subscription.drain();
   }
 
   private static final class IteratorSubscription<T> implements Flow.Subscription {
