@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,8 @@ public final class RemoteSubscription<T> implements Flow.Subscription, Runnable 
     void close();
   }
 
-  private final Flow.Subscriber<? super T> subscriber;
+  // Dropped on cancel (Reactive Streams rule 3.13): the reader may take a while to notice.
+  private volatile Flow.Subscriber<? super T> subscriber;
   private final Source<T> source;
   private final Executor executor;
   private final AtomicBoolean started = new AtomicBoolean();
@@ -82,8 +84,9 @@ public final class RemoteSubscription<T> implements Flow.Subscription, Runnable 
           new IllegalArgumentException("request: " + n + " (expected: > 0)");
       if (started.compareAndSet(false, true)) {
         // No reader thread, and none will start: this is the only signal.
+        Flow.Subscriber<? super T> s = subscriber;
         cancel();
-        subscriber.onError(error);
+        s.onError(error);
         return;
       }
       synchronized (this) {
@@ -113,6 +116,7 @@ public final class RemoteSubscription<T> implements Flow.Subscription, Runnable 
   @Override
   public void cancel() {
     cancelled = true;
+    subscriber = null;
     synchronized (this) {
       notifyAll();
     }
@@ -136,13 +140,13 @@ public final class RemoteSubscription<T> implements Flow.Subscription, Runnable 
           return;
         }
         if (item == null) {
-          subscriber.onComplete();
+          signal(s -> s.onComplete());
           return;
         }
         synchronized (this) {
           demand--;
         }
-        subscriber.onNext(item);
+        signal(s -> s.onNext(item));
       }
     } catch (UserException e) {
       signalError(e);
@@ -166,8 +170,8 @@ public final class RemoteSubscription<T> implements Flow.Subscription, Runnable 
     if (error == null) {
       return false;
     }
+    signal(s -> s.onError(error));
     cancelled = true;
-    subscriber.onError(error);
     return true;
   }
 
@@ -187,9 +191,17 @@ public final class RemoteSubscription<T> implements Flow.Subscription, Runnable 
 
   private void signalError(UserException e) {
     if (!cancelled) {
-      subscriber.onError(e);
+      signal(s -> s.onError(e));
     } else {
       log.debug("stream failed after cancellation", e);
+    }
+  }
+
+  /** Signals the subscriber unless it cancelled meanwhile (and so was dropped). */
+  private void signal(Consumer<Flow.Subscriber<? super T>> signal) {
+    Flow.Subscriber<? super T> s = subscriber;
+    if (s != null) {
+      signal.accept(s);
     }
   }
 
