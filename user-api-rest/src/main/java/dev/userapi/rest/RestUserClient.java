@@ -285,8 +285,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
     WebTarget target = withFilter(api.path("users:stream"), filter);
     return subscriber -> {
       requireNonNull(subscriber, "subscriber");
-      subscriber.onSubscribe(
-          new RemoteSubscription<>(subscriber, new NdjsonSource(target), executor));
+      RemoteSubscription.subscribe(subscriber, new NdjsonSource(target), executor);
     };
   }
 
@@ -295,8 +294,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
     WebTarget target = api.path("users:watch");
     return subscriber -> {
       requireNonNull(subscriber, "subscriber");
-      subscriber.onSubscribe(
-          new RemoteSubscription<>(subscriber, new SseSource(target, afterSequence), executor));
+      RemoteSubscription.subscribe(subscriber, new SseSource(target, afterSequence), executor);
     };
   }
 

@@ -226,6 +226,12 @@ public final class BlockingStream<T> implements Iterator<T>, AutoCloseable {
   private final class Subscriber implements Flow.Subscriber<T> {
     @Override
     public void onSubscribe(Flow.Subscription s) {
+      requireNonNull(s, "subscription"); // Reactive Streams rule 2.13
+      if (subscription != null) {
+        // Rule 2.5: subscribed once only; a second subscription is refused, not requested from.
+        s.cancel();
+        return;
+      }
       subscription = s;
       if (closed) {
         s.cancel();
@@ -236,6 +242,7 @@ public final class BlockingStream<T> implements Iterator<T>, AutoCloseable {
 
     @Override
     public void onNext(T item) {
+      requireNonNull(item, "item"); // rule 2.13
       if (!closed && !queue.offer(new Signal.Item<>(item))) {
         // Only a publisher that ignores demand gets here.
         onError(new IllegalStateException("publisher sent more items than requested"));
@@ -244,6 +251,7 @@ public final class BlockingStream<T> implements Iterator<T>, AutoCloseable {
 
     @Override
     public void onError(Throwable error) {
+      requireNonNull(error, "error"); // rule 2.13
       if (!closed) {
         queue.offer(new Signal.Failure(error));
       }

@@ -42,11 +42,21 @@ public final class ClientStreamPublisher<R, T> implements Flow.Publisher<T> {
   }
 
   private final class Bridge implements ClientResponseObserver<Object, R>, Flow.Subscription {
+    /**
+     * Most messages left requested from the call at once. gRPC counts requested messages in an
+     * {@code int} and adds each {@code request} to it, so asking it for more than this in total
+     * overflows and stalls the stream (Reactive Streams rule 3.17: demand up to Long.MAX_VALUE).
+     */
+    private static final long MAX_AT_CALL = Integer.MAX_VALUE;
+
     private final Flow.Subscriber<? super T> subscriber;
     private ClientCallStreamObserver<Object> call;
-    // Guarded by this: demand that arrived before the call started, and the call's life cycle.
-    private long pendingDemand;
+    // Guarded by this: demand not yet met (saturating), the part of it passed on to the call, and
+    // the call's life cycle.
+    private long demand;
+    private long requestedFromCall;
     private boolean started;
+    private Throwable badRequest;
     private volatile boolean cancelled;
     private volatile boolean terminated;
 
@@ -66,18 +76,18 @@ public final class ClientStreamPublisher<R, T> implements Flow.Publisher<T> {
         subscriber.onError(GrpcErrors.toUserException(e));
         return;
       }
-      long initial;
       synchronized (this) {
         started = true;
         if (cancelled) {
           call.cancel("cancelled by the subscriber", null);
           return;
         }
-        initial = pendingDemand;
-        pendingDemand = 0;
-        if (initial > 0) {
-          call.request(clamp(initial));
+        if (badRequest != null) {
+          // Requested 0 or less from onSubscribe: end through the call like a later bad request.
+          call.cancel("invalid request from the subscriber", badRequest);
+          return;
         }
+        passDemandToCall();
       }
     }
 
@@ -89,23 +99,32 @@ public final class ClientStreamPublisher<R, T> implements Flow.Publisher<T> {
 
     @Override
     public void request(long n) {
-      if (n <= 0) {
-        cancel();
-        if (!terminated) {
-          terminated = true;
-          subscriber.onError(new IllegalArgumentException("request: " + n + " (expected: > 0)"));
-        }
-        return;
-      }
       synchronized (this) {
-        if (cancelled || terminated) {
+        if (cancelled || terminated || badRequest != null) {
           return;
         }
-        if (!started) {
-          pendingDemand = pendingDemand + n < 0 ? Long.MAX_VALUE : pendingDemand + n;
+        if (n <= 0) {
+          // Rule 3.9, signalled from the call's own callback thread (cancelling makes gRPC call
+          // onError) so that it cannot overlap an onNext being delivered there (rule 1.3).
+          badRequest = new IllegalArgumentException("request: " + n + " (expected: > 0)");
+          if (started) {
+            call.cancel("invalid request from the subscriber", badRequest);
+          }
           return;
         }
-        call.request(clamp(n));
+        demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+        if (started) {
+          passDemandToCall();
+        }
+      }
+    }
+
+    /** Tops the call's requested count up to the demand, within what gRPC can count. */
+    private void passDemandToCall() {
+      long more = Math.min(demand, MAX_AT_CALL) - requestedFromCall;
+      if (more > 0) {
+        requestedFromCall += more;
+        call.request((int) more);
       }
     }
 
@@ -127,6 +146,16 @@ public final class ClientStreamPublisher<R, T> implements Flow.Publisher<T> {
       if (cancelled || terminated) {
         return;
       }
+      synchronized (this) {
+        requestedFromCall--;
+        if (demand != Long.MAX_VALUE) {
+          demand--;
+        }
+        // Only near the bound: below it the call's count already covers the whole demand.
+        if (requestedFromCall < MAX_AT_CALL / 2) {
+          passDemandToCall();
+        }
+      }
       T item;
       try {
         item = mapper.apply(value);
@@ -141,6 +170,15 @@ public final class ClientStreamPublisher<R, T> implements Flow.Publisher<T> {
 
     @Override
     public void onError(Throwable error) {
+      Throwable invalid;
+      synchronized (this) {
+        invalid = badRequest;
+      }
+      if (invalid != null && !terminated) {
+        terminated = true;
+        subscriber.onError(invalid);
+        return;
+      }
       if (cancelled || terminated) {
         return;
       }
@@ -155,10 +193,6 @@ public final class ClientStreamPublisher<R, T> implements Flow.Publisher<T> {
       }
       terminated = true;
       subscriber.onComplete();
-    }
-
-    private int clamp(long n) {
-      return (int) Math.min(n, Integer.MAX_VALUE);
     }
   }
 }

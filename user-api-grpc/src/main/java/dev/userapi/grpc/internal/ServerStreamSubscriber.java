@@ -1,5 +1,7 @@
 package dev.userapi.grpc.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -71,6 +73,7 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
 
   @Override
   public void onSubscribe(Flow.Subscription s) {
+    requireNonNull(s, "subscription"); // Reactive Streams rule 2.13, as for the other signals
     if (subscription != null) {
       s.cancel();
       return;
@@ -85,6 +88,7 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
 
   @Override
   public void onNext(T item) {
+    requireNonNull(item, "item");
     synchronized (this) {
       if (cancelled || done) {
         return;
@@ -102,6 +106,7 @@ public final class ServerStreamSubscriber<T, R> implements Flow.Subscriber<T> {
 
   @Override
   public void onError(Throwable error) {
+    requireNonNull(error, "error");
     synchronized (this) {
       if (!cancelled && !done) {
         done = true;

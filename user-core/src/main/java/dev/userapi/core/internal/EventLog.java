@@ -6,15 +6,16 @@ import dev.userapi.core.UserException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A bounded in-memory change feed: the last {@code capacity} events in a ring, and a publisher per
  * watcher that replays from a sequence and then follows live appends, honouring demand. A watcher
  * that falls a whole ring behind is ended with RESOURCE_EXHAUSTED (it may resume from its last
- * sequence while that is still retained), so a stuck watcher never holds memory or slows writers.
+ * sequence while that is still retained), so a stuck watcher never holds memory or slows writers. A
+ * watch never completes: it ends by cancellation or an error only (so the Reactive Streams TCK
+ * cases that wait for {@code onComplete} do not apply to it). Signals go through {@link
+ * DrainingSubscription}, so a request, a cancel and an append on different threads stay serial.
  *
  * <p>Appends must be serialised by the caller (the store's write lock) and are followed by {@link
  * #signalWatchers()} outside that lock; delivery runs on the signalling or requesting thread.
@@ -87,9 +88,9 @@ public final class EventLog {
       if (rejection != null) {
         // Decided before onSubscribe: a subscriber requesting from onSubscribe must not drain
         // first and be told "fell behind" instead of the real reason.
-        watcher.done = true;
+        watcher.rejection = rejection;
         subscriber.onSubscribe(watcher);
-        subscriber.onError(rejection);
+        watcher.drain(); // delivers the rejection even before any demand
         return;
       }
       subscriber.onSubscribe(watcher);
@@ -102,75 +103,47 @@ public final class EventLog {
     return (int) (sequence % capacity);
   }
 
-  private final class Watcher implements Flow.Subscription {
-    private final Flow.Subscriber<? super UserEvent> subscriber;
-    private final AtomicLong demand = new AtomicLong();
-    private final AtomicInteger wip = new AtomicInteger();
-    private volatile boolean cancelled;
-    private volatile boolean done;
+  private final class Watcher extends DrainingSubscription<UserEvent> {
     private long nextSequence;
+    // Set before onSubscribe when the watch is refused; ends it through the drain loop.
+    private UserException rejection;
 
     Watcher(Flow.Subscriber<? super UserEvent> subscriber, long nextSequence) {
-      this.subscriber = subscriber;
+      super(subscriber);
       this.nextSequence = nextSequence;
     }
 
     @Override
-    public void request(long n) {
-      if (n <= 0) {
-        cancel();
-        fail(new IllegalArgumentException("request: " + n + " (expected: > 0)"));
-        return;
+    protected long emit(long requested) {
+      if (rejection != null) {
+        fail(rejection);
+        return 0;
       }
-      demand.getAndUpdate(d -> d + n < 0 ? Long.MAX_VALUE : d + n);
-      drain();
+      long emitted = 0;
+      while (!isCancelled()) {
+        long last = lastSequence;
+        if (nextSequence <= last - capacity) {
+          fail(fellBehind());
+          return emitted;
+        }
+        if (emitted == requested || nextSequence > last) {
+          break;
+        }
+        UserEvent event = ring.get(slot(nextSequence));
+        if (event == null || event.sequence() != nextSequence) {
+          fail(fellBehind());
+          return emitted;
+        }
+        next(event);
+        nextSequence++;
+        emitted++;
+      }
+      return emitted;
     }
 
     @Override
-    public void cancel() {
-      cancelled = true;
+    protected void release() {
       watchers.remove(this);
-    }
-
-    void fail(Throwable error) {
-      if (!done) {
-        done = true;
-        watchers.remove(this);
-        subscriber.onError(error);
-      }
-    }
-
-    void drain() {
-      if (wip.getAndIncrement() != 0) {
-        return;
-      }
-      int missed = 1;
-      do {
-        long requested = demand.get();
-        long emitted = 0;
-        while (!cancelled && !done) {
-          long last = lastSequence;
-          if (nextSequence <= last - capacity) {
-            fail(fellBehind());
-            return;
-          }
-          if (emitted == requested || nextSequence > last) {
-            break;
-          }
-          UserEvent event = ring.get(slot(nextSequence));
-          if (event == null || event.sequence() != nextSequence) {
-            fail(fellBehind());
-            return;
-          }
-          subscriber.onNext(event);
-          nextSequence++;
-          emitted++;
-        }
-        if (emitted > 0) {
-          demand.addAndGet(-emitted);
-        }
-        missed = wip.addAndGet(-missed);
-      } while (missed != 0);
     }
 
     private UserException fellBehind() {

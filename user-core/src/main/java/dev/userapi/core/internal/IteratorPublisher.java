@@ -4,15 +4,17 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Iterator;
 import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
  * A cold publisher over an iterator created per subscription. Items are emitted synchronously on
- * the thread that calls {@code request}, never more than requested, with a re-entrancy guard so a
- * subscriber that requests from {@code onNext} does not recurse. Cancelling stops iteration and
- * closes the iterator if it is {@link AutoCloseable}.
+ * the thread that calls {@code request}, never more than requested; a subscriber that requests from
+ * {@code onNext} does not recurse ({@link DrainingSubscription} serialises the signals). Cancelling
+ * stops iteration and closes the iterator if it is {@link AutoCloseable}.
+ *
+ * <p>The iterator is opened right after {@code onSubscribe} returns, before any demand, so that a
+ * source that cannot be opened (a rejected filter, say) is reported through {@code onError} even to
+ * a subscriber that has not requested yet (Reactive Streams rules 1.4 and 1.9).
  *
  * <p>Not API: used by userapi modules only.
  */
@@ -28,87 +30,43 @@ public final class IteratorPublisher<T> implements Flow.Publisher<T> {
     requireNonNull(subscriber, "subscriber");
     IteratorSubscription<T> subscription = new IteratorSubscription<>(subscriber, source);
     subscriber.onSubscribe(subscription);
+    // Opens the source (or fails) with zero demand; a no-op if onSubscribe already requested.
+    subscription.drain();
   }
 
-  private static final class IteratorSubscription<T> implements Flow.Subscription {
-    private final Flow.Subscriber<? super T> subscriber;
+  private static final class IteratorSubscription<T> extends DrainingSubscription<T> {
     private final Supplier<? extends Iterator<? extends T>> source;
-    private final AtomicLong demand = new AtomicLong();
-    private final AtomicInteger wip = new AtomicInteger();
-    private volatile boolean cancelled;
-    private volatile Throwable badRequest;
-    private boolean done;
     private Iterator<? extends T> iterator;
 
     IteratorSubscription(
         Flow.Subscriber<? super T> subscriber, Supplier<? extends Iterator<? extends T>> source) {
-      this.subscriber = subscriber;
+      super(subscriber);
       this.source = source;
     }
 
     @Override
-    public void request(long n) {
-      if (n <= 0) {
-        badRequest = new IllegalArgumentException("request: " + n + " (expected: > 0)");
-      } else {
-        demand.getAndUpdate(d -> d + n < 0 ? Long.MAX_VALUE : d + n);
+    protected long emit(long requested) {
+      long emitted = 0;
+      try {
+        if (iterator == null) {
+          iterator = source.get();
+        }
+        while (emitted != requested && !isCancelled()) {
+          if (!iterator.hasNext()) {
+            complete();
+            return emitted;
+          }
+          next(iterator.next());
+          emitted++;
+        }
+      } catch (RuntimeException | Error e) {
+        fail(e);
       }
-      drain();
+      return emitted;
     }
 
     @Override
-    public void cancel() {
-      cancelled = true;
-      drain();
-    }
-
-    private void drain() {
-      if (wip.getAndIncrement() != 0) {
-        return;
-      }
-      int missed = 1;
-      do {
-        if (done) {
-          return;
-        }
-        if (cancelled) {
-          finish();
-          return;
-        }
-        if (badRequest != null) {
-          finish();
-          subscriber.onError(badRequest);
-          return;
-        }
-        long requested = demand.get();
-        long emitted = 0;
-        try {
-          if (iterator == null) {
-            iterator = source.get();
-          }
-          while (emitted != requested && !cancelled) {
-            if (!iterator.hasNext()) {
-              finish();
-              subscriber.onComplete();
-              return;
-            }
-            subscriber.onNext(iterator.next());
-            emitted++;
-          }
-        } catch (RuntimeException | Error e) {
-          finish();
-          subscriber.onError(e);
-          return;
-        }
-        if (emitted > 0) {
-          demand.addAndGet(-emitted);
-        }
-        missed = wip.addAndGet(-missed);
-      } while (missed != 0);
-    }
-
-    private void finish() {
-      done = true;
+    protected void release() {
       if (iterator instanceof AutoCloseable closeable) {
         try {
           closeable.close();
@@ -116,6 +74,7 @@ public final class IteratorPublisher<T> implements Flow.Publisher<T> {
           // Nothing useful to do: the stream is over either way.
         }
       }
+      iterator = null;
     }
   }
 }
