@@ -37,7 +37,7 @@ public class RestClientStreamTckTest extends FlowPublisherVerification<User> {
   public void startServer() throws IOException {
     server =
         TestServer.start(
-            new UserApiFeature(
+            UserApiFeature.of(
                 new DelegatingUserService(DefaultUserService.inMemory()) {
                   @Override
                   public Flow.Publisher<User> stream(UserFilter filter) {
