@@ -547,9 +547,9 @@ public final class UserServerCommand implements Callable<Integer>, AutoCloseable
   }
 
   /**
-   * Grizzly and Jersey log through java.util.logging; keep their info chatter (and the notice that
-   * a graceful shutdown has begun, which we log ourselves) off the console. Held here because JUL
-   * keeps loggers weakly.
+   * Grizzly, Jersey and grpc-java log through java.util.logging; keep their info chatter (and the
+   * notice that a graceful shutdown has begun, which we log ourselves) off the console. Held here
+   * because JUL keeps loggers weakly.
    */
   private static final java.util.logging.Logger GLASSFISH =
       java.util.logging.Logger.getLogger("org.glassfish");
@@ -557,9 +557,17 @@ public final class UserServerCommand implements Callable<Integer>, AutoCloseable
   private static final java.util.logging.Logger GRIZZLY_SHUTDOWN =
       java.util.logging.Logger.getLogger("org.glassfish.grizzly.nio.GracefulShutdownRunner");
 
+  /**
+   * grpc-java logs through java.util.logging too, not SLF4J: the {@code log.io.grpc=warn} above
+   * only reaches the SLF4J side, so the same level is set here for JUL.
+   */
+  private static final java.util.logging.Logger GRPC =
+      java.util.logging.Logger.getLogger("io.grpc");
+
   private static void quietContainerLogging() {
     GLASSFISH.setLevel(Level.WARNING);
     GRIZZLY_SHUTDOWN.setLevel(Level.SEVERE);
+    GRPC.setLevel(Level.WARNING);
   }
 
   /** What runs between {@link #start()} and {@link #shutdown(Duration)}. */

@@ -53,6 +53,8 @@ public final class Hosting {
    * @return the running pair
    */
   public static Hosting start(HostOptions options) {
+    // What clients do to their own calls and connections is logged at DEBUG, not as warnings.
+    ClientEventLogs.install();
     DrainingUserService service =
         new DrainingUserService(
             LimitedUserService.builder(options.users())
