@@ -70,9 +70,7 @@ class DatabaseRestartTest {
 
       // The pool needs a moment to replace its dead connections (longer on a loaded machine);
       // health says when, as it tells a load balancer. No restart of the repository is needed.
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> service.health() == HealthStatus.SERVING);
+      await().atMost(Duration.ofSeconds(30)).until(() -> service.health() == HealthStatus.SERVING);
       assertThat(BlockingStream.toList(service.stream(UserFilter.all())))
           .containsExactlyElementsOf(before);
       User late = service.create(NewUser.of("Late", "late@example.com"));
