@@ -27,11 +27,12 @@ import org.slf4j.LoggerFactory;
  * cancels the watch. A failure signalled before {@link #start()} is kept so that the resource can
  * answer it with a normal problem response; later failures become a final {@code error} event.
  *
- * <p>{@link #start()} may come before or after {@code onSubscribe}: a publisher may call {@code
- * onSubscribe} from another thread after {@code subscribe} returned (the gRPC client does, when the
- * resource fronts a remote service), so whichever of the two comes second makes the first request.
- * A second {@code onSubscribe} is cancelled (Reactive Streams rule 2.5) and null signals are
- * refused with {@link NullPointerException} (2.13).
+ * <p>{@link #start()} may come before or after {@code onSubscribe}: the Flow contract lets a
+ * publisher call {@code onSubscribe} from another thread after {@code subscribe} returned
+ * (userapi's own publishers do not, but the resource takes any {@code UserService}), so whichever
+ * of the two comes second makes the first request. A second {@code onSubscribe} is cancelled
+ * (Reactive Streams rule 2.5) and null signals are refused with {@link NullPointerException}
+ * (2.13).
  *
  * <p>Event format: {@code id} = sequence (so {@code Last-Event-ID} resumes), {@code event} = {@code
  * created|updated|deleted}, {@code data} = the event as JSON.
