@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -25,6 +26,13 @@ import org.slf4j.LoggerFactory;
  * and one more is requested each time a send completes. A failed send (the client went away)
  * cancels the watch. A failure signalled before {@link #start()} is kept so that the resource can
  * answer it with a normal problem response; later failures become a final {@code error} event.
+ *
+ * <p>{@link #start()} may come before or after {@code onSubscribe}: the Flow contract lets a
+ * publisher call {@code onSubscribe} from another thread after {@code subscribe} returned
+ * (userapi's own publishers do not, but the resource takes any {@code UserService}), so whichever
+ * of the two comes second makes the first request. A second {@code onSubscribe} is cancelled
+ * (Reactive Streams rule 2.5) and null signals are refused with {@link NullPointerException}
+ * (2.13).
  *
  * <p>Event format: {@code id} = sequence (so {@code Last-Event-ID} resumes), {@code event} = {@code
  * created|updated|deleted}, {@code data} = the event as JSON.
@@ -44,6 +52,7 @@ public final class SseWatch implements Flow.Subscriber<UserEvent> {
   private volatile ScheduledFuture<?> heartbeat;
   private volatile Flow.Subscription subscription;
   private boolean started; // guarded by this
+  private boolean startCalled; // guarded by this
   private Throwable earlyError; // guarded by this
   private volatile boolean sent;
 
@@ -71,7 +80,15 @@ public final class SseWatch implements Flow.Subscriber<UserEvent> {
    */
   public void start() {
     throwIfFailedEarly(false);
-    subscription.request(WINDOW);
+    Flow.Subscription s;
+    synchronized (this) {
+      startCalled = true;
+      s = subscription;
+    }
+    // Without a subscription yet, onSubscribe makes the first request when it comes.
+    if (s != null) {
+      s.request(WINDOW);
+    }
     // The first request may fail at once (an invalid sequence), before anything was sent.
     throwIfFailedEarly(true);
     if (heartbeats != null && !closed.get()) {
@@ -114,11 +131,32 @@ public final class SseWatch implements Flow.Subscriber<UserEvent> {
 
   @Override
   public void onSubscribe(Flow.Subscription s) {
-    subscription = s;
+    Objects.requireNonNull(s, "subscription");
+    boolean second;
+    boolean requestNow;
+    synchronized (this) {
+      second = subscription != null;
+      requestNow = !second && startCalled;
+      if (!second) {
+        subscription = s;
+      }
+    }
+    if (second) {
+      s.cancel(); // rule 2.5: one subscription per watch
+      return;
+    }
+    if (closed.get()) {
+      s.cancel(); // the client left (a failed heartbeat) before the publisher called back
+      return;
+    }
+    if (requestNow) {
+      s.request(WINDOW); // start() came first
+    }
   }
 
   @Override
   public void onNext(UserEvent event) {
+    Objects.requireNonNull(event, "event");
     if (closed.get()) {
       return;
     }
@@ -150,6 +188,7 @@ public final class SseWatch implements Flow.Subscriber<UserEvent> {
 
   @Override
   public void onError(Throwable error) {
+    Objects.requireNonNull(error, "error");
     synchronized (this) {
       if (!started && !sent) {
         earlyError = error;
@@ -187,8 +226,12 @@ public final class SseWatch implements Flow.Subscriber<UserEvent> {
   /** A send failed: the client is gone, so the watch behind it stops. */
   private void clientWentAway(Throwable error) {
     log.debug("watch client went away: {}", error.toString());
-    subscription.cancel();
+    // Closed first: either this sees the subscription or a late onSubscribe sees closed.
     close();
+    Flow.Subscription s = subscription;
+    if (s != null) {
+      s.cancel();
+    }
   }
 
   private void close() {

@@ -1,5 +1,7 @@
 package dev.userapi.store.jdbc.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.userapi.core.ErrorCode;
 import dev.userapi.core.UserEvent;
 import dev.userapi.core.UserException;
@@ -42,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * most {@value #CONCURRENT_READS} of them read the table at once, so the feed holds at most that
  * many pooled connections besides the listener's and leaves the rest of the pool to the store's
  * other work; a watcher's subscriber is called without that permit, so a slow one delays no other.
+ *
+ * <p>A watch never completes: it ends only by cancellation or with an error (a closed feed, a
+ * pruned position, a failed read). Its drain loop is its own rather than {@code
+ * core.internal.DrainingSubscription}, which drains on the thread that calls {@code request}; here
+ * every drain runs on the feed's threads, because draining reads the database.
  *
  * <p>Not API: used by userapi modules only.
  */
@@ -90,7 +97,8 @@ public final class ChangeFeed implements AutoCloseable {
    * position is fixed when {@code subscribe} is called: a change committed after that is seen.
    */
   public Flow.Publisher<UserEvent> publisher(long afterSequence) {
-    return subscriber -> subscribe(subscriber, afterSequence);
+    // Null is refused before the database is asked or a watch registered (rule 1.9).
+    return subscriber -> subscribe(requireNonNull(subscriber, "subscriber"), afterSequence);
   }
 
   /** Wakes every watcher of this feed; called after local commits and on notifications. */
