@@ -1,8 +1,10 @@
 package dev.userapi.grpc;
 
 import dev.userapi.core.DefaultUserService;
+import dev.userapi.core.LimitedUserService;
 import dev.userapi.core.UserService;
 import dev.userapi.testkit.UserServiceContract;
+import java.util.OptionalInt;
 
 /**
  * The service contract through {@link GrpcUserClient} → Netty on loopback → {@link UserGrpcService}
@@ -10,11 +12,19 @@ import dev.userapi.testkit.UserServiceContract;
  */
 class GrpcUserServiceContractTest extends UserServiceContract {
   private GrpcFixture fixture;
+  private LimitedUserService served;
 
   @Override
   protected UserService newService() {
-    fixture = GrpcFixture.netty(DefaultUserService.inMemory());
+    // The limiter counts the server side's open watches (see openWatchesUpstream).
+    served = LimitedUserService.builder(DefaultUserService.inMemory()).build();
+    fixture = GrpcFixture.netty(served);
     return fixture.client;
+  }
+
+  @Override
+  protected OptionalInt openWatchesUpstream() {
+    return OptionalInt.of(served.openWatches());
   }
 
   @Override

@@ -1,8 +1,10 @@
 package dev.userapi.grpc;
 
 import dev.userapi.core.DefaultUserService;
+import dev.userapi.core.LimitedUserService;
 import dev.userapi.core.UserService;
 import dev.userapi.testkit.UserServiceContract;
+import java.util.OptionalInt;
 
 /**
  * The service contract through {@link GrpcUserClient} → in-process transport → {@link
@@ -10,11 +12,19 @@ import dev.userapi.testkit.UserServiceContract;
  */
 class InProcessGrpcUserServiceContractTest extends UserServiceContract {
   private GrpcFixture fixture;
+  private LimitedUserService served;
 
   @Override
   protected UserService newService() {
-    fixture = GrpcFixture.inProcess(DefaultUserService.inMemory());
+    // The limiter counts the server side's open watches (see openWatchesUpstream).
+    served = LimitedUserService.builder(DefaultUserService.inMemory()).build();
+    fixture = GrpcFixture.inProcess(served);
     return fixture.client;
+  }
+
+  @Override
+  protected OptionalInt openWatchesUpstream() {
+    return OptionalInt.of(served.openWatches());
   }
 
   @Override

@@ -6,18 +6,28 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.userapi.core.DefaultUserService;
 import dev.userapi.core.ErrorCode;
+import dev.userapi.core.InMemoryUserRepository;
 import dev.userapi.core.NewUser;
 import dev.userapi.core.User;
 import dev.userapi.core.UserException;
 import dev.userapi.testkit.TestCertificates;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
 import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.TlsServerCredentials;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +37,8 @@ import org.junit.jupiter.api.Test;
  */
 class TlsTest {
   private final TestCertificates certs = TestCertificates.generate();
+  private final InMemoryUserRepository store = new InMemoryUserRepository();
+  private final AtomicInteger callsReceived = new AtomicInteger();
   private LoopbackServer server;
 
   @AfterEach
@@ -63,7 +75,12 @@ class TlsTest {
           catchThrowableOfType(
               UserException.class, () -> client.create(NewUser.of("Ada", "ada@example.com")));
       assertThat(error.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+      assertRefusedByTheHandshake(error);
     }
+    assertThat(callsReceived).as("calls that reached the service").hasValue(0);
+    assertThat(store.size()).isZero();
+    assertTheSamePortServes(
+        TlsChannelCredentials.newBuilder().trustManager(stream(certs.caCertificatePem())).build());
   }
 
   @Test
@@ -90,16 +107,54 @@ class TlsTest {
                     .trustManager(stream(certs.caCertificatePem()))
                     .build())) {
       assertThat(withCert.create(NewUser.of("Ada", "ada@example.com")).name()).isEqualTo("Ada");
+      assertThat(callsReceived).hasValue(1);
       UserException refused =
           catchThrowableOfType(
               UserException.class, () -> withoutCert.create(NewUser.of("Bob", "bob@example.com")));
       assertThat(refused.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+      assertRefusedByTheHandshake(refused);
+      assertThat(rootCauses(refused)).anyMatch(SSLException.class::isInstance);
     }
+    assertThat(callsReceived).as("calls that reached the service").hasValue(1);
+    assertThat(store.size()).isEqualTo(1);
+  }
+
+  /**
+   * A refusal by the TLS handshake reached a listening server: the connection was made (no
+   * ConnectException, as a wrong port would give) and then closed by the handshake.
+   */
+  private static void assertRefusedByTheHandshake(UserException error) {
+    assertThat(rootCauses(error)).noneMatch(ConnectException.class::isInstance);
+  }
+
+  /** Shows the refused call's port is the right one: a client with the right credentials works. */
+  private void assertTheSamePortServes(ChannelCredentials credentials) {
+    try (GrpcUserClient client = client(credentials)) {
+      assertThat(client.create(NewUser.of("Ada", "ada@example.com")).name()).isEqualTo("Ada");
+    }
+    assertThat(callsReceived).hasValue(1);
+  }
+
+  private static List<Throwable> rootCauses(Throwable error) {
+    List<Throwable> chain = new ArrayList<>();
+    for (Throwable t = error; t != null && !chain.contains(t); t = t.getCause()) {
+      chain.add(t);
+    }
+    return chain;
   }
 
   private void start(ServerCredentials credentials) {
     server =
-        LoopbackServer.builder(UserGrpcService.of(DefaultUserService.inMemory()))
+        LoopbackServer.builder(UserGrpcService.of(DefaultUserService.of(store)))
+            .intercept(
+                new ServerInterceptor() {
+                  @Override
+                  public <Q, A> ServerCall.Listener<Q> interceptCall(
+                      ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+                    callsReceived.incrementAndGet();
+                    return next.startCall(call, headers);
+                  }
+                })
             .credentials(credentials)
             .start();
   }

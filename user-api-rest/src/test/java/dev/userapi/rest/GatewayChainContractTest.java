@@ -1,6 +1,7 @@
 package dev.userapi.rest;
 
 import dev.userapi.core.DefaultUserService;
+import dev.userapi.core.LimitedUserService;
 import dev.userapi.core.UserService;
 import dev.userapi.grpc.GrpcUserClient;
 import dev.userapi.grpc.UserGrpcService;
@@ -12,6 +13,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -25,14 +27,17 @@ class GatewayChainContractTest extends UserServiceContract {
   private ManagedChannel channel;
   private GrpcUserClient grpcClient;
   private TestServer restServer;
+  private LimitedUserService served;
 
   @Override
   protected UserService newService() {
     String name = "gateway-" + UUID.randomUUID();
+    // The limiter counts open watches at the far end, behind both hops (see openWatchesUpstream).
+    served = LimitedUserService.builder(DefaultUserService.inMemory()).build();
     try {
       grpcServer =
           InProcessServerBuilder.forName(name)
-              .addService(UserGrpcService.of(DefaultUserService.inMemory()))
+              .addService(UserGrpcService.of(served))
               .build()
               .start();
       channel = InProcessChannelBuilder.forName(name).build();
@@ -43,6 +48,11 @@ class GatewayChainContractTest extends UserServiceContract {
       throw new UncheckedIOException(e);
     }
     return RestUserClient.connect(restServer.baseUri());
+  }
+
+  @Override
+  protected OptionalInt openWatchesUpstream() {
+    return OptionalInt.of(served.openWatches());
   }
 
   @Override

@@ -27,15 +27,22 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,6 +126,18 @@ public abstract class UserServiceContract {
    */
   protected Set<String> knownFailing() {
     return Set.of();
+  }
+
+  /**
+   * How many watches are open right now at the source of events behind the service under test — for
+   * a client, the service its server serves — where the subclass can see it. The contract then
+   * checks that closing a watch cancels it there too, not only on the caller's side.
+   *
+   * @return the number of open watches upstream; empty (the default) when it cannot be seen, as in
+   *     black-box mode
+   */
+  protected OptionalInt openWatchesUpstream() {
+    return OptionalInt.empty();
   }
 
   @BeforeEach
@@ -806,14 +825,43 @@ public abstract class UserServiceContract {
   @Test
   void closingAWatchEndsItAndTheServiceKeepsWorking() {
     assumeCapability(Capability.WATCH);
-    LiveWatch watch = openWatch();
-    watch.close();
-
-    User ada = service.create(NewUser.of(tag + "Ada", email("ada")));
-    assertThat(service.get(ada.id())).isEqualTo(ada);
-    try (LiveWatch again = openWatch()) {
-      assertThat(again.probeSequence).isGreaterThan(watch.probeSequence);
+    OptionalInt openBefore = openWatchesUpstream();
+    RecordingSubscriber closed = new RecordingSubscriber();
+    service.watch(UserService.WATCH_FROM_NOW).subscribe(closed);
+    long liveAt = closed.awaitLive();
+    if (openBefore.isPresent()) {
+      assertThat(openWatchesUpstream()).hasValue(openBefore.getAsInt() + 1);
     }
+
+    closed.cancel();
+
+    User ada;
+    try (LiveWatch control = openWatch()) {
+      // Written after the close: an open watch sees it, the closed one must not.
+      ada = service.create(NewUser.of(tag + "Ada", email("ada")));
+      assertThat(control.next(1, e -> e.user().id().equals(ada.id()))).hasSize(1);
+      assertThat(closed.received())
+          .as("events delivered to the closed watch")
+          .allSatisfy(e -> assertThat(e.sequence()).isLessThan(control.probeSequence))
+          .noneMatch(e -> e.user().id().equals(ada.id()));
+      assertThat(control.probeSequence).isGreaterThan(liveAt);
+      if (openBefore.isPresent()) {
+        // Only the control watch is left upstream. A server streaming over HTTP/1.1 (SSE) learns
+        // that its client left only when it next writes to it, so each check writes once more.
+        AtomicInteger age = new AtomicInteger();
+        Awaitility.await("the closed watch cancelled upstream")
+            .atMost(WAIT)
+            .untilAsserted(
+                () -> {
+                  service.update(
+                      ada.id(),
+                      UserUpdate.builder().age(age.incrementAndGet() % 150).build(),
+                      null);
+                  assertThat(openWatchesUpstream()).hasValue(openBefore.getAsInt() + 1);
+                });
+      }
+    }
+    assertThat(service.get(ada.id()).name()).isEqualTo(tag + "Ada");
   }
 
   @Test
@@ -1053,6 +1101,65 @@ public abstract class UserServiceContract {
     }
     events.close();
     throw new AssertionError("the watch never delivered the probe user's events");
+  }
+
+  /**
+   * A watch subscriber that keeps every event it is given, also after it cancelled, so that a case
+   * can see what a closed watch still received ({@link BlockingStream} drops those).
+   */
+  private final class RecordingSubscriber implements Flow.Subscriber<UserEvent> {
+    private final BlockingQueue<UserEvent> unread = new LinkedBlockingQueue<>();
+    private final List<UserEvent> received = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Flow.Subscription> subscription = new CompletableFuture<>();
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription.complete(s);
+      s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(UserEvent event) {
+      received.add(event);
+      unread.add(event);
+    }
+
+    @Override
+    public void onError(Throwable error) {}
+
+    @Override
+    public void onComplete() {}
+
+    /** Writes a probe user until its event arrives (see {@link #openWatch()}); its sequence. */
+    long awaitLive() {
+      User probe =
+          service.create(NewUser.of(tag + "Probe", email("probe-" + UUID.randomUUID()), 0));
+      for (int attempt = 1; attempt <= 50; attempt++) {
+        try {
+          for (UserEvent e = unread.poll(200, TimeUnit.MILLISECONDS);
+              e != null;
+              e = unread.poll(200, TimeUnit.MILLISECONDS)) {
+            if (e.user().id().equals(probe.id())) {
+              service.delete(probe.id(), null);
+              return e.sequence();
+            }
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError("interrupted", e);
+        }
+        probe = service.update(probe.id(), UserUpdate.builder().age(attempt % 150).build(), null);
+      }
+      throw new AssertionError("the watch never delivered the probe user's events");
+    }
+
+    void cancel() {
+      subscription.join().cancel();
+    }
+
+    List<UserEvent> received() {
+      return List.copyOf(received);
+    }
   }
 
   private static final class LiveWatch implements AutoCloseable {

@@ -20,8 +20,12 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -146,24 +150,49 @@ class GracefulShutdownTest {
     gated.arm(ada.id());
     CompletableFuture<User> inFlight = CompletableFuture.supplyAsync(() -> rest.get(ada.id()));
     gated.awaitEntered();
-    CompletableFuture<Void> shutdown =
-        CompletableFuture.runAsync(() -> server.shutdown(Duration.ofSeconds(30)));
+    // A keep-alive connection opened before the drain: the checks below all travel on it, so a
+    // refused or dropped connection fails the test instead of passing for NOT_SERVING.
+    try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), server.restPort())) {
+      probe.setSoTimeout((int) WAIT.toMillis());
+      assertThat(health(probe)).startsWith("HTTP/1.1 200").contains("SERVING");
 
-    // Keep-alive connections may still reach the server while the GET holds the drain open.
-    org.awaitility.Awaitility.await()
-        .atMost(WAIT)
-        .until(() -> healthOrUnavailable() != dev.userapi.core.HealthStatus.SERVING);
-    gated.release();
-    assertThat(inFlight.get(20, TimeUnit.SECONDS).id()).isEqualTo(ada.id());
-    shutdown.get(20, TimeUnit.SECONDS);
+      CompletableFuture<Void> shutdown =
+          CompletableFuture.runAsync(() -> server.shutdown(Duration.ofSeconds(30)));
+
+      // Until the drain reaches the HTTP layer the health resource answers (SERVING, then
+      // NOT_SERVING); from then on Grizzly answers a request on a live connection with its own 503
+      // before closing it. Either 503 says "not serving"; a connection closed unanswered fails.
+      List<String> answers = new ArrayList<>();
+      org.awaitility.Awaitility.await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                answers.add(health(probe));
+                assertThat(answers.get(answers.size() - 1)).doesNotStartWith("HTTP/1.1 200");
+              });
+      assertThat(answers.get(answers.size() - 1))
+          .startsWith("HTTP/1.1 503")
+          .containsAnyOf("\"NOT_SERVING\"", "the server is shutting down");
+      assertThat(inFlight).as("the drain is still under way").isNotDone();
+      gated.release();
+      assertThat(inFlight.get(20, TimeUnit.SECONDS).id()).isEqualTo(ada.id());
+      shutdown.get(20, TimeUnit.SECONDS);
+    }
   }
 
-  private dev.userapi.core.HealthStatus healthOrUnavailable() {
-    try {
-      return rest.health();
-    } catch (UserException e) {
-      return dev.userapi.core.HealthStatus.NOT_SERVING;
-    }
+  /** Asks {@code GET /api/health} on {@code connection}, keeping it open; the whole response. */
+  private static String health(Socket connection) throws IOException {
+    connection
+        .getOutputStream()
+        .write(
+            "GET /api/health HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+    InputStream in = connection.getInputStream();
+    String head = readHead(in);
+    Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    assertThat(length.find()).as("a health answer with a length: %s", head).isTrue();
+    byte[] body = in.readNBytes(Integer.parseInt(length.group(1)));
+    return head + new String(body, StandardCharsets.UTF_8);
   }
 
   @Test

@@ -8,6 +8,8 @@ import dev.userapi.core.User;
 import dev.userapi.core.UserFilter;
 import dev.userapi.core.UserService;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class SeederTest {
@@ -21,9 +23,31 @@ class SeederTest {
     assertThat(result).isEqualTo(new Seeder.Result(2500, 0));
     List<User> all = BlockingStream.toList(users.stream(UserFilter.all()));
     assertThat(all).hasSize(2500);
-    assertThat(all.get(0).email()).isEqualTo("user1@example.com");
-    assertThat(all.get(0).name()).isEqualTo(Seeder.user(1).name());
-    assertThat(Seeder.user(1)).isEqualTo(Seeder.user(1));
+    // Written out by hand, not computed with Seeder.user: the first user, the first one whose
+    // first name wraps round, and one on each side of the first batch boundary and at the end.
+    assertThat(all)
+        .extracting(User::email)
+        .containsExactlyElementsOf(
+            IntStream.rangeClosed(1, 2500).mapToObj(i -> "user" + i + "@example.com").toList());
+    assertThat(all.get(0))
+        .extracting(User::name, User::age)
+        .containsExactly("Ada Allen", ageOf(18));
+    assertThat(all.get(16))
+        .extracting(User::name, User::age)
+        .containsExactly("Ada Backus", ageOf(34));
+    assertThat(all.get(999))
+        .extracting(User::name, User::age)
+        .containsExactly("Grace Ritchie", ageOf(37));
+    assertThat(all.get(1000))
+        .extracting(User::name, User::age)
+        .containsExactly("John Ritchie", ageOf(38));
+    assertThat(all.get(2499))
+        .extracting(User::name, User::age)
+        .containsExactly("Claude Hamilton", ageOf(67));
+  }
+
+  private static OptionalInt ageOf(int age) {
+    return OptionalInt.of(age);
   }
 
   @Test

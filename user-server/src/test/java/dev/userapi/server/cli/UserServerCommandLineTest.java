@@ -3,7 +3,12 @@ package dev.userapi.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.userapi.core.BlockingStream;
 import dev.userapi.core.HealthStatus;
+import dev.userapi.core.User;
+import dev.userapi.core.UserEvent;
+import dev.userapi.core.UserService;
+import dev.userapi.core.UserUpdate;
 import dev.userapi.grpc.GrpcUserClient;
 import java.io.BufferedReader;
 import java.io.File;
@@ -13,6 +18,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +28,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -67,7 +75,9 @@ class UserServerCommandLineTest {
   }
 
   @Test
-  void mainPrintsWhereItListensTakesPortsFromTheEnvironmentAndStopsOnSigterm() throws Exception {
+  void mainPrintsWhereItListensTakesPortsFromTheEnvironmentAndStopsOnSigterm(@TempDir Path dir)
+      throws Exception {
+    Path log = dir.resolve("server.log");
     String java =
         System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     ProcessBuilder builder =
@@ -78,10 +88,12 @@ class UserServerCommandLineTest {
                 UserServerCommand.class.getName(),
                 "--seed",
                 "3")
-            .redirectError(ProcessBuilder.Redirect.DISCARD);
+            .redirectError(log.toFile());
     builder.environment().put("USERAPI_REST_PORT", "0");
     builder.environment().put("USERAPI_GRPC_PORT", "0");
     Process process = builder.start();
+    BlockingStream<UserEvent> watch = null;
+    GrpcUserClient client = null;
     try {
       List<String> banner = new ArrayList<>();
       BufferedReader out =
@@ -109,17 +121,35 @@ class UserServerCommandLineTest {
                   HttpResponse.BodyHandlers.ofString());
       assertThat(docs.statusCode()).isEqualTo(200);
       assertThat(docs.body()).contains("swagger-ui");
-      try (GrpcUserClient client = GrpcUserClient.connect(grpc.group(1))) {
-        assertThat(client.health()).isEqualTo(HealthStatus.SERVING);
-        assertThat(
-                client
-                    .get(client.list(dev.userapi.core.UserQuery.firstPage(10)).items().get(0).id())
-                    .email())
-            .isEqualTo("user1@example.com");
+      client = GrpcUserClient.connect(grpc.group(1));
+      assertThat(client.health()).isEqualTo(HealthStatus.SERVING);
+      User first =
+          client.get(client.list(dev.userapi.core.UserQuery.firstPage(10)).items().get(0).id());
+      assertThat(first.email()).isEqualTo("user1@example.com");
+      // A watch open when the signal comes: a drain ends it normally, a kill breaks it.
+      watch = BlockingStream.of(client.watch(UserService.WATCH_FROM_NOW));
+      for (int age = 1; !watch.awaitNext(Duration.ofMillis(500)); age++) {
+        assertThat(age).as("writes before the watch showed one").isLessThan(40);
+        client.update(first.id(), UserUpdate.builder().age(age).build(), null);
       }
+      assertThat(watch.next().user().id()).isEqualTo(first.id());
     } finally {
       process.destroy(); // SIGTERM: the shutdown hook drains and stops.
     }
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    try {
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      // Skip the updates still queued from making the watch live; then the end must be clean.
+      while (watch.hasNext(Duration.ofSeconds(20))) {
+        assertThat(watch.next().type()).isEqualTo(UserEvent.Type.UPDATED);
+      }
+    } finally {
+      watch.close();
+      client.close();
+    }
+    // 143 = 128 + SIGTERM: the JVM ran its shutdown hooks; a kill (SIGKILL) would be 137.
+    assertThat(process.exitValue()).isEqualTo(143);
+    assertThat(Files.readString(log, StandardCharsets.UTF_8))
+        .contains("shutting down; calls in flight get 10000 ms")
+        .contains("stopped (every call finished)");
   }
 }

@@ -7,6 +7,7 @@ import dev.userapi.core.HealthStatus;
 import dev.userapi.core.NewUser;
 import dev.userapi.core.User;
 import dev.userapi.core.UserEvent;
+import dev.userapi.core.UserFilter;
 import dev.userapi.core.UserQuery;
 import dev.userapi.core.UserService;
 import dev.userapi.core.UserUpdate;
@@ -36,6 +37,7 @@ class UserServerOnPostgresTest {
 
   @Test
   void withAJdbcUrlTheServerSeedsAndServesFromPostgresql() {
+    long storedBeforeRestart;
     String url = postgres.getJdbcUrl("postgres", "postgres");
     try (UserServerCommand server =
             UserServerCommand.fromArgs(
@@ -64,6 +66,8 @@ class UserServerOnPostgresTest {
         assertThat(watch.hasNext(Duration.ofSeconds(20))).isTrue();
         assertThat(watch.next().user().id()).isEqualTo(ada.id());
       }
+      storedBeforeRestart = count(users);
+      assertThat(storedBeforeRestart).as("1200 seeded plus Ada").isEqualTo(1201);
     }
 
     // A restart on the same database finds the seeded users and creates none.
@@ -83,7 +87,19 @@ class UserServerOnPostgresTest {
       try (GrpcUserClient users = GrpcUserClient.connect(again.grpcTarget())) {
         assertThat(users.get(users.list(UserQuery.firstPage(1)).items().get(0).id()).name())
             .isEqualTo(Seeder.user(1).name());
+        assertThat(count(users)).isEqualTo(storedBeforeRestart);
       }
+    }
+  }
+
+  private static long count(UserService users) {
+    try (BlockingStream<User> all = BlockingStream.of(users.stream(UserFilter.all()))) {
+      long n = 0;
+      while (all.hasNext()) {
+        all.next();
+        n++;
+      }
+      return n;
     }
   }
 }
