@@ -191,7 +191,12 @@ public final class RestUserClient implements UserService, AutoCloseable {
       request.header(UserResource.IDEMPOTENCY_KEY, requestId);
     }
     byte[] body = write(DtoMapper.toDto(newUser));
-    return user(call("POST", () -> request.post(Entity.entity(body, JSON))));
+    try {
+      return user(call("POST", () -> request.post(Entity.entity(body, JSON))));
+    } catch (UserException e) {
+      // The server names the header it read; callers of UserService know it as requestId.
+      throw Problems.renameField(e, UserResource.IDEMPOTENCY_KEY, "requestId");
+    }
   }
 
   @Override
@@ -548,12 +553,13 @@ public final class RestUserClient implements UserService, AutoCloseable {
 
     @Override
     Invocation.Builder prepare() {
-      Invocation.Builder request =
-          request(target, MediaType.SERVER_SENT_EVENTS + ", application/problem+json");
-      if (afterSequence != WATCH_FROM_NOW) {
-        request.header("Last-Event-ID", Long.toString(afterSequence));
-      }
-      return request;
+      // The query parameter, not Last-Event-ID: an error about it then names afterSequence, as the
+      // UserService API does.
+      WebTarget resume =
+          afterSequence == WATCH_FROM_NOW
+              ? target
+              : target.queryParam("afterSequence", afterSequence);
+      return request(resume, MediaType.SERVER_SENT_EVENTS + ", application/problem+json");
     }
 
     @Override

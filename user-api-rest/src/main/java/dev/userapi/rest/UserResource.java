@@ -25,6 +25,7 @@ import dev.userapi.rest.internal.Dtos.NewUserDto;
 import dev.userapi.rest.internal.Dtos.PageDto;
 import dev.userapi.rest.internal.Dtos.StreamErrorDto;
 import dev.userapi.rest.internal.EntityTags;
+import dev.userapi.rest.internal.HttpDates;
 import dev.userapi.rest.internal.Operation;
 import dev.userapi.rest.internal.Problems;
 import dev.userapi.rest.internal.PublicEndpoint;
@@ -58,6 +59,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -75,10 +77,14 @@ import org.slf4j.LoggerFactory;
  *   <caption>Routes</caption>
  *   <tr><td>{@code POST /api/users}</td><td>create: 201 + Location + ETag; {@code Idempotency-Key}
  *       makes retries safe</td></tr>
- *   <tr><td>{@code GET /api/users/{id}}</td><td>read: ETag; {@code If-None-Match} gives 304</td></tr>
- *   <tr><td>{@code PATCH /api/users/{id}}</td><td>RFC 7396 merge patch; {@code If-Match}</td></tr>
- *   <tr><td>{@code PUT /api/users/{id}}</td><td>replace; {@code If-Match}</td></tr>
- *   <tr><td>{@code DELETE /api/users/{id}}</td><td>204, idempotent; {@code If-Match}</td></tr>
+ *   <tr><td>{@code GET /api/users/{id}}</td><td>read: ETag and Last-Modified; {@code
+ *       If-None-Match} (or, without it, {@code If-Modified-Since}) gives 304</td></tr>
+ *   <tr><td>{@code PATCH /api/users/{id}}</td><td>RFC 7396 merge patch; {@code If-Match} (or
+ *       {@code If-Unmodified-Since})</td></tr>
+ *   <tr><td>{@code PUT /api/users/{id}}</td><td>replace; {@code If-Match} (or {@code
+ *       If-Unmodified-Since})</td></tr>
+ *   <tr><td>{@code DELETE /api/users/{id}}</td><td>204, idempotent; {@code If-Match} (or {@code
+ *       If-Unmodified-Since})</td></tr>
  *   <tr><td>{@code GET /api/users}</td><td>one page: {@code pageSize, pageToken, email,
  *       namePrefix, minAge, maxAge}</td></tr>
  *   <tr><td>{@code GET /api/users:stream}</td><td>every match as NDJSON, streamed</td></tr>
@@ -113,7 +119,10 @@ public final class UserResource {
 
   private static final Logger log = LoggerFactory.getLogger(UserResource.class);
   private static final String IF_MATCH = HttpHeaders.IF_MATCH;
+  private static final String LAST_EVENT_ID = "Last-Event-ID";
   private static final String IF_NONE_MATCH = HttpHeaders.IF_NONE_MATCH;
+  private static final String IF_MODIFIED_SINCE = HttpHeaders.IF_MODIFIED_SINCE;
+  private static final String IF_UNMODIFIED_SINCE = HttpHeaders.IF_UNMODIFIED_SINCE;
 
   private final UserService service;
   private final ObjectMapper mapper;
@@ -146,8 +155,9 @@ public final class UserResource {
    * @param requestId the {@code Idempotency-Key} header, or null; a retry with the same key returns
    *     the user the first request created
    * @param uriInfo the request URI, to build the {@code Location} header
-   * @return 201 with the user, its {@code Location} and its {@code ETag}
-   * @throws UserException INVALID_ARGUMENT (400), ALREADY_EXISTS (409)
+   * @return 201 with the user, its {@code Location}, {@code ETag} and {@code Last-Modified}
+   * @throws UserException INVALID_ARGUMENT (400, naming {@code Idempotency-Key} when that is at
+   *     fault), ALREADY_EXISTS (409)
    */
   @POST
   @Path("users")
@@ -155,13 +165,16 @@ public final class UserResource {
   @Operation(UserOperation.CREATE)
   public Response create(
       NewUserDto body, @HeaderParam(IDEMPOTENCY_KEY) String requestId, @Context UriInfo uriInfo) {
-    User user = service.create(DtoMapper.toNewUser(body), requestId);
+    User user;
+    try {
+      user = service.create(DtoMapper.toNewUser(body), requestId);
+    } catch (UserException e) {
+      // The core names the request id as its API does; the client sent a header.
+      throw Problems.renameField(e, "requestId", IDEMPOTENCY_KEY);
+    }
     URI location =
         uriInfo.getBaseUriBuilder().path(UserResource.class).path("users").path(user.id()).build();
-    return Response.created(location)
-        .header(HttpHeaders.ETAG, EntityTags.format(user.etag()))
-        .entity(DtoMapper.toDto(user))
-        .build();
+    return validators(Response.created(location), user).entity(DtoMapper.toDto(user)).build();
   }
 
   /**
@@ -169,20 +182,30 @@ public final class UserResource {
    *
    * @param id the user's id
    * @param ifNoneMatch the {@code If-None-Match} header, or null; compared weakly
-   * @return 200 with the user and its {@code ETag}, or 304 without a body when a tag matches
+   * @param ifModifiedSince the {@code If-Modified-Since} header, or null; ignored when {@code
+   *     If-None-Match} is present or when it is not an HTTP-date (RFC 9110 section 13.1.3)
+   * @return 200 with the user, its {@code ETag} and {@code Last-Modified}, or 304 without a body
+   *     when a tag matches or the user did not change after the date
    * @throws UserException NOT_FOUND (404), INVALID_ARGUMENT (400, malformed id)
    */
   @GET
   @Path("users/{id}")
   @Operation(UserOperation.GET)
-  public Response get(@PathParam("id") String id, @HeaderParam(IF_NONE_MATCH) String ifNoneMatch) {
+  public Response get(
+      @PathParam("id") String id,
+      @HeaderParam(IF_NONE_MATCH) String ifNoneMatch,
+      @HeaderParam(IF_MODIFIED_SINCE) String ifModifiedSince) {
     User user = service.get(id);
-    if (ifNoneMatch != null && matchesWeakly(EntityTags.parse(IF_NONE_MATCH, ifNoneMatch), user)) {
-      return Response.notModified()
-          .header(HttpHeaders.ETAG, EntityTags.format(user.etag()))
-          .build();
+    boolean notModified =
+        ifNoneMatch != null
+            ? matchesWeakly(EntityTags.parse(IF_NONE_MATCH, ifNoneMatch), user)
+            : HttpDates.parse(ifModifiedSince)
+                .map(date -> !HttpDates.modifiedSince(user.updateTime(), date))
+                .orElse(false);
+    if (notModified) {
+      return validators(Response.notModified(), user).build();
     }
-    return withEtag(user);
+    return withValidators(user);
   }
 
   /**
@@ -193,7 +216,9 @@ public final class UserResource {
    * @param patch the merge patch
    * @param ifMatch the {@code If-Match} header: null for an unconditional write (refused with 428
    *     when the feature requires If-Match), {@code *} for "any existing version", or ETags
-   * @return 200 with the updated user and its new {@code ETag}
+   * @param ifUnmodifiedSince the {@code If-Unmodified-Since} header: 412 when the user changed
+   *     after it; ignored when {@code If-Match} is present or when it is not an HTTP-date
+   * @return 200 with the updated user, its new {@code ETag} and {@code Last-Modified}
    * @throws UserException NOT_FOUND (404), INVALID_ARGUMENT (400), ALREADY_EXISTS (409),
    *     PRECONDITION_FAILED (412)
    */
@@ -202,8 +227,12 @@ public final class UserResource {
   @Consumes(MERGE_PATCH_JSON)
   @Operation(UserOperation.UPDATE)
   public Response update(
-      @PathParam("id") String id, JsonNode patch, @HeaderParam(IF_MATCH) String ifMatch) {
-    return withEtag(service.update(id, DtoMapper.toUpdate(patch), expectedEtag(id, ifMatch)));
+      @PathParam("id") String id,
+      JsonNode patch,
+      @HeaderParam(IF_MATCH) String ifMatch,
+      @HeaderParam(IF_UNMODIFIED_SINCE) String ifUnmodifiedSince) {
+    String expected = expectedEtag(id, ifMatch, ifUnmodifiedSince);
+    return withValidators(service.update(id, DtoMapper.toUpdate(patch), expected));
   }
 
   /**
@@ -213,7 +242,9 @@ public final class UserResource {
    * @param body the new content as JSON
    * @param ifMatch the {@code If-Match} header: null for an unconditional write (refused with 428
    *     when the feature requires If-Match), {@code *} for "any existing version", or ETags
-   * @return 200 with the replaced user and its {@code ETag}
+   * @param ifUnmodifiedSince the {@code If-Unmodified-Since} header: 412 when the user changed
+   *     after it; ignored when {@code If-Match} is present or when it is not an HTTP-date
+   * @return 200 with the replaced user, its {@code ETag} and {@code Last-Modified}
    * @throws UserException NOT_FOUND (404), INVALID_ARGUMENT (400), ALREADY_EXISTS (409),
    *     PRECONDITION_FAILED (412)
    */
@@ -222,9 +253,13 @@ public final class UserResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(UserOperation.REPLACE)
   public Response replace(
-      @PathParam("id") String id, NewUserDto body, @HeaderParam(IF_MATCH) String ifMatch) {
+      @PathParam("id") String id,
+      NewUserDto body,
+      @HeaderParam(IF_MATCH) String ifMatch,
+      @HeaderParam(IF_UNMODIFIED_SINCE) String ifUnmodifiedSince) {
     NewUser replacement = DtoMapper.toNewUser(body);
-    return withEtag(service.replace(id, replacement, expectedEtag(id, ifMatch)));
+    return withValidators(
+        service.replace(id, replacement, expectedEtag(id, ifMatch, ifUnmodifiedSince)));
   }
 
   /**
@@ -233,14 +268,19 @@ public final class UserResource {
    * @param id the user's id
    * @param ifMatch the {@code If-Match} header: null for an unconditional write (refused with 428
    *     when the feature requires If-Match), {@code *} for "any existing version", or ETags
+   * @param ifUnmodifiedSince the {@code If-Unmodified-Since} header: 412 when the user changed
+   *     after it; ignored when {@code If-Match} is present or when it is not an HTTP-date
    * @return 204, also when the user did not exist and no ETag was required
    * @throws UserException PRECONDITION_FAILED (412), INVALID_ARGUMENT (400, malformed id)
    */
   @DELETE
   @Path("users/{id}")
   @Operation(UserOperation.DELETE)
-  public Response delete(@PathParam("id") String id, @HeaderParam(IF_MATCH) String ifMatch) {
-    service.delete(id, expectedEtag(id, ifMatch));
+  public Response delete(
+      @PathParam("id") String id,
+      @HeaderParam(IF_MATCH) String ifMatch,
+      @HeaderParam(IF_UNMODIFIED_SINCE) String ifUnmodifiedSince) {
+    service.delete(id, expectedEtag(id, ifMatch, ifUnmodifiedSince));
     return Response.noContent().build();
   }
 
@@ -302,6 +342,14 @@ public final class UserResource {
       @QueryParam("namePrefix") String namePrefix,
       @QueryParam("minAge") String minAge,
       @QueryParam("maxAge") String maxAge) {
+    BlockingStream<User> users = openStream(email, namePrefix, minAge, maxAge);
+    StreamingOutput body = out -> writeNdjson(users, out);
+    return Response.ok(body, NDJSON).build();
+  }
+
+  /** The stream of matching users, failing here (with a status code) for an invalid filter. */
+  private BlockingStream<User> openStream(
+      String email, String namePrefix, String minAge, String maxAge) {
     List<FieldViolation> violations = new ArrayList<>();
     UserFilter filter = filter(email, namePrefix, minAge, maxAge, violations);
     if (!violations.isEmpty()) {
@@ -315,8 +363,7 @@ public final class UserResource {
       users.close();
       throw e;
     }
-    StreamingOutput body = out -> writeNdjson(users, out);
-    return Response.ok(body, NDJSON).build();
+    return users;
   }
 
   private void writeNdjson(BlockingStream<User> users, OutputStream out) throws IOException {
@@ -372,25 +419,29 @@ public final class UserResource {
   @Produces(MediaType.SERVER_SENT_EVENTS)
   @Operation(UserOperation.WATCH)
   public void watch(
-      @HeaderParam("Last-Event-ID") String lastEventId,
+      @HeaderParam(LAST_EVENT_ID) String lastEventId,
       @QueryParam("afterSequence") String afterSequence,
       @Context SseEventSink sink,
       @Context Sse sse) {
     long after = UserService.WATCH_FROM_NOW;
+    String sentAs = lastEventId != null ? LAST_EVENT_ID : "afterSequence";
     String resumeFrom = lastEventId != null ? lastEventId : afterSequence;
     if (resumeFrom != null && !resumeFrom.isBlank()) {
       try {
         after = Long.parseLong(resumeFrom.trim());
       } catch (NumberFormatException e) {
-        throw UserException.invalidArgument(
-            lastEventId != null ? "Last-Event-ID" : "afterSequence",
-            "must be an event sequence (an integer)");
+        throw UserException.invalidArgument(sentAs, "must be an event sequence (an integer)");
       }
     }
     SseWatch watch = new SseWatch(sink, sse, mapper, heartbeats, heartbeatInterval);
-    service.watch(after).subscribe(watch);
-    // Throws (before anything was sent) when the service refused the watch at once.
-    watch.start();
+    try {
+      service.watch(after).subscribe(watch);
+      // Throws (before anything was sent) when the service refused the watch at once.
+      watch.start();
+    } catch (UserException e) {
+      // The core names its parameter; the client may have sent the header instead.
+      throw Problems.renameField(e, "afterSequence", sentAs);
+    }
   }
 
   /**
@@ -514,10 +565,15 @@ public final class UserResource {
 
   // ---- helpers -------------------------------------------------------------------------------
 
-  private Response withEtag(User user) {
-    return Response.ok(DtoMapper.toDto(user))
+  private static Response withValidators(User user) {
+    return validators(Response.ok(DtoMapper.toDto(user)), user).build();
+  }
+
+  /** The validators of a user representation: its {@code ETag} and {@code Last-Modified}. */
+  private static Response.ResponseBuilder validators(Response.ResponseBuilder response, User user) {
+    return response
         .header(HttpHeaders.ETAG, EntityTags.format(user.etag()))
-        .build();
+        .header(HttpHeaders.LAST_MODIFIED, HttpDates.format(user.updateTime()));
   }
 
   private static boolean matchesWeakly(List<String> tags, User user) {
@@ -536,14 +592,17 @@ public final class UserResource {
   /**
    * The etag a write must match, from {@code If-Match}: null when absent (unless configured to
    * require one: 428), {@code *} means "exists", and a list matches if any strong tag is current.
+   * Without {@code If-Match}, a valid {@code If-Unmodified-Since} is checked against the current
+   * user (RFC 9110 section 13.2.2), and the write is then made conditional on the version that
+   * passed, so that a change in between fails it too and nothing is written.
    */
-  private String expectedEtag(String id, String ifMatch) {
+  private String expectedEtag(String id, String ifMatch, String ifUnmodifiedSince) {
     if (ifMatch == null) {
       if (requireIfMatch) {
         throw new StatusException(
             428, "this server requires If-Match on writes: read the user and send its ETag");
       }
-      return null;
+      return HttpDates.parse(ifUnmodifiedSince).map(date -> unmodifiedSince(id, date)).orElse(null);
     }
     List<String> tags = EntityTags.parse(IF_MATCH, ifMatch);
     List<String> strong = tags.stream().filter(t -> !t.startsWith("W/")).toList();
@@ -562,6 +621,28 @@ public final class UserResource {
       return current;
     }
     throw UserException.staleEtag(id);
+  }
+
+  /**
+   * The etag of the user when it did not change after {@code date}; null when there is no user (the
+   * write then answers as it would without the header: 404, or 204 for a delete).
+   */
+  private String unmodifiedSince(String id, Instant date) {
+    User user;
+    try {
+      user = service.get(id);
+    } catch (UserException e) {
+      if (e.code() == ErrorCode.NOT_FOUND) {
+        return null;
+      }
+      throw e;
+    }
+    if (HttpDates.modifiedSince(user.updateTime(), date)) {
+      throw new UserException(
+          ErrorCode.PRECONDITION_FAILED,
+          "user " + id + " was changed after If-Unmodified-Since; read it again and retry");
+    }
+    return user.etag();
   }
 
   /** The user, where "missing" fails the precondition (RFC 9110: If-Match needs a current one). */

@@ -55,6 +55,23 @@ class RestUserClientTest {
   }
 
   @Test
+  void aBadRequestIdArrivesNamingRequestIdThoughTheWireNamesTheHeader() throws Exception {
+    DefaultUserService core = DefaultUserService.inMemory();
+    server = TestServer.start(UserApiFeature.of(core));
+    client = RestUserClient.connect(server.baseUri());
+    NewUser ada = NewUser.of("Ada", "ada@example.com");
+    String tooLong = "k".repeat(129);
+
+    UserException direct =
+        catchThrowableOfType(UserException.class, () -> core.create(ada, tooLong));
+    UserException remote =
+        catchThrowableOfType(UserException.class, () -> client.create(ada, tooLong));
+
+    assertThat(remote.violations()).isEqualTo(direct.violations());
+    assertThat(remote.getMessage()).isEqualTo(direct.getMessage());
+  }
+
+  @Test
   void aServerThatIsNotThereIsUnavailable() throws Exception {
     server = TestServer.start(UserApiFeature.of(DefaultUserService.inMemory()));
     URI gone = server.baseUri();
