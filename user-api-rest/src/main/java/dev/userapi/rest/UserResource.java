@@ -28,6 +28,7 @@ import dev.userapi.rest.internal.EntityTags;
 import dev.userapi.rest.internal.HttpDates;
 import dev.userapi.rest.internal.Operation;
 import dev.userapi.rest.internal.Problems;
+import dev.userapi.rest.internal.ProtobufBodies;
 import dev.userapi.rest.internal.PublicEndpoint;
 import dev.userapi.rest.internal.SseWatch;
 import dev.userapi.rest.internal.StatusException;
@@ -87,7 +88,8 @@ import org.slf4j.LoggerFactory;
  *       If-Unmodified-Since})</td></tr>
  *   <tr><td>{@code GET /api/users}</td><td>one page: {@code pageSize, pageToken, email,
  *       namePrefix, minAge, maxAge}</td></tr>
- *   <tr><td>{@code GET /api/users:stream}</td><td>every match as NDJSON, streamed</td></tr>
+ *   <tr><td>{@code GET /api/users:stream}</td><td>every match as NDJSON, streamed (or as
+ *       length-delimited protobuf)</td></tr>
  *   <tr><td>{@code GET /api/users:watch}</td><td>changes as Server-Sent Events;
  *       {@code Last-Event-ID} resumes</td></tr>
  *   <tr><td>{@code POST /api/users:batchCreate}</td><td>JSON array or NDJSON in, per-item results
@@ -95,6 +97,10 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code GET /api/health}</td><td>200 SERVING or 503 NOT_SERVING</td></tr>
  *   <tr><td>{@code GET /api/openapi.yaml}</td><td>the OpenAPI 3.1 document</td></tr>
  * </table>
+ *
+ * <p>Users and pages are JSON by default and {@code application/x-protobuf} ({@link #PROTOBUF})
+ * when the client's {@code Accept} prefers it; create and replace take either. Errors are problem
+ * documents, or {@code google.rpc.Status} messages for a client that accepts only protobuf.
  *
  * <p>Resource methods throw; the mappers of {@link UserApiFeature} write every error as {@code
  * application/problem+json}. Each resource method declares, where it is defined, the {@code
@@ -113,6 +119,15 @@ public final class UserResource {
 
   /** {@code application/merge-patch+json} (RFC 7396). */
   public static final String MERGE_PATCH_JSON = "application/merge-patch+json";
+
+  /**
+   * {@code application/x-protobuf}: the {@code userapi.v1} messages (needs user-api-grpc on the
+   * class path).
+   */
+  public static final String PROTOBUF = "application/x-protobuf";
+
+  /** What the single-user and page routes produce: JSON unless the client prefers protobuf. */
+  private static final String PROTOBUF_SECOND = PROTOBUF + ";qs=0.5";
 
   /** Request header carrying the create request id (AIP-155). */
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -161,7 +176,8 @@ public final class UserResource {
    */
   @POST
   @Path("users")
-  @Consumes(MediaType.APPLICATION_JSON)
+  @Consumes({MediaType.APPLICATION_JSON, PROTOBUF})
+  @Produces({MediaType.APPLICATION_JSON, PROTOBUF_SECOND})
   @Operation(UserOperation.CREATE)
   public Response create(
       NewUserDto body, @HeaderParam(IDEMPOTENCY_KEY) String requestId, @Context UriInfo uriInfo) {
@@ -190,6 +206,7 @@ public final class UserResource {
    */
   @GET
   @Path("users/{id}")
+  @Produces({MediaType.APPLICATION_JSON, PROTOBUF_SECOND})
   @Operation(UserOperation.GET)
   public Response get(
       @PathParam("id") String id,
@@ -225,6 +242,7 @@ public final class UserResource {
   @PATCH
   @Path("users/{id}")
   @Consumes(MERGE_PATCH_JSON)
+  @Produces({MediaType.APPLICATION_JSON, PROTOBUF_SECOND})
   @Operation(UserOperation.UPDATE)
   public Response update(
       @PathParam("id") String id,
@@ -250,7 +268,8 @@ public final class UserResource {
    */
   @PUT
   @Path("users/{id}")
-  @Consumes(MediaType.APPLICATION_JSON)
+  @Consumes({MediaType.APPLICATION_JSON, PROTOBUF})
+  @Produces({MediaType.APPLICATION_JSON, PROTOBUF_SECOND})
   @Operation(UserOperation.REPLACE)
   public Response replace(
       @PathParam("id") String id,
@@ -301,6 +320,7 @@ public final class UserResource {
    */
   @GET
   @Path("users")
+  @Produces({MediaType.APPLICATION_JSON, PROTOBUF_SECOND})
   @Operation(UserOperation.LIST)
   public PageDto list(
       @QueryParam("pageSize") String pageSize,
@@ -345,6 +365,42 @@ public final class UserResource {
     BlockingStream<User> users = openStream(email, namePrefix, minAge, maxAge);
     StreamingOutput body = out -> writeNdjson(users, out);
     return Response.ok(body, NDJSON).build();
+  }
+
+  /**
+   * {@code GET /api/users:stream} with {@code Accept: application/x-protobuf}: every matching user
+   * as a length-delimited {@code userapi.v1.User} (a varint length, then the message), written as
+   * the store yields them. A failure after the first message cannot be told in this framing: the
+   * server then aborts the response, so the client sees a broken body, never a clean end.
+   *
+   * @param email exact email, case-insensitive
+   * @param namePrefix case-sensitive name prefix
+   * @param minAge smallest age included
+   * @param maxAge largest age included
+   * @return 200 with the streamed body
+   * @throws UserException INVALID_ARGUMENT (400) for an invalid filter, RESOURCE_EXHAUSTED (429)
+   *     when too many streams are open
+   */
+  @GET
+  @Path("users:stream")
+  @Produces(PROTOBUF_SECOND)
+  @Operation(UserOperation.STREAM)
+  public Response streamProtobuf(
+      @QueryParam("email") String email,
+      @QueryParam("namePrefix") String namePrefix,
+      @QueryParam("minAge") String minAge,
+      @QueryParam("maxAge") String maxAge) {
+    BlockingStream<User> users = openStream(email, namePrefix, minAge, maxAge);
+    StreamingOutput body =
+        out -> {
+          try (users) {
+            while (nextOrFlush(users, out)) {
+              ProtobufBodies.writeDelimited(users.next(), out);
+            }
+          }
+          out.flush();
+        };
+    return Response.ok(body, PROTOBUF).build();
   }
 
   /** The stream of matching users, failing here (with a status code) for an invalid filter. */
