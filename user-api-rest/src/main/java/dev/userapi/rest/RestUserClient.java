@@ -29,6 +29,8 @@ import dev.userapi.rest.internal.Dtos.UserDto;
 import dev.userapi.rest.internal.EntityTags;
 import dev.userapi.rest.internal.Filters;
 import dev.userapi.rest.internal.Problems;
+import dev.userapi.rest.internal.ProtobufBodies;
+import dev.userapi.rest.internal.ProtobufNegotiation;
 import dev.userapi.rest.internal.RemoteSubscription;
 import dev.userapi.rest.internal.Retries;
 import jakarta.ws.rs.ProcessingException;
@@ -101,6 +103,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
   private static final MediaType JSON = MediaType.APPLICATION_JSON_TYPE;
   private static final MediaType MERGE_PATCH = MediaType.valueOf(UserResource.MERGE_PATCH_JSON);
   private static final String ACCEPT_JSON = "application/json, application/problem+json";
+  private static final MediaType PROTOBUF = MediaType.valueOf(UserResource.PROTOBUF);
   private static final Logger log = LoggerFactory.getLogger(RestUserClient.class);
 
   private final Client client;
@@ -110,6 +113,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
   private final String authorization;
   private final boolean acceptCompressedResponses;
   private final int maxAttempts;
+  private final boolean protobuf;
   private final Executor executor;
   private final ExecutorService ownedExecutor;
   private final ObjectMapper mapper = DtoMapper.newObjectMapper();
@@ -142,6 +146,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
     this.authorization = builder.bearerToken == null ? null : "Bearer " + builder.bearerToken;
     this.acceptCompressedResponses = builder.acceptCompressedResponses;
     this.maxAttempts = builder.maxAttempts;
+    this.protobuf = builder.protobuf;
     if (builder.executor != null) {
       this.executor = builder.executor;
       this.ownedExecutor = null;
@@ -186,18 +191,23 @@ public final class RestUserClient implements UserService, AutoCloseable {
   @Override
   public User create(NewUser newUser, String requestId) {
     requireNonNull(newUser, "newUser");
-    Invocation.Builder request = Retries.sendOnce(request(api.path("users"), ACCEPT_JSON));
+    Invocation.Builder request = Retries.sendOnce(request(api.path("users"), acceptUsers()));
     if (requestId != null) {
       request.header(UserResource.IDEMPOTENCY_KEY, requestId);
     }
-    byte[] body = write(DtoMapper.toDto(newUser));
-    return user(call("POST", () -> request.post(Entity.entity(body, JSON))));
+    Entity<byte[]> body = userBody(newUser);
+    try {
+      return user(call("POST", () -> request.post(body)));
+    } catch (UserException e) {
+      // The server names the header it read; callers of UserService know it as requestId.
+      throw Problems.renameField(e, UserResource.IDEMPOTENCY_KEY, "requestId");
+    }
   }
 
   @Override
   public User get(String id) {
     requireNonNull(id, "id");
-    return user(call("GET", () -> request(userTarget(id), ACCEPT_JSON).get()));
+    return user(call("GET", () -> request(userTarget(id), acceptUsers()).get()));
   }
 
   @Override
@@ -205,7 +215,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
     requireNonNull(id, "id");
     requireNonNull(update, "update");
     Invocation.Builder request =
-        Retries.sendOnce(ifMatch(request(userTarget(id), ACCEPT_JSON), expectedEtag))
+        Retries.sendOnce(ifMatch(request(userTarget(id), acceptUsers()), expectedEtag))
             .header(Filters.METHOD_OVERRIDE, "PATCH");
     byte[] body = write(DtoMapper.toPatch(update));
     return user(call("PATCH", () -> request.post(Entity.entity(body, MERGE_PATCH))));
@@ -215,9 +225,9 @@ public final class RestUserClient implements UserService, AutoCloseable {
   public User replace(String id, NewUser replacement, String expectedEtag) {
     requireNonNull(id, "id");
     requireNonNull(replacement, "replacement");
-    Invocation.Builder request = ifMatch(request(userTarget(id), ACCEPT_JSON), expectedEtag);
-    byte[] body = write(DtoMapper.toDto(replacement));
-    return user(call("PUT", () -> request.put(Entity.entity(body, JSON))));
+    Invocation.Builder request = ifMatch(request(userTarget(id), acceptUsers()), expectedEtag);
+    Entity<byte[]> body = userBody(replacement);
+    return user(call("PUT", () -> request.put(body)));
   }
 
   @Override
@@ -238,8 +248,15 @@ public final class RestUserClient implements UserService, AutoCloseable {
       target = query(target, "pageToken", query.pageToken());
     }
     WebTarget page = target;
-    return DtoMapper.toPage(
-        read(call("GET", () -> request(page, ACCEPT_JSON).get()), PageDto.class));
+    Response response = call("GET", () -> request(page, acceptUsers()).get());
+    if (protobuf) {
+      try (response) {
+        return ProtobufBodies.toPage(bytes(response));
+      } catch (IOException e) {
+        throw malformed(e);
+      }
+    }
+    return DtoMapper.toPage(read(response, PageDto.class));
   }
 
   @Override
@@ -285,7 +302,9 @@ public final class RestUserClient implements UserService, AutoCloseable {
     WebTarget target = withFilter(api.path("users:stream"), filter);
     return subscriber -> {
       requireNonNull(subscriber, "subscriber");
-      RemoteSubscription.subscribe(subscriber, new NdjsonSource(target), executor);
+      RemoteSubscription.Source<User> source =
+          protobuf ? new DelimitedSource(target) : new NdjsonSource(target);
+      RemoteSubscription.subscribe(subscriber, source, executor);
     };
   }
 
@@ -335,6 +354,21 @@ public final class RestUserClient implements UserService, AutoCloseable {
   /** Adds a query parameter whose value is taken literally (never as a URI template). */
   private static WebTarget query(WebTarget target, String name, String value) {
     return target.queryParam(name, "{" + name + "}").resolveTemplate(name, value);
+  }
+
+  /**
+   * The {@code Accept} of calls answered with a user or a page: protobuf alone in protobuf mode, so
+   * that errors come as {@code google.rpc.Status} too.
+   */
+  private String acceptUsers() {
+    return protobuf ? UserResource.PROTOBUF : ACCEPT_JSON;
+  }
+
+  /** A new or replacing user as a request body, in the client's format. */
+  private Entity<byte[]> userBody(NewUser newUser) {
+    return protobuf
+        ? Entity.entity(ProtobufBodies.encode(newUser), PROTOBUF)
+        : Entity.entity(write(DtoMapper.toDto(newUser)), JSON);
   }
 
   private Invocation.Builder request(WebTarget target, String accept) {
@@ -420,6 +454,9 @@ public final class RestUserClient implements UserService, AutoCloseable {
     try {
       byte[] body = bytes(response);
       MediaType type = response.getMediaType();
+      if (type != null && type.isCompatible(PROTOBUF)) {
+        return ProtobufBodies.toException(body);
+      }
       if (type != null && type.getSubtype().endsWith("json") && body.length > 0) {
         ProblemDto problem = lenient.readValue(body, ProblemDto.class);
         return Problems.toException(problem, status);
@@ -432,8 +469,18 @@ public final class RestUserClient implements UserService, AutoCloseable {
 
   private User user(Response response) {
     try (response) {
+      if (protobuf) {
+        return ProtobufBodies.toUser(bytes(response));
+      }
       return DtoMapper.toUser(read(response, UserDto.class));
+    } catch (IOException e) {
+      throw malformed(e);
     }
+  }
+
+  private static UserException malformed(IOException e) {
+    return new UserException(
+        ErrorCode.INTERNAL, "the server sent a malformed response", List.of(), e);
   }
 
   private <T> T read(Response response, Class<T> type) {
@@ -474,6 +521,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
   private abstract class StreamSource<T> implements RemoteSubscription.Source<T> {
     private volatile Response response;
     private volatile boolean closed;
+    InputStream in;
     BufferedReader lines;
 
     abstract Invocation.Builder prepare();
@@ -488,7 +536,8 @@ public final class RestUserClient implements UserService, AutoCloseable {
         throw new UserException(ErrorCode.UNAVAILABLE, "the stream was cancelled");
       }
       try {
-        lines = new BufferedReader(new InputStreamReader(body(r), StandardCharsets.UTF_8));
+        in = body(r);
+        lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
       } catch (IOException e) {
         throw transportFailure(e);
       }
@@ -534,6 +583,28 @@ public final class RestUserClient implements UserService, AutoCloseable {
     }
   }
 
+  /**
+   * Reads length-delimited {@code userapi.v1.User} messages; a body that breaks off (the server's
+   * way to report a failure after the first message) fails the stream.
+   */
+  private final class DelimitedSource extends StreamSource<User> {
+    private final WebTarget target;
+
+    DelimitedSource(WebTarget target) {
+      this.target = target;
+    }
+
+    @Override
+    Invocation.Builder prepare() {
+      return request(target, UserResource.PROTOBUF);
+    }
+
+    @Override
+    public User next() throws IOException {
+      return ProtobufBodies.readDelimited(in);
+    }
+  }
+
   /** Reads Server-Sent Events; an {@code error} event ends the stream with that error. */
   private final class SseSource extends StreamSource<UserEvent> {
     private final WebTarget target;
@@ -546,12 +617,13 @@ public final class RestUserClient implements UserService, AutoCloseable {
 
     @Override
     Invocation.Builder prepare() {
-      Invocation.Builder request =
-          request(target, MediaType.SERVER_SENT_EVENTS + ", application/problem+json");
-      if (afterSequence != WATCH_FROM_NOW) {
-        request.header("Last-Event-ID", Long.toString(afterSequence));
-      }
-      return request;
+      // The query parameter, not Last-Event-ID: an error about it then names afterSequence, as the
+      // UserService API does.
+      WebTarget resume =
+          afterSequence == WATCH_FROM_NOW
+              ? target
+              : target.queryParam("afterSequence", afterSequence);
+      return request(resume, MediaType.SERVER_SENT_EVENTS + ", application/problem+json");
     }
 
     @Override
@@ -617,6 +689,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration readTimeout;
     private boolean acceptCompressedResponses;
+    private boolean protobuf;
     private int maxAttempts = 3;
     private Executor executor;
     private SSLContext sslContext;
@@ -728,6 +801,20 @@ public final class RestUserClient implements UserService, AutoCloseable {
     }
 
     /**
+     * Sends and accepts {@code application/x-protobuf} (the {@code userapi.v1} messages) instead of
+     * JSON for single users, pages and {@link RestUserClient#stream}; errors then arrive as {@code
+     * google.rpc.Status} messages. Off by default. Batch create, watch, delete and health stay
+     * JSON. Needs user-api-grpc on the class path.
+     *
+     * @param protobuf true to use protobuf bodies
+     * @return this builder
+     */
+    public Builder protobuf(boolean protobuf) {
+      this.protobuf = protobuf;
+      return this;
+    }
+
+    /**
      * Runs the readers of {@link RestUserClient#stream} and {@link RestUserClient#watch} (one task
      * per open stream, blocking on the socket); by default a cached pool of daemon threads owned by
      * the client.
@@ -757,11 +844,16 @@ public final class RestUserClient implements UserService, AutoCloseable {
      * Builds the client.
      *
      * @return a new client
-     * @throws IllegalStateException when no base URI was set
+     * @throws IllegalStateException when no base URI was set, or protobuf was asked for without
+     *     user-api-grpc on the class path
      */
     public RestUserClient build() {
       if (baseUri == null) {
         throw new IllegalStateException("baseUri is required");
+      }
+      if (protobuf && !ProtobufNegotiation.AVAILABLE) {
+        throw new IllegalStateException(
+            "protobuf needs dev.userapi:user-api-grpc on the class path");
       }
       return new RestUserClient(this);
     }

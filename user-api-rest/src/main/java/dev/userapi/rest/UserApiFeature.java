@@ -11,6 +11,8 @@ import dev.userapi.rest.internal.DtoMapper;
 import dev.userapi.rest.internal.ExceptionMappers;
 import dev.userapi.rest.internal.Filters;
 import dev.userapi.rest.internal.ObjectMapperResolver;
+import dev.userapi.rest.internal.ProtobufBodies;
+import dev.userapi.rest.internal.ProtobufNegotiation;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.core.Feature;
@@ -120,6 +122,12 @@ public final class UserApiFeature implements Feature {
       context.register(new BearerAuthFilter(authenticator), Priorities.AUTHENTICATION);
     }
     context.register(new Filters.MethodOverrideFilter(), Priorities.HEADER_DECORATOR);
+    if (ProtobufNegotiation.AVAILABLE) {
+      context.register(new ProtobufBodies());
+      context.register(new ProtobufNegotiation.ProblemForm(), Priorities.HEADER_DECORATOR);
+    } else {
+      context.register(new ProtobufNegotiation.WithoutProtobuf(), Priorities.HEADER_DECORATOR);
+    }
     context.register(new Filters.BodyLimitFilter(maxBodyBytes), Priorities.ENTITY_CODER);
     context.register(new Filters.CacheHeadersFilter(cacheControl), Priorities.HEADER_DECORATOR);
     // Outside content coding (ENTITY_CODER), so that the length counts the encoded bytes.

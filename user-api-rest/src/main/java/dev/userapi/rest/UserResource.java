@@ -25,8 +25,10 @@ import dev.userapi.rest.internal.Dtos.NewUserDto;
 import dev.userapi.rest.internal.Dtos.PageDto;
 import dev.userapi.rest.internal.Dtos.StreamErrorDto;
 import dev.userapi.rest.internal.EntityTags;
+import dev.userapi.rest.internal.HttpDates;
 import dev.userapi.rest.internal.Operation;
 import dev.userapi.rest.internal.Problems;
+import dev.userapi.rest.internal.ProtobufBodies;
 import dev.userapi.rest.internal.PublicEndpoint;
 import dev.userapi.rest.internal.SseWatch;
 import dev.userapi.rest.internal.StatusException;
@@ -58,6 +60,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -75,13 +78,18 @@ import org.slf4j.LoggerFactory;
  *   <caption>Routes</caption>
  *   <tr><td>{@code POST /api/users}</td><td>create: 201 + Location + ETag; {@code Idempotency-Key}
  *       makes retries safe</td></tr>
- *   <tr><td>{@code GET /api/users/{id}}</td><td>read: ETag; {@code If-None-Match} gives 304</td></tr>
- *   <tr><td>{@code PATCH /api/users/{id}}</td><td>RFC 7396 merge patch; {@code If-Match}</td></tr>
- *   <tr><td>{@code PUT /api/users/{id}}</td><td>replace; {@code If-Match}</td></tr>
- *   <tr><td>{@code DELETE /api/users/{id}}</td><td>204, idempotent; {@code If-Match}</td></tr>
+ *   <tr><td>{@code GET /api/users/{id}}</td><td>read: ETag and Last-Modified; {@code
+ *       If-None-Match} (or, without it, {@code If-Modified-Since}) gives 304</td></tr>
+ *   <tr><td>{@code PATCH /api/users/{id}}</td><td>RFC 7396 merge patch; {@code If-Match} (or
+ *       {@code If-Unmodified-Since})</td></tr>
+ *   <tr><td>{@code PUT /api/users/{id}}</td><td>replace; {@code If-Match} (or {@code
+ *       If-Unmodified-Since})</td></tr>
+ *   <tr><td>{@code DELETE /api/users/{id}}</td><td>204, idempotent; {@code If-Match} (or {@code
+ *       If-Unmodified-Since})</td></tr>
  *   <tr><td>{@code GET /api/users}</td><td>one page: {@code pageSize, pageToken, email,
  *       namePrefix, minAge, maxAge}</td></tr>
- *   <tr><td>{@code GET /api/users:stream}</td><td>every match as NDJSON, streamed</td></tr>
+ *   <tr><td>{@code GET /api/users:stream}</td><td>every match as NDJSON, streamed (or as
+ *       length-delimited protobuf)</td></tr>
  *   <tr><td>{@code GET /api/users:watch}</td><td>changes as Server-Sent Events;
  *       {@code Last-Event-ID} resumes</td></tr>
  *   <tr><td>{@code POST /api/users:batchCreate}</td><td>JSON array or NDJSON in, per-item results
@@ -89,6 +97,10 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code GET /api/health}</td><td>200 SERVING or 503 NOT_SERVING</td></tr>
  *   <tr><td>{@code GET /api/openapi.yaml}</td><td>the OpenAPI 3.1 document</td></tr>
  * </table>
+ *
+ * <p>Users and pages are JSON by default and {@code application/x-protobuf} ({@link #PROTOBUF})
+ * when the client's {@code Accept} prefers it; create and replace take either. Errors are problem
+ * documents, or {@code google.rpc.Status} messages for a client that accepts only protobuf.
  *
  * <p>Resource methods throw; the mappers of {@link UserApiFeature} write every error as {@code
  * application/problem+json}. Each resource method declares, where it is defined, the {@code
@@ -108,12 +120,24 @@ public final class UserResource {
   /** {@code application/merge-patch+json} (RFC 7396). */
   public static final String MERGE_PATCH_JSON = "application/merge-patch+json";
 
+  /**
+   * {@code application/x-protobuf}: the {@code userapi.v1} messages (needs user-api-grpc on the
+   * class path).
+   */
+  public static final String PROTOBUF = "application/x-protobuf";
+
+  /** What the single-user and page routes produce: JSON unless the client prefers protobuf. */
+  private static final String PROTOBUF_SECOND = PROTOBUF + ";qs=0.5";
+
   /** Request header carrying the create request id (AIP-155). */
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
   private static final Logger log = LoggerFactory.getLogger(UserResource.class);
   private static final String IF_MATCH = HttpHeaders.IF_MATCH;
+  private static final String LAST_EVENT_ID = "Last-Event-ID";
   private static final String IF_NONE_MATCH = HttpHeaders.IF_NONE_MATCH;
+  private static final String IF_MODIFIED_SINCE = HttpHeaders.IF_MODIFIED_SINCE;
+  private static final String IF_UNMODIFIED_SINCE = HttpHeaders.IF_UNMODIFIED_SINCE;
 
   private final UserService service;
   private final ObjectMapper mapper;
@@ -146,22 +170,27 @@ public final class UserResource {
    * @param requestId the {@code Idempotency-Key} header, or null; a retry with the same key returns
    *     the user the first request created
    * @param uriInfo the request URI, to build the {@code Location} header
-   * @return 201 with the user, its {@code Location} and its {@code ETag}
-   * @throws UserException INVALID_ARGUMENT (400), ALREADY_EXISTS (409)
+   * @return 201 with the user, its {@code Location}, {@code ETag} and {@code Last-Modified}
+   * @throws UserException INVALID_ARGUMENT (400, naming {@code Idempotency-Key} when that is at
+   *     fault), ALREADY_EXISTS (409)
    */
   @POST
   @Path("users")
-  @Consumes(MediaType.APPLICATION_JSON)
+  @Consumes({MediaType.APPLICATION_JSON, PROTOBUF})
+  @Produces({MediaType.APPLICATION_JSON, PROTOBUF_SECOND})
   @Operation(UserOperation.CREATE)
   public Response create(
       NewUserDto body, @HeaderParam(IDEMPOTENCY_KEY) String requestId, @Context UriInfo uriInfo) {
-    User user = service.create(DtoMapper.toNewUser(body), requestId);
+    User user;
+    try {
+      user = service.create(DtoMapper.toNewUser(body), requestId);
+    } catch (UserException e) {
+      // The core names the request id as its API does; the client sent a header.
+      throw Problems.renameField(e, "requestId", IDEMPOTENCY_KEY);
+    }
     URI location =
         uriInfo.getBaseUriBuilder().path(UserResource.class).path("users").path(user.id()).build();
-    return Response.created(location)
-        .header(HttpHeaders.ETAG, EntityTags.format(user.etag()))
-        .entity(DtoMapper.toDto(user))
-        .build();
+    return validators(Response.created(location), user).entity(DtoMapper.toDto(user)).build();
   }
 
   /**
@@ -169,20 +198,31 @@ public final class UserResource {
    *
    * @param id the user's id
    * @param ifNoneMatch the {@code If-None-Match} header, or null; compared weakly
-   * @return 200 with the user and its {@code ETag}, or 304 without a body when a tag matches
+   * @param ifModifiedSince the {@code If-Modified-Since} header, or null; ignored when {@code
+   *     If-None-Match} is present or when it is not an HTTP-date (RFC 9110 section 13.1.3)
+   * @return 200 with the user, its {@code ETag} and {@code Last-Modified}, or 304 without a body
+   *     when a tag matches or the user did not change after the date
    * @throws UserException NOT_FOUND (404), INVALID_ARGUMENT (400, malformed id)
    */
   @GET
   @Path("users/{id}")
+  @Produces({MediaType.APPLICATION_JSON, PROTOBUF_SECOND})
   @Operation(UserOperation.GET)
-  public Response get(@PathParam("id") String id, @HeaderParam(IF_NONE_MATCH) String ifNoneMatch) {
+  public Response get(
+      @PathParam("id") String id,
+      @HeaderParam(IF_NONE_MATCH) String ifNoneMatch,
+      @HeaderParam(IF_MODIFIED_SINCE) String ifModifiedSince) {
     User user = service.get(id);
-    if (ifNoneMatch != null && matchesWeakly(EntityTags.parse(IF_NONE_MATCH, ifNoneMatch), user)) {
-      return Response.notModified()
-          .header(HttpHeaders.ETAG, EntityTags.format(user.etag()))
-          .build();
+    boolean notModified =
+        ifNoneMatch != null
+            ? matchesWeakly(EntityTags.parse(IF_NONE_MATCH, ifNoneMatch), user)
+            : HttpDates.parse(ifModifiedSince)
+                .map(date -> !HttpDates.modifiedSince(user.updateTime(), date))
+                .orElse(false);
+    if (notModified) {
+      return validators(Response.notModified(), user).build();
     }
-    return withEtag(user);
+    return withValidators(user);
   }
 
   /**
@@ -193,17 +233,24 @@ public final class UserResource {
    * @param patch the merge patch
    * @param ifMatch the {@code If-Match} header: null for an unconditional write (refused with 428
    *     when the feature requires If-Match), {@code *} for "any existing version", or ETags
-   * @return 200 with the updated user and its new {@code ETag}
+   * @param ifUnmodifiedSince the {@code If-Unmodified-Since} header: 412 when the user changed
+   *     after it; ignored when {@code If-Match} is present or when it is not an HTTP-date
+   * @return 200 with the updated user, its new {@code ETag} and {@code Last-Modified}
    * @throws UserException NOT_FOUND (404), INVALID_ARGUMENT (400), ALREADY_EXISTS (409),
    *     PRECONDITION_FAILED (412)
    */
   @PATCH
   @Path("users/{id}")
   @Consumes(MERGE_PATCH_JSON)
+  @Produces({MediaType.APPLICATION_JSON, PROTOBUF_SECOND})
   @Operation(UserOperation.UPDATE)
   public Response update(
-      @PathParam("id") String id, JsonNode patch, @HeaderParam(IF_MATCH) String ifMatch) {
-    return withEtag(service.update(id, DtoMapper.toUpdate(patch), expectedEtag(id, ifMatch)));
+      @PathParam("id") String id,
+      JsonNode patch,
+      @HeaderParam(IF_MATCH) String ifMatch,
+      @HeaderParam(IF_UNMODIFIED_SINCE) String ifUnmodifiedSince) {
+    String expected = expectedEtag(id, ifMatch, ifUnmodifiedSince);
+    return withValidators(service.update(id, DtoMapper.toUpdate(patch), expected));
   }
 
   /**
@@ -213,18 +260,25 @@ public final class UserResource {
    * @param body the new content as JSON
    * @param ifMatch the {@code If-Match} header: null for an unconditional write (refused with 428
    *     when the feature requires If-Match), {@code *} for "any existing version", or ETags
-   * @return 200 with the replaced user and its {@code ETag}
+   * @param ifUnmodifiedSince the {@code If-Unmodified-Since} header: 412 when the user changed
+   *     after it; ignored when {@code If-Match} is present or when it is not an HTTP-date
+   * @return 200 with the replaced user, its {@code ETag} and {@code Last-Modified}
    * @throws UserException NOT_FOUND (404), INVALID_ARGUMENT (400), ALREADY_EXISTS (409),
    *     PRECONDITION_FAILED (412)
    */
   @PUT
   @Path("users/{id}")
-  @Consumes(MediaType.APPLICATION_JSON)
+  @Consumes({MediaType.APPLICATION_JSON, PROTOBUF})
+  @Produces({MediaType.APPLICATION_JSON, PROTOBUF_SECOND})
   @Operation(UserOperation.REPLACE)
   public Response replace(
-      @PathParam("id") String id, NewUserDto body, @HeaderParam(IF_MATCH) String ifMatch) {
+      @PathParam("id") String id,
+      NewUserDto body,
+      @HeaderParam(IF_MATCH) String ifMatch,
+      @HeaderParam(IF_UNMODIFIED_SINCE) String ifUnmodifiedSince) {
     NewUser replacement = DtoMapper.toNewUser(body);
-    return withEtag(service.replace(id, replacement, expectedEtag(id, ifMatch)));
+    return withValidators(
+        service.replace(id, replacement, expectedEtag(id, ifMatch, ifUnmodifiedSince)));
   }
 
   /**
@@ -233,14 +287,19 @@ public final class UserResource {
    * @param id the user's id
    * @param ifMatch the {@code If-Match} header: null for an unconditional write (refused with 428
    *     when the feature requires If-Match), {@code *} for "any existing version", or ETags
+   * @param ifUnmodifiedSince the {@code If-Unmodified-Since} header: 412 when the user changed
+   *     after it; ignored when {@code If-Match} is present or when it is not an HTTP-date
    * @return 204, also when the user did not exist and no ETag was required
    * @throws UserException PRECONDITION_FAILED (412), INVALID_ARGUMENT (400, malformed id)
    */
   @DELETE
   @Path("users/{id}")
   @Operation(UserOperation.DELETE)
-  public Response delete(@PathParam("id") String id, @HeaderParam(IF_MATCH) String ifMatch) {
-    service.delete(id, expectedEtag(id, ifMatch));
+  public Response delete(
+      @PathParam("id") String id,
+      @HeaderParam(IF_MATCH) String ifMatch,
+      @HeaderParam(IF_UNMODIFIED_SINCE) String ifUnmodifiedSince) {
+    service.delete(id, expectedEtag(id, ifMatch, ifUnmodifiedSince));
     return Response.noContent().build();
   }
 
@@ -261,6 +320,7 @@ public final class UserResource {
    */
   @GET
   @Path("users")
+  @Produces({MediaType.APPLICATION_JSON, PROTOBUF_SECOND})
   @Operation(UserOperation.LIST)
   public PageDto list(
       @QueryParam("pageSize") String pageSize,
@@ -302,6 +362,50 @@ public final class UserResource {
       @QueryParam("namePrefix") String namePrefix,
       @QueryParam("minAge") String minAge,
       @QueryParam("maxAge") String maxAge) {
+    BlockingStream<User> users = openStream(email, namePrefix, minAge, maxAge);
+    StreamingOutput body = out -> writeNdjson(users, out);
+    return Response.ok(body, NDJSON).build();
+  }
+
+  /**
+   * {@code GET /api/users:stream} with {@code Accept: application/x-protobuf}: every matching user
+   * as a length-delimited {@code userapi.v1.User} (a varint length, then the message), written as
+   * the store yields them. A failure after the first message cannot be told in this framing: the
+   * server then aborts the response, so the client sees a broken body, never a clean end.
+   *
+   * @param email exact email, case-insensitive
+   * @param namePrefix case-sensitive name prefix
+   * @param minAge smallest age included
+   * @param maxAge largest age included
+   * @return 200 with the streamed body
+   * @throws UserException INVALID_ARGUMENT (400) for an invalid filter, RESOURCE_EXHAUSTED (429)
+   *     when too many streams are open
+   */
+  @GET
+  @Path("users:stream")
+  @Produces(PROTOBUF_SECOND)
+  @Operation(UserOperation.STREAM)
+  public Response streamProtobuf(
+      @QueryParam("email") String email,
+      @QueryParam("namePrefix") String namePrefix,
+      @QueryParam("minAge") String minAge,
+      @QueryParam("maxAge") String maxAge) {
+    BlockingStream<User> users = openStream(email, namePrefix, minAge, maxAge);
+    StreamingOutput body =
+        out -> {
+          try (users) {
+            while (nextOrFlush(users, out)) {
+              ProtobufBodies.writeDelimited(users.next(), out);
+            }
+          }
+          out.flush();
+        };
+    return Response.ok(body, PROTOBUF).build();
+  }
+
+  /** The stream of matching users, failing here (with a status code) for an invalid filter. */
+  private BlockingStream<User> openStream(
+      String email, String namePrefix, String minAge, String maxAge) {
     List<FieldViolation> violations = new ArrayList<>();
     UserFilter filter = filter(email, namePrefix, minAge, maxAge, violations);
     if (!violations.isEmpty()) {
@@ -315,8 +419,7 @@ public final class UserResource {
       users.close();
       throw e;
     }
-    StreamingOutput body = out -> writeNdjson(users, out);
-    return Response.ok(body, NDJSON).build();
+    return users;
   }
 
   private void writeNdjson(BlockingStream<User> users, OutputStream out) throws IOException {
@@ -372,25 +475,29 @@ public final class UserResource {
   @Produces(MediaType.SERVER_SENT_EVENTS)
   @Operation(UserOperation.WATCH)
   public void watch(
-      @HeaderParam("Last-Event-ID") String lastEventId,
+      @HeaderParam(LAST_EVENT_ID) String lastEventId,
       @QueryParam("afterSequence") String afterSequence,
       @Context SseEventSink sink,
       @Context Sse sse) {
     long after = UserService.WATCH_FROM_NOW;
+    String sentAs = lastEventId != null ? LAST_EVENT_ID : "afterSequence";
     String resumeFrom = lastEventId != null ? lastEventId : afterSequence;
     if (resumeFrom != null && !resumeFrom.isBlank()) {
       try {
         after = Long.parseLong(resumeFrom.trim());
       } catch (NumberFormatException e) {
-        throw UserException.invalidArgument(
-            lastEventId != null ? "Last-Event-ID" : "afterSequence",
-            "must be an event sequence (an integer)");
+        throw UserException.invalidArgument(sentAs, "must be an event sequence (an integer)");
       }
     }
     SseWatch watch = new SseWatch(sink, sse, mapper, heartbeats, heartbeatInterval);
-    service.watch(after).subscribe(watch);
-    // Throws (before anything was sent) when the service refused the watch at once.
-    watch.start();
+    try {
+      service.watch(after).subscribe(watch);
+      // Throws (before anything was sent) when the service refused the watch at once.
+      watch.start();
+    } catch (UserException e) {
+      // The core names its parameter; the client may have sent the header instead.
+      throw Problems.renameField(e, "afterSequence", sentAs);
+    }
   }
 
   /**
@@ -514,10 +621,15 @@ public final class UserResource {
 
   // ---- helpers -------------------------------------------------------------------------------
 
-  private Response withEtag(User user) {
-    return Response.ok(DtoMapper.toDto(user))
+  private static Response withValidators(User user) {
+    return validators(Response.ok(DtoMapper.toDto(user)), user).build();
+  }
+
+  /** The validators of a user representation: its {@code ETag} and {@code Last-Modified}. */
+  private static Response.ResponseBuilder validators(Response.ResponseBuilder response, User user) {
+    return response
         .header(HttpHeaders.ETAG, EntityTags.format(user.etag()))
-        .build();
+        .header(HttpHeaders.LAST_MODIFIED, HttpDates.format(user.updateTime()));
   }
 
   private static boolean matchesWeakly(List<String> tags, User user) {
@@ -536,14 +648,17 @@ public final class UserResource {
   /**
    * The etag a write must match, from {@code If-Match}: null when absent (unless configured to
    * require one: 428), {@code *} means "exists", and a list matches if any strong tag is current.
+   * Without {@code If-Match}, a valid {@code If-Unmodified-Since} is checked against the current
+   * user (RFC 9110 section 13.2.2), and the write is then made conditional on the version that
+   * passed, so that a change in between fails it too and nothing is written.
    */
-  private String expectedEtag(String id, String ifMatch) {
+  private String expectedEtag(String id, String ifMatch, String ifUnmodifiedSince) {
     if (ifMatch == null) {
       if (requireIfMatch) {
         throw new StatusException(
             428, "this server requires If-Match on writes: read the user and send its ETag");
       }
-      return null;
+      return HttpDates.parse(ifUnmodifiedSince).map(date -> unmodifiedSince(id, date)).orElse(null);
     }
     List<String> tags = EntityTags.parse(IF_MATCH, ifMatch);
     List<String> strong = tags.stream().filter(t -> !t.startsWith("W/")).toList();
@@ -562,6 +677,28 @@ public final class UserResource {
       return current;
     }
     throw UserException.staleEtag(id);
+  }
+
+  /**
+   * The etag of the user when it did not change after {@code date}; null when there is no user (the
+   * write then answers as it would without the header: 404, or 204 for a delete).
+   */
+  private String unmodifiedSince(String id, Instant date) {
+    User user;
+    try {
+      user = service.get(id);
+    } catch (UserException e) {
+      if (e.code() == ErrorCode.NOT_FOUND) {
+        return null;
+      }
+      throw e;
+    }
+    if (HttpDates.modifiedSince(user.updateTime(), date)) {
+      throw new UserException(
+          ErrorCode.PRECONDITION_FAILED,
+          "user " + id + " was changed after If-Unmodified-Since; read it again and retry");
+    }
+    return user.etag();
   }
 
   /** The user, where "missing" fails the precondition (RFC 9110: If-Match needs a current one). */

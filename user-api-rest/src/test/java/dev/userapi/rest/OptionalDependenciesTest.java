@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Timeout;
  * Micrometer and the OpenTelemetry API are optional: the feature, the resource and the client run
  * on a class path without them, as long as the caller does not ask for metrics or tracing.
  */
-@Timeout(60)
+// A hang guard, not a speed check: the fresh class loader loads Jersey, Grizzly and TestServer's
+// OpenAPI validator anew, which takes tens of seconds on a loaded 2-core machine.
+@Timeout(180)
 class OptionalDependenciesTest {
   /**
    * The test class path minus Micrometer and OpenTelemetry, in a loader that sees nothing else.

@@ -55,6 +55,58 @@ class RestUserClientTest {
   }
 
   @Test
+  void aBadRequestIdArrivesNamingRequestIdThoughTheWireNamesTheHeader() throws Exception {
+    DefaultUserService core = DefaultUserService.inMemory();
+    server = TestServer.start(UserApiFeature.of(core));
+    client = RestUserClient.connect(server.baseUri());
+    NewUser ada = NewUser.of("Ada", "ada@example.com");
+    String tooLong = "k".repeat(129);
+
+    UserException direct =
+        catchThrowableOfType(UserException.class, () -> core.create(ada, tooLong));
+    UserException remote =
+        catchThrowableOfType(UserException.class, () -> client.create(ada, tooLong));
+
+    assertThat(remote.violations()).isEqualTo(direct.violations());
+    assertThat(remote.getMessage()).isEqualTo(direct.getMessage());
+  }
+
+  @Test
+  void aProtobufClientSendsAndReceivesTheUserMessages() throws Exception {
+    server = TestServer.start(UserApiFeature.of(DefaultUserService.inMemory()));
+    client = RestUserClient.builder().baseUri(server.baseUri()).protobuf(true).build();
+
+    User ada = client.create(NewUser.of("Ada", "ada@example.com"));
+    User read = client.get(ada.id());
+    List<User> all = BlockingStream.toList(client.stream(UserFilter.all()));
+
+    assertThat(read).isEqualTo(ada);
+    assertThat(all).containsExactly(ada);
+    assertThat(server.exchanges())
+        .extracting(e -> e.type() == null ? "" : e.type().toString())
+        .allSatisfy(type -> assertThat(type).startsWith("application/x-protobuf"));
+  }
+
+  @Test
+  void aServerErrorArrivesAsTheSameUserExceptionThroughProtobufToo() throws Exception {
+    DefaultUserService core = DefaultUserService.inMemory();
+    server = TestServer.start(UserApiFeature.of(core));
+    client = RestUserClient.builder().baseUri(server.baseUri()).protobuf(true).build();
+    // Blank, not empty: proto3 cannot tell an empty string from an absent one.
+    NewUser invalid = new NewUser("   ", "not-an-email", java.util.OptionalInt.of(-3));
+
+    UserException direct = catchThrowableOfType(UserException.class, () -> core.create(invalid));
+    UserException remote = catchThrowableOfType(UserException.class, () -> client.create(invalid));
+
+    assertThat(remote.code()).isEqualTo(direct.code());
+    assertThat(remote.getMessage()).isEqualTo(direct.getMessage());
+    assertThat(remote.violations()).isEqualTo(direct.violations());
+    assertThat(server.exchanges())
+        .extracting(e -> e.type().toString())
+        .containsExactly("application/x-protobuf");
+  }
+
+  @Test
   void aServerThatIsNotThereIsUnavailable() throws Exception {
     server = TestServer.start(UserApiFeature.of(DefaultUserService.inMemory()));
     URI gone = server.baseUri();

@@ -661,6 +661,46 @@ class UserResourceWireTest {
     }
   }
 
+  @Test
+  void aBlankNameIsA400NamingIt() throws Exception {
+    assertRejectedUnchanged(
+        () ->
+            send(
+                "POST",
+                "api/users",
+                "application/json",
+                "{\"name\":\"   \",\"email\":\"a@ex.com\"}"),
+        400,
+        "INVALID_ARGUMENT",
+        "name");
+  }
+
+  @Test
+  void aBadIdempotencyKeyIsA400NamingTheHeader() throws Exception {
+    String body = "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}";
+
+    assertRejectedUnchanged(
+        () ->
+            send("POST", "api/users", "application/json", body, "Idempotency-Key", "k".repeat(129)),
+        400,
+        "INVALID_ARGUMENT",
+        "Idempotency-Key");
+  }
+
+  @Test
+  void aSequenceBelowMinusOneIsA400NamingWhatTheClientSent() throws Exception {
+    assertRejectedUnchanged(
+        () -> send("GET", "api/users:watch", null, null, "Last-Event-ID", "-5"),
+        400,
+        "INVALID_ARGUMENT",
+        "Last-Event-ID");
+    assertRejectedUnchanged(
+        () -> send("GET", "api/users:watch?afterSequence=-5", null, null),
+        400,
+        "INVALID_ARGUMENT",
+        "afterSequence");
+  }
+
   // ---- helpers -------------------------------------------------------------------------------
 
   private interface Call {

@@ -119,6 +119,24 @@ public final class Problems {
     return response.entity(toProblem(e, status)).build();
   }
 
+  /**
+   * {@code e} with its violations of {@code from} naming {@code to} instead: the REST edge reports
+   * the JSON member, query parameter or header the client sent, where the core names its own
+   * parameter ({@code requestId} arrives as the {@code Idempotency-Key} header). Returns {@code e}
+   * itself when no violation names {@code from}.
+   */
+  public static UserException renameField(UserException e, String from, String to) {
+    if (e.violations().stream().noneMatch(v -> v.field().equals(from))) {
+      return e;
+    }
+    List<FieldViolation> renamed =
+        e.violations().stream()
+            .map(v -> v.field().equals(from) ? new FieldViolation(to, v.description()) : v)
+            .toList();
+    String message = e.getMessage().replace("invalid " + from + ":", "invalid " + to + ":");
+    return new UserException(e.code(), message, renamed, e);
+  }
+
   /** Translates a JSON read failure into INVALID_ARGUMENT naming the field when there is one. */
   public static UserException fromJson(JsonProcessingException e) {
     if (e instanceof StreamConstraintsException) {

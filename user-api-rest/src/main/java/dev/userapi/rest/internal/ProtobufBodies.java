@@ -1,0 +1,142 @@
+package dev.userapi.rest.internal;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.rpc.Status;
+import dev.userapi.core.NewUser;
+import dev.userapi.core.Page;
+import dev.userapi.core.User;
+import dev.userapi.core.UserException;
+import dev.userapi.grpc.internal.GrpcErrors;
+import dev.userapi.grpc.internal.ProtoMapper;
+import dev.userapi.proto.v1.ListUsersResponse;
+import dev.userapi.rest.internal.Dtos.NewUserDto;
+import dev.userapi.rest.internal.Dtos.PageDto;
+import dev.userapi.rest.internal.Dtos.ProblemDto;
+import dev.userapi.rest.internal.Dtos.UserDto;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.ext.MessageBodyReader;
+import jakarta.ws.rs.ext.MessageBodyWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Type;
+import java.util.List;
+
+/**
+ * {@code application/x-protobuf} bodies: the {@code userapi.v1} messages gRPC uses. It writes a
+ * user as {@code User}, a page as {@code ListUsersResponse} and a problem as {@code
+ * google.rpc.Status} with the details gRPC sends, and reads a new or replacing user from {@code
+ * User}. It does not map anything itself: the JSON shapes go to the domain through {@link
+ * DtoMapper} (and {@link Problems} for errors), and the domain to protobuf through user-api-grpc's
+ * {@link ProtoMapper} and {@link GrpcErrors}, the one mapping of each side.
+ *
+ * <p>Loaded only when user-api-grpc is on the class path ({@link ProtobufNegotiation#AVAILABLE}).
+ * Thread-safe and stateless. Not API: used by userapi modules only.
+ */
+@Produces(ProtobufBodies.PROTOBUF)
+@Consumes(ProtobufBodies.PROTOBUF)
+public final class ProtobufBodies implements MessageBodyWriter<Object>, MessageBodyReader<Object> {
+  /** {@code application/x-protobuf}. */
+  public static final String PROTOBUF = "application/x-protobuf";
+
+  private static final MediaType PROTOBUF_TYPE = MediaType.valueOf(PROTOBUF);
+
+  private static final List<Class<?>> WRITTEN =
+      List.of(UserDto.class, PageDto.class, ProblemDto.class);
+
+  @Override
+  public boolean isWriteable(
+      Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
+    return WRITTEN.contains(type) && PROTOBUF_TYPE.isCompatible(mediaType);
+  }
+
+  @Override
+  public void writeTo(
+      Object entity,
+      Class<?> type,
+      Type genericType,
+      Annotation[] annotations,
+      MediaType mediaType,
+      MultivaluedMap<String, Object> httpHeaders,
+      OutputStream out)
+      throws IOException {
+    toMessage(entity).writeTo(out);
+  }
+
+  @Override
+  public boolean isReadable(
+      Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
+    return type == NewUserDto.class && PROTOBUF_TYPE.isCompatible(mediaType);
+  }
+
+  @Override
+  public Object readFrom(
+      Class<Object> type,
+      Type genericType,
+      Annotation[] annotations,
+      MediaType mediaType,
+      MultivaluedMap<String, String> httpHeaders,
+      InputStream in)
+      throws IOException {
+    dev.userapi.proto.v1.User proto;
+    try {
+      proto = dev.userapi.proto.v1.User.parseFrom(in);
+    } catch (InvalidProtocolBufferException e) {
+      throw UserException.invalidArgument("body", "is not a userapi.v1.User message");
+    }
+    // Output-only fields are ignored, as the gRPC CreateUser and ReplaceUser do (AIP-203).
+    return DtoMapper.toDto(ProtoMapper.toNewUser(proto));
+  }
+
+  /** The message for a JSON shape the resource answers with. */
+  static Message toMessage(Object entity) {
+    if (entity instanceof UserDto user) {
+      return ProtoMapper.toProto(DtoMapper.toUser(user));
+    }
+    if (entity instanceof PageDto page) {
+      return ProtoMapper.toProto(DtoMapper.toPage(page));
+    }
+    if (entity instanceof ProblemDto problem) {
+      return GrpcErrors.toRpcStatus(Problems.toException(problem, problem.status()));
+    }
+    throw new IllegalArgumentException("no protobuf form for " + entity.getClass().getName());
+  }
+
+  // ---- the client's side ---------------------------------------------------------------------
+
+  /** The body of a create or replace. */
+  public static byte[] encode(NewUser newUser) {
+    return ProtoMapper.toProto(newUser).toByteArray();
+  }
+
+  /** The user a {@code User} body holds. */
+  public static User toUser(byte[] body) throws IOException {
+    return ProtoMapper.toDomain(dev.userapi.proto.v1.User.parseFrom(body));
+  }
+
+  /** The page a {@code ListUsersResponse} body holds. */
+  public static Page<User> toPage(byte[] body) throws IOException {
+    return ProtoMapper.toDomain(ListUsersResponse.parseFrom(body));
+  }
+
+  /** The exception a {@code google.rpc.Status} body describes, as the gRPC client rebuilds it. */
+  public static UserException toException(byte[] body) throws IOException {
+    return GrpcErrors.fromRpcStatus(Status.parseFrom(body), null);
+  }
+
+  /** The next user of a length-delimited stream, or null at its clean end. */
+  public static User readDelimited(InputStream in) throws IOException {
+    dev.userapi.proto.v1.User proto = dev.userapi.proto.v1.User.parseDelimitedFrom(in);
+    return proto == null ? null : ProtoMapper.toDomain(proto);
+  }
+
+  /** Writes {@code user} as a length-delimited {@code User}, as {@code :stream} sends them. */
+  public static void writeDelimited(User user, OutputStream out) throws IOException {
+    ProtoMapper.toProto(user).writeDelimitedTo(out);
+  }
+}
