@@ -79,6 +79,9 @@ final class ServerProcess implements AutoCloseable {
             .redirectInput(ProcessBuilder.Redirect.PIPE);
     builder.environment().putAll(environment);
     Process process = builder.start();
+    // A soak stopped with Ctrl-C must not leave its server running.
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(process::destroyForcibly, "soak-server-reaper"));
     CompletableFuture<String> banner = new CompletableFuture<>();
     Thread copier = new Thread(() -> copyOutput(process, log, banner), "soak-server-output");
     copier.setDaemon(true);

@@ -64,11 +64,10 @@ final class SoakLoad implements AutoCloseable {
   private final AtomicInteger openStreams = new AtomicInteger();
   private final AtomicInteger openWatches = new AtomicInteger();
   private final ConcurrentLinkedQueue<String> errorMessages = new ConcurrentLinkedQueue<>();
-  private final AtomicLong issued = new AtomicLong();
+  private final AtomicLong nextTurn = new AtomicLong(System.nanoTime());
 
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean stopping;
-  private long startNanos;
 
   /**
    * @param protocols the clients to load, by name (one per protocol)
@@ -122,7 +121,7 @@ final class SoakLoad implements AutoCloseable {
 
   /** Starts every worker. */
   void start() {
-    startNanos = System.nanoTime();
+    nextTurn.set(System.nanoTime());
     protocols.forEach(
         (name, service) -> {
           for (int i = 0; i < workersPerProtocol; i++) {
@@ -170,13 +169,18 @@ final class SoakLoad implements AutoCloseable {
     }
   }
 
-  /** Waits for the next operation's turn when a rate is set. */
+  /**
+   * Waits for the next operation's turn when a rate is set. Turns missed while the machine was busy
+   * are dropped, not made up for: a load that catches up in a burst is no longer a fixed load.
+   */
   private void pace() {
     if (rate <= 0) {
       return;
     }
-    long due = startNanos + (long) (issued.getAndIncrement() * 1e9 / rate);
-    long wait = due - System.nanoTime();
+    long interval = (long) (1e9 / rate);
+    long now = System.nanoTime();
+    long due = Math.max(nextTurn.getAndUpdate(next -> Math.max(next, now) + interval), now);
+    long wait = due - now;
     if (wait > 0) {
       LockSupport.parkNanos(wait);
     }
