@@ -14,7 +14,7 @@ final class SoakChart {
   private static final int W = 420;
   private static final int H = 170;
   private static final int LEFT = 56;
-  private static final int RIGHT = 12;
+  private static final int RIGHT = 24; // room for the last time label, centred on the edge
   private static final int TOP = 24;
   private static final int BOTTOM = 26;
   private static final int COLUMNS = 2;
