@@ -149,12 +149,20 @@ final class ServerProcess implements AutoCloseable {
     return grpcPort;
   }
 
-  /** SIGTERM (the server drains and stops), then SIGKILL if it has not exited in 30 s. */
+  /**
+   * SIGTERM (the server drains and stops), then SIGKILL if it has not exited in 30 s. An interrupt
+   * skips the wait, kills the server and leaves the thread interrupted.
+   */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     process.destroy();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -195,6 +195,11 @@ public final class Soak implements Callable<Integer> {
       long errors,
       double loadAverage) {}
 
+  /**
+   * Runs the soak and exits with its verdict: 0 stable, 1 failed, 2 usage error.
+   *
+   * @param args the options, see {@code --help}
+   */
   public static void main(String[] args) {
     System.exit(new CommandLine(new Soak()).execute(args));
   }

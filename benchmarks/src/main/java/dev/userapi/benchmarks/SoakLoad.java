@@ -409,12 +409,19 @@ final class SoakLoad implements AutoCloseable {
     return List.copyOf(errorMessages);
   }
 
-  /** Stops the workers and waits for them (streams and watches end within their timeouts). */
+  /**
+   * Stops the workers and waits for them (streams and watches end within their timeouts); an
+   * interrupt stops the wait and leaves the thread interrupted.
+   */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     stopping = true;
-    for (Thread thread : threads) {
-      thread.join(Duration.ofSeconds(40).toMillis());
+    try {
+      for (Thread thread : threads) {
+        thread.join(Duration.ofSeconds(40).toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
