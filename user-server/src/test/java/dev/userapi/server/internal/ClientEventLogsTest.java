@@ -6,7 +6,9 @@ import dev.userapi.server.internal.ClientEventLogs.Kind;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -28,6 +30,7 @@ class ClientEventLogsTest {
   private static final Logger handler = Logger.getLogger("io.grpc.netty.NettyServerHandler");
 
   private final List<LogRecord> published = new CopyOnWriteArrayList<>();
+  private final Map<Logger, Level> levels = new HashMap<>();
   private final Handler capture =
       new Handler() {
         @Override
@@ -47,6 +50,10 @@ class ClientEventLogsTest {
     ClientEventLogs.install();
     ClientEventLogs.install(); // a second server in the same JVM
     for (Logger logger : List.of(responder, transport, handler)) {
+      // Whatever level an earlier test in this JVM left (the CLI quiets io.grpc to WARNING), this
+      // test sees every record the filter lets through.
+      levels.put(logger, logger.getLevel());
+      logger.setLevel(Level.ALL);
       logger.addHandler(capture);
       logger.setUseParentHandlers(false);
     }
@@ -57,6 +64,7 @@ class ClientEventLogsTest {
     for (Logger logger : List.of(responder, transport, handler)) {
       logger.removeHandler(capture);
       logger.setUseParentHandlers(true);
+      logger.setLevel(levels.get(logger));
     }
   }
 
