@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -104,13 +105,19 @@ public final class SseWatch implements Flow.Subscriber<UserEvent> {
     if (closed.get()) {
       return;
     }
-    sink.send(sse.newEventBuilder().comment("keep-alive").build())
-        .whenComplete(
-            (ignored, error) -> {
-              if (error != null) {
-                clientWentAway(error);
-              }
-            });
+    CompletionStage<?> written;
+    try {
+      written = sink.send(sse.newEventBuilder().comment("keep-alive").build());
+    } catch (IllegalStateException sinkClosed) {
+      clientWentAway(sinkClosed); // see onNext
+      return;
+    }
+    written.whenComplete(
+        (ignored, error) -> {
+          if (error != null) {
+            clientWentAway(error);
+          }
+        });
   }
 
   private void throwIfFailedEarly(boolean lastCheck) {
@@ -175,15 +182,23 @@ public final class SseWatch implements Flow.Subscriber<UserEvent> {
             .name(event.type().name().toLowerCase(Locale.ROOT))
             .data(String.class, data)
             .build();
-    sink.send(outbound)
-        .whenComplete(
-            (ignored, error) -> {
-              if (error != null) {
-                clientWentAway(error);
-              } else {
-                subscription.request(1);
-              }
-            });
+    CompletionStage<?> written;
+    try {
+      written = sink.send(outbound);
+    } catch (IllegalStateException sinkClosed) {
+      // Jersey closes the sink when the client hangs up, and then send throws instead of failing
+      // the stage: the same event as a failed write, caused by the client, not a server fault.
+      clientWentAway(sinkClosed);
+      return;
+    }
+    written.whenComplete(
+        (ignored, error) -> {
+          if (error != null) {
+            clientWentAway(error);
+          } else {
+            subscription.request(1);
+          }
+        });
   }
 
   @Override
