@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -150,6 +151,10 @@ final class RestHost {
     // the transport, so a watcher just before HttpServerFilter sees the shutdown after it.
     FilterChain chain = server.getListener(LISTENER).getFilterChain();
     chain.add(chain.indexOfType(HttpServerFilter.class), inFlight.shutdownWatcher());
+    // Right after the HTTP codec, which announces an offered upgrade as soon as it parses it.
+    chain.add(
+        chain.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class) + 1,
+        new IgnoredUpgrades(Set.of()));
     return new RestHost(server, inFlight);
   }
 
