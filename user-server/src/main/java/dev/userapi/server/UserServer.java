@@ -247,6 +247,7 @@ public final class UserServer implements AutoCloseable {
     private boolean reflection = true;
     private boolean docs = true;
     private boolean compressResponses;
+    private boolean http2;
     private ServerInterceptor grpcMetrics;
     private Feature restMetrics;
     private ServerInterceptor grpcTracing;
@@ -518,6 +519,27 @@ public final class UserServer implements AutoCloseable {
     }
 
     /**
+     * Whether the REST port also speaks HTTP/2; off by default. HTTP/1.1 keeps working on the same
+     * port either way. Without TLS a client reaches HTTP/2 with prior knowledge ({@code curl
+     * --http2-prior-knowledge}) or by an {@code Upgrade: h2c} request (java.net.http's {@code
+     * HttpClient}); with {@link #tls} through ALPN. The API behaves the same on both versions:
+     * NDJSON and Server-Sent Events stream under HTTP/2 flow control, and the drain, body limit and
+     * idle timeout apply per request. The gRPC port is HTTP/2 regardless.
+     *
+     * <p>Off by default because of the drain: Grizzly sends HTTP/2 connections a GOAWAY when the
+     * server shuts down, and JDK 17's {@code HttpClient} then fails the requests still in flight on
+     * that connection, which an HTTP/1.1 drain lets finish.
+     *
+     * @param enabled true to serve HTTP/2 besides HTTP/1.1
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder http2(boolean enabled) {
+      this.http2 = enabled;
+      return this;
+    }
+
+    /**
      * Records per-operation metrics of both protocols into {@code registry} (timers {@code
      * userapi.server.calls}, counters {@code userapi.server.errors}, tagged by protocol and
      * operation). Needs {@code io.micrometer:micrometer-core} on the class path.
@@ -607,6 +629,7 @@ public final class UserServer implements AutoCloseable {
               reflection,
               docs,
               compressResponses,
+              http2,
               grpcMetrics,
               restMetrics,
               grpcTracing,

@@ -209,6 +209,17 @@ public final class UserServerCommand implements Callable<Integer>, AutoCloseable
       })
   private Duration idleTimeout;
 
+  @Option(
+      names = "--http2",
+      negatable = true,
+      defaultValue = "${env:USERAPI_HTTP2:-false}",
+      fallbackValue = "true",
+      description = {
+        "Serve HTTP/2 on the REST port besides HTTP/1.1: h2c (prior knowledge or Upgrade), or h2",
+        "through ALPN with TLS (default: ${DEFAULT-VALUE})."
+      })
+  private boolean http2;
+
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Running running;
 
@@ -303,6 +314,7 @@ public final class UserServerCommand implements Callable<Integer>, AutoCloseable
             .maxConcurrentStreams(maxStreams)
             .maxConcurrentWatches(maxWatches)
             .idleTimeout(idleTimeout)
+            .http2(http2)
             .gracePeriod(gracePeriod)
             .insecure(insecure);
     if (security.tls() != null) {

@@ -24,6 +24,8 @@ import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.RequestExecutorProvider;
 import org.glassfish.grizzly.http.server.Response;
 import org.glassfish.grizzly.http.server.ServerConfiguration;
+import org.glassfish.grizzly.http2.Http2AddOn;
+import org.glassfish.grizzly.http2.Http2Configuration;
 import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
 import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
@@ -58,6 +60,15 @@ import org.slf4j.LoggerFactory;
  * <p>Only an allow-list of paths runs on the selector, so that a spelling the list does not expect
  * ({@code users%3Astream}, a matrix parameter) can only cost a thread hop, never a blocked
  * selector.
+ *
+ * <p>With HTTP/2 on ({@link HostOptions#http2()}) Grizzly's HTTP/2 add-on sits in the same
+ * listener: a connection starts as HTTP/1.1 and turns to HTTP/2 on the client's preface (prior
+ * knowledge), on an {@code Upgrade: h2c} request, or through ALPN under TLS. Each HTTP/2 stream
+ * becomes a request of its own that goes through the same handler, the same executor choice and the
+ * same probes as an HTTP/1.1 request: the add-on gets no thread pool of its own, so a stream's
+ * request is dispatched on the selector thread that read its headers and {@link Routes} moves it to
+ * a worker exactly when it would move an HTTP/1.1 request. A request body still in flight is always
+ * one (HEADERS arrive before DATA), so a selector never waits for a stream's body.
  *
  * <p>Swagger UI (the {@code org.webjars:swagger-ui} jar) is served at {@code /docs/} over the
  * OpenAPI document at {@code /api/openapi.yaml}.
@@ -117,6 +128,10 @@ final class RestHost {
       listener.setSecure(true);
       listener.setSSLEngineConfig(
           new SSLEngineConfigurator(options.sslContext(), false, options.mutualTls(), false));
+    }
+    if (options.http2()) {
+      // No executor of its own (see the class comment); ALPN comes from the JDK (9+).
+      listener.registerAddOn(new Http2AddOn(Http2Configuration.builder().build()));
     }
     server.addListener(listener);
 
