@@ -12,6 +12,8 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -36,14 +38,14 @@ import java.util.concurrent.TimeUnit;
  * cannot do this (it only upgrades), so Netty's HTTP/2 codec, already on the class path for gRPC,
  * does it. Not thread-safe; close it.
  */
-final class PriorKnowledgeH2c implements AutoCloseable {
+public final class PriorKnowledgeH2c implements AutoCloseable {
   private static final int MAX_BODY = 16 * 1024 * 1024;
 
   private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Channel connection;
   private final String authority;
 
-  PriorKnowledgeH2c(int port) throws InterruptedException {
+  public PriorKnowledgeH2c(int port) throws InterruptedException {
     authority = "127.0.0.1:" + port;
     connection =
         new Bootstrap()
@@ -66,8 +68,18 @@ final class PriorKnowledgeH2c implements AutoCloseable {
   }
 
   /** Sends a request on a new stream and waits for the whole response. */
-  WireResponse send(String method, String path, Map<String, String> headers, String body)
+  public WireResponse send(String method, String path, Map<String, String> headers, String body)
       throws Exception {
+    return sendAsync(method, path, headers, body, true).get(20, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Sends a request on a new stream; the future completes with the whole response. With {@code
+   * declareLength} false a body goes without {@code Content-Length} (its DATA frames frame it).
+   */
+  public CompletableFuture<WireResponse> sendAsync(
+      String method, String path, Map<String, String> headers, String body, boolean declareLength)
+      throws InterruptedException {
     FullHttpRequest request =
         new DefaultFullHttpRequest(
             HttpVersion.HTTP_1_1,
@@ -78,22 +90,59 @@ final class PriorKnowledgeH2c implements AutoCloseable {
                 : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
     request.headers().set(HttpHeaderNames.HOST, authority);
     headers.forEach(request.headers()::set);
-    if (body != null) {
+    if (body != null && declareLength) {
       request.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, request.content().readableBytes());
     }
     CompletableFuture<WireResponse> response = new CompletableFuture<>();
-    Http2StreamChannel stream = openStream(response);
+    Http2StreamChannel stream = openStream(response, true);
     stream.writeAndFlush(request).sync();
-    return response.get(20, TimeUnit.SECONDS);
+    return response;
   }
 
-  private Http2StreamChannel openStream(CompletableFuture<WireResponse> response)
+  /**
+   * Starts a request whose body declares {@code declaredLength} bytes but stops after {@code
+   * prefix}: the stream stays open, its body never ends. The future completes with the response.
+   */
+  public CompletableFuture<WireResponse> sendStalled(
+      String path, Map<String, String> headers, String prefix, int declaredLength)
+      throws InterruptedException {
+    DefaultHttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path);
+    head.headers().set(HttpHeaderNames.HOST, authority);
+    headers.forEach(head.headers()::set);
+    head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, declaredLength);
+    CompletableFuture<WireResponse> response = new CompletableFuture<>();
+    Http2StreamChannel stream = openStream(response, true);
+    stream.write(head);
+    stream
+        .writeAndFlush(
+            new DefaultHttpContent(Unpooled.copiedBuffer(prefix, StandardCharsets.UTF_8)))
+        .sync();
+    return response;
+  }
+
+  /**
+   * Opens a {@code GET} stream whose response this client never reads: it sends no WINDOW_UPDATE
+   * for it, so the server may write only what HTTP/2 flow control allows. Close the returned
+   * channel to reset the stream.
+   */
+  public Http2StreamChannel openUnread(String path) throws InterruptedException {
+    FullHttpRequest request =
+        new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_1, HttpMethod.GET, path, Unpooled.EMPTY_BUFFER);
+    request.headers().set(HttpHeaderNames.HOST, authority);
+    Http2StreamChannel stream = openStream(new CompletableFuture<>(), false);
+    stream.writeAndFlush(request).sync();
+    return stream;
+  }
+
+  private Http2StreamChannel openStream(CompletableFuture<WireResponse> response, boolean read)
       throws InterruptedException {
     return new Http2StreamChannelBootstrap(connection)
         .handler(
             new ChannelInitializer<Http2StreamChannel>() {
               @Override
               protected void initChannel(Http2StreamChannel ch) {
+                ch.config().setAutoRead(read);
                 ch.pipeline()
                     .addLast(
                         new Http2StreamFrameToHttpObjectCodec(false),
@@ -124,7 +173,7 @@ final class PriorKnowledgeH2c implements AutoCloseable {
   }
 
   /** Whether the connection is still open. */
-  boolean isOpen() {
+  public boolean isOpen() {
     return connection.isActive();
   }
 
@@ -135,7 +184,7 @@ final class PriorKnowledgeH2c implements AutoCloseable {
   }
 
   /** A response reduced to what the tests compare: status, headers by lower-case name, body. */
-  record WireResponse(int status, Map<String, List<String>> headers, String body) {
+  public record WireResponse(int status, Map<String, List<String>> headers, String body) {
     static WireResponse of(FullHttpResponse response) {
       Map<String, List<String>> headers = new LinkedHashMap<>();
       for (String name : response.headers().names()) {
@@ -145,7 +194,7 @@ final class PriorKnowledgeH2c implements AutoCloseable {
           response.status().code(), headers, response.content().toString(StandardCharsets.UTF_8));
     }
 
-    String header(String name) {
+    public String header(String name) {
       List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
       return values == null || values.isEmpty() ? null : values.get(0);
     }
