@@ -52,7 +52,7 @@ import picocli.CommandLine.Option;
       "USERAPI_GRPC_PORT, USERAPI_BIND, USERAPI_SEED, USERAPI_JDBC_URL, USERAPI_JDBC_USER,",
       "USERAPI_JDBC_PASSWORD, USERAPI_GRACE_PERIOD, USERAPI_TOKEN_FILE, USERAPI_TLS_CERT,",
       "USERAPI_TLS_KEY, USERAPI_TLS_CLIENT_CA, USERAPI_INSECURE, USERAPI_MAX_WATCHES,",
-      "USERAPI_MAX_STREAMS, USERAPI_IDLE_TIMEOUT. A flag wins over its variable.",
+      "USERAPI_MAX_STREAMS, USERAPI_IDLE_TIMEOUT, USERAPI_HTTP2. A flag wins over its variable.",
       "",
       "Example: userapi-server --rest-port 0 --grpc-port 0 --seed 1000"
     })
@@ -212,11 +212,11 @@ public final class UserServerCommand implements Callable<Integer>, AutoCloseable
   @Option(
       names = "--http2",
       negatable = true,
-      defaultValue = "${env:USERAPI_HTTP2:-false}",
+      defaultValue = "${env:USERAPI_HTTP2:-true}",
       fallbackValue = "true",
       description = {
         "Serve HTTP/2 on the REST port besides HTTP/1.1: h2c (prior knowledge or Upgrade), or h2",
-        "through ALPN with TLS (default: ${DEFAULT-VALUE})."
+        "through ALPN with TLS; --no-http2 keeps the port on HTTP/1.1 (default: ${DEFAULT-VALUE})."
       })
   private boolean http2;
 
