@@ -523,12 +523,16 @@ public final class UserServer implements AutoCloseable {
      * port either way. Without TLS a client reaches HTTP/2 with prior knowledge ({@code curl
      * --http2-prior-knowledge}) or by an {@code Upgrade: h2c} request (java.net.http's {@code
      * HttpClient}); with {@link #tls} through ALPN. The API behaves the same on both versions:
-     * NDJSON and Server-Sent Events stream under HTTP/2 flow control, and the drain, body limit and
-     * idle timeout apply per request. The gRPC port is HTTP/2 regardless.
+     * NDJSON and Server-Sent Events stream under HTTP/2 flow control; the body limit (413, with or
+     * without a {@code Content-Length}), the idle timeout (408; on HTTP/2 only the stalled stream
+     * ends), the stream and watch limits (429) and the drain (requests in flight finish, new ones
+     * get 503 with {@code Retry-After}) answer the same. The gRPC port is HTTP/2 regardless.
      *
-     * <p>Off by default because of the drain: Grizzly sends HTTP/2 connections a GOAWAY when the
-     * server shuts down, and JDK 17's {@code HttpClient} then fails the requests still in flight on
-     * that connection, which an HTTP/1.1 drain lets finish.
+     * <p>Off by default in the library so that an embedding application's port changes protocol only
+     * when it asks: with HTTP/2 on, clients that offer an upgrade (java.net.http's default client
+     * does, on every cleartext connection) move to HTTP/2, which changes what proxies, access logs
+     * and connection limits in front of the port see. The command-line server turns it on ({@code
+     * --no-http2} turns it off).
      *
      * @param enabled true to serve HTTP/2 besides HTTP/1.1
      * @return this builder
