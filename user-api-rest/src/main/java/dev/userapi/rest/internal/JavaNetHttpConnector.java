@@ -19,7 +19,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import javax.net.ssl.SSLContext;
 import org.glassfish.jersey.client.ClientConfig;
 import org.glassfish.jersey.client.ClientProperties;
 import org.glassfish.jersey.client.ClientRequest;
@@ -65,19 +67,40 @@ public final class JavaNetHttpConnector implements Connector {
     return clients.withConfig(new ClientConfig().connectorProvider(provider(version)));
   }
 
+  /**
+   * One {@link HttpClient} for every connector of the clients built from one builder. Jersey builds
+   * a connector for each configuration it derives (a request that sets a property of its own gets
+   * one), and the JDK closes an {@code HttpClient}'s connections, with a GOAWAY, once the client is
+   * unreachable: a connector per configuration would let the garbage collector end streams that are
+   * still being read. So the provider keeps the client, and each response body holds it too.
+   */
   static ConnectorProvider provider(HttpClient.Version version) {
-    return (Client client, Configuration config) -> {
-      HttpClient.Builder http =
-          HttpClient.newBuilder().version(version).followRedirects(HttpClient.Redirect.NEVER);
-      Duration connect = millis(config.getProperty(ClientProperties.CONNECT_TIMEOUT));
-      if (connect != null) {
-        http.connectTimeout(connect);
+    return new ConnectorProvider() {
+      private final Map<List<Object>, HttpClient> clients = new ConcurrentHashMap<>();
+
+      @Override
+      public Connector getConnector(Client client, Configuration config) {
+        Duration connect = millis(config.getProperty(ClientProperties.CONNECT_TIMEOUT));
+        SSLContext ssl = client.getSslContext();
+        HttpClient http =
+            clients.computeIfAbsent(
+                java.util.Arrays.asList(connect, ssl),
+                key -> {
+                  HttpClient.Builder builder =
+                      HttpClient.newBuilder()
+                          .version(version)
+                          .followRedirects(HttpClient.Redirect.NEVER);
+                  if (connect != null) {
+                    builder.connectTimeout(connect);
+                  }
+                  if (ssl != null) {
+                    builder.sslContext(ssl);
+                  }
+                  return builder.build();
+                });
+        return new JavaNetHttpConnector(
+            http, millis(config.getProperty(ClientProperties.READ_TIMEOUT)));
       }
-      if (client.getSslContext() != null) {
-        http.sslContext(client.getSslContext());
-      }
-      return new JavaNetHttpConnector(
-          http.build(), millis(config.getProperty(ClientProperties.READ_TIMEOUT)));
     };
   }
 
@@ -152,7 +175,7 @@ public final class JavaNetHttpConnector implements Connector {
     return exchange.build();
   }
 
-  private static ClientResponse toClientResponse(
+  private ClientResponse toClientResponse(
       ClientRequest request, HttpResponse<InputStream> response) {
     ClientResponse result =
         new ClientResponse(Statuses.from(response.statusCode()), request, response.uri());
@@ -165,8 +188,20 @@ public final class JavaNetHttpConnector implements Connector {
                 result.getHeaders().addAll(name, values);
               }
             });
-    result.setEntityStream(response.body());
+    // The body keeps the HttpClient reachable while it is read (see provider(..)).
+    result.setEntityStream(new KeepsClient(response.body(), http));
     return result;
+  }
+
+  /** A response body that holds the client it came from. */
+  private static final class KeepsClient extends java.io.FilterInputStream {
+    @SuppressWarnings({"unused", "FieldCanBeLocal"})
+    private final HttpClient client;
+
+    KeepsClient(InputStream body, HttpClient client) {
+      super(body);
+      this.client = client;
+    }
   }
 
   @Override
