@@ -528,11 +528,11 @@ public final class UserServer implements AutoCloseable {
      * ends), the stream and watch limits (429) and the drain (requests in flight finish, new ones
      * get 503 with {@code Retry-After}) answer the same. The gRPC port is HTTP/2 regardless.
      *
-     * <p>Off by default in the library so that an embedding application's port changes protocol only
-     * when it asks: with HTTP/2 on, clients that offer an upgrade (java.net.http's default client
-     * does, on every cleartext connection) move to HTTP/2, which changes what proxies, access logs
-     * and connection limits in front of the port see. The command-line server turns it on ({@code
-     * --no-http2} turns it off).
+     * <p>Off by default in the library so that an embedding application's port changes protocol
+     * only when it asks: with HTTP/2 on, clients that offer an upgrade (java.net.http's default
+     * client does, on every cleartext connection) move to HTTP/2, which changes what proxies,
+     * access logs and connection limits in front of the port see. The command-line server turns it
+     * on ({@code --no-http2} turns it off).
      *
      * @param enabled true to serve HTTP/2 besides HTTP/1.1
      * @return this builder

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -170,6 +171,11 @@ public final class PriorKnowledgeH2c implements AutoCloseable {
         .open()
         .sync()
         .getNow();
+  }
+
+  /** The number of streams the server's SETTINGS let this client open at once. */
+  public int streamsAllowedByServer() {
+    return connection.pipeline().get(Http2FrameCodec.class).connection().local().maxActiveStreams();
   }
 
   /** Whether the connection is still open. */

@@ -107,6 +107,14 @@ class RestOverHttp2Test {
   }
 
   @Test
+  void theServerAdvertisesItsHttp2StreamCap() throws Exception {
+    assertThat(priorKnowledge.send("GET", "/api/health", Map.of(), null).status()).isEqualTo(200);
+
+    // Unadvertised, the cap would only show when a client exceeds it and loses the connection.
+    assertThat(priorKnowledge.streamsAllowedByServer()).isEqualTo(128);
+  }
+
+  @Test
   void aCreateOverEachVersionAnswers201WithLocationAndEtag() throws Exception {
     List<WireResponse> created = new ArrayList<>();
     assertThat(get(http2, "/api/health").status()).isEqualTo(200);

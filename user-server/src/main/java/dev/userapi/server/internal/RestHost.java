@@ -101,6 +101,9 @@ final class RestHost {
 
   private static final long DRAIN_POLL_MILLIS = 10;
 
+  /** HTTP/2 streams one connection may have open at once, advertised in the server's SETTINGS. */
+  static final int HTTP2_MAX_CONCURRENT_STREAMS = 128;
+
   private final HttpServer server;
   private final InFlightRequests inFlight;
   private volatile GrizzlyFuture<HttpServer> shutdown;
@@ -146,8 +149,15 @@ final class RestHost {
           new SSLEngineConfigurator(options.sslContext(), false, options.mutualTls(), false));
     }
     if (options.http2()) {
-      // No executor of its own (see the class comment); ALPN comes from the JDK (9+).
-      listener.registerAddOn(new Http2AddOn(Http2Configuration.builder().build()));
+      // No executor of its own (see the class comment); ALPN comes from the JDK (9+). The stream
+      // cap is set explicitly because Grizzly advertises SETTINGS_MAX_CONCURRENT_STREAMS only when
+      // it differs from its default (100): unadvertised, a client that opens one stream more is
+      // answered by tearing down the whole connection.
+      listener.registerAddOn(
+          new Http2AddOn(
+              Http2Configuration.builder()
+                  .maxConcurrentStreams(HTTP2_MAX_CONCURRENT_STREAMS)
+                  .build()));
     }
     server.addListener(listener);
 
