@@ -107,11 +107,13 @@ final class RestHost {
 
   private final HttpServer server;
   private final InFlightRequests inFlight;
+  private final Routes routes;
   private volatile GrizzlyFuture<HttpServer> shutdown;
 
-  private RestHost(HttpServer server, InFlightRequests inFlight) {
+  private RestHost(HttpServer server, InFlightRequests inFlight, Routes routes) {
     this.server = server;
     this.inFlight = inFlight;
+    this.routes = routes;
   }
 
   /**
@@ -181,7 +183,8 @@ final class RestHost {
                 "/dev/userapi/server/docs/",
                 "/META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion() + "/")
             : null;
-    config.addHttpHandler(new Routes(jersey, docs, options.blockingStore(), workers), "/");
+    Routes routes = new Routes(jersey, docs, options.blockingStore(), workers);
+    config.addHttpHandler(routes, "/");
     try {
       server.start();
     } catch (IOException e) {
@@ -201,7 +204,7 @@ final class RestHost {
       chain.add(
           chain.indexOfType(Http2ServerFilter.class) + 1, new KeepHttp2SessionsThroughTheDrain());
     }
-    return new RestHost(server, inFlight);
+    return new RestHost(server, inFlight, routes);
   }
 
   /** Gzips responses for clients that send {@code Accept-Encoding: gzip}. */
@@ -220,6 +223,9 @@ final class RestHost {
    */
   void stopAccepting(Duration grace) {
     requireNonNull(grace, "grace");
+    // Before the listener closes: Grizzly unbinds first and only then tells its HTTP filter, so a
+    // request on a kept-alive connection could otherwise slip into the API in between.
+    routes.draining = true;
     shutdown = server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -305,12 +311,21 @@ final class RestHost {
     private final GrizzlyHttpContainer jersey;
     private final StaticFiles docs; // null: no docs
     private final RequestExecutorProvider executors;
+    private static final String ARRIVED_DRAINING = Routes.class.getName() + ".arrivedDraining";
+    private volatile boolean draining;
 
     Routes(GrizzlyHttpContainer jersey, StaticFiles docs, boolean storeBlocks, Executor workers) {
       this.jersey = jersey;
       this.docs = docs;
       this.executors =
-          request -> isDocs(request) || mayBlock(request, storeBlocks) ? workers : null;
+          request -> {
+            if (draining) {
+              // Decided as the request arrives, so one already queued for a worker is served.
+              request.setAttribute(ARRIVED_DRAINING, Boolean.TRUE);
+              return null;
+            }
+            return isDocs(request) || mayBlock(request, storeBlocks) ? workers : null;
+          };
     }
 
     @Override
@@ -332,6 +347,11 @@ final class RestHost {
 
     @Override
     public void service(Request request, Response response) throws Exception {
+      if (request.getAttribute(ARRIVED_DRAINING) != null) {
+        // Every request that arrives once the drain began gets its 503 (ProblemPages writes it).
+        response.sendError(503);
+        return;
+      }
       try {
         request.getRequest().getRequestURIRef().getDecodedRequestURIBC(false);
       } catch (CharConversionException e) {
