@@ -92,7 +92,9 @@ final class WebCall extends ClientCall.Listener<byte[]> {
     long limit =
         method.clientSendsOne()
             ? settings.maxMessageBytes() + Frames.HEADER_BYTES
-            : Math.max(settings.maxRequestBodyBytes(), settings.maxMessageBytes() + 5L);
+            : Math.max(
+                settings.maxRequestBodyBytes(),
+                settings.maxMessageBytes() + (long) Frames.HEADER_BYTES);
     // base64 takes 4 bytes for 3
     this.maxBodyBytes = protocol == WebProtocol.GRPC_WEB_TEXT ? limit / 3 * 4 + 4 : limit;
   }
@@ -277,7 +279,7 @@ final class WebCall extends ClientCall.Listener<byte[]> {
     WebMetadata.forEach(responseHeaders, response::addHeader);
     if (status.isOk()) {
       response.setStatus(200);
-      response.setContentType(protocol.responseContentType(null));
+      response.setContentType(protocol.responseContentType());
       WebMetadata.forEach(trailers, (k, v) -> response.addHeader("trailer-" + k, v));
     } else {
       payload = WebErrors.connectErrorBody(status, trailers);
@@ -325,7 +327,7 @@ final class WebCall extends ClientCall.Listener<byte[]> {
   /** Status line and headers of a streamed response; call with the lock held. */
   private void sendHeaders() {
     response.setStatus(200);
-    response.setContentType(protocol.responseContentType(null));
+    response.setContentType(protocol.responseContentType());
     WebMetadata.forEach(responseHeaders, response::addHeader);
   }
 
