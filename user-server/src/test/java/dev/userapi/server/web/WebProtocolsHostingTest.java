@@ -4,6 +4,7 @@ import static dev.userapi.server.web.WebWire.frames;
 import static dev.userapi.server.web.WebWire.parse;
 import static dev.userapi.server.web.WebWire.post;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.userapi.core.DefaultUserService;
@@ -92,6 +93,18 @@ class WebProtocolsHostingTest {
       assertThat(frames.get(frames.size() - 1).trailerMap()).containsEntry("grpc-status", "0");
     }
     stopped.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void corsOriginsMustBeSchemeHostAndPortOrAStar() {
+    UserServer.Builder builder = builder(DefaultUserService.inMemory());
+
+    builder.corsAllowedOrigins("https://app.example.com", "http://localhost:3000", "*");
+    assertThatThrownBy(() -> builder.corsAllowedOrigins("app.example.com"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("corsAllowedOrigins: app.example.com");
+    assertThatThrownBy(() -> builder.corsAllowedOrigins("https://app.example.com/path"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   private static UserServer.Builder builder(UserService users) {

@@ -246,6 +246,9 @@ final class WebCall extends ClientCall.Listener<byte[]> {
   private void respond(Status status, Metadata trailers, boolean hangUp) {
     lock.lock();
     try {
+      if (done.get()) {
+        return; // aborted: the response is no longer ours to touch (Grizzly recycles it)
+      }
       closeConnection |= hangUp;
       if (hangUp && !response.isCommitted()) {
         response.setHeader("Connection", "close");
@@ -334,6 +337,9 @@ final class WebCall extends ClientCall.Listener<byte[]> {
   private void send(byte[] chunk, boolean requestMore) {
     lock.lock();
     try {
+      if (done.get()) {
+        return;
+      }
       if (!headersSent) {
         headersSent = true;
         sendHeaders();
@@ -462,8 +468,14 @@ final class WebCall extends ClientCall.Listener<byte[]> {
 
   /** The exchange cannot go on: cancel the call, drop the connection. */
   private void abort(String reason) {
-    if (!done.compareAndSet(false, true)) {
-      return;
+    // Under the lock, so that no write is under way and none starts after this.
+    lock.lock();
+    try {
+      if (!done.compareAndSet(false, true)) {
+        return;
+      }
+    } finally {
+      lock.unlock();
     }
     cancel(writeTimer);
     connection.removeCloseListener(onHangUp);
