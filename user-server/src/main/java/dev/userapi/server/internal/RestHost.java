@@ -3,6 +3,7 @@ package dev.userapi.server.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.userapi.rest.internal.Filters;
+import dev.userapi.server.internal.web.WebProtocols;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -122,9 +123,14 @@ final class RestHost {
    * @param app the Jersey application (the user API is registered in it)
    * @param options the server's settings: TLS, whether the store blocks, the idle timeout, docs
    * @param workers runs requests that must not run on a selector thread; owned by the caller
+   * @param web gRPC-Web and Connect on the gRPC paths; null for none
    */
   static RestHost start(
-      InetSocketAddress address, ResourceConfig app, HostOptions options, ExecutorService workers) {
+      InetSocketAddress address,
+      ResourceConfig app,
+      HostOptions options,
+      ExecutorService workers,
+      WebProtocols web) {
     requireNonNull(address, "address");
     requireNonNull(app, "app");
     requireNonNull(workers, "workers");
@@ -183,7 +189,7 @@ final class RestHost {
                 "/dev/userapi/server/docs/",
                 "/META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion() + "/")
             : null;
-    Routes routes = new Routes(jersey, docs, options.blockingStore(), workers);
+    Routes routes = new Routes(jersey, docs, web, options.blockingStore(), workers);
     config.addHttpHandler(routes, "/");
     try {
       server.start();
@@ -310,13 +316,23 @@ final class RestHost {
   private static final class Routes extends HttpHandler {
     private final GrizzlyHttpContainer jersey;
     private final StaticFiles docs; // null: no docs
+    private final WebProtocols web; // null: none
     private final RequestExecutorProvider executors;
     private static final String ARRIVED_DRAINING = Routes.class.getName() + ".arrivedDraining";
     private volatile boolean draining;
 
-    Routes(GrizzlyHttpContainer jersey, StaticFiles docs, boolean storeBlocks, Executor workers) {
+    Routes(
+        GrizzlyHttpContainer jersey,
+        StaticFiles docs,
+        WebProtocols web,
+        boolean storeBlocks,
+        Executor workers) {
       this.jersey = jersey;
       this.docs = docs;
+      this.web = web;
+      // A web call whose body has arrived runs on the selector: its responses are written without
+      // blocking and the call itself runs where native gRPC runs it. A body still arriving is read
+      // on a worker, as for REST.
       this.executors =
           request -> {
             if (draining) {
@@ -324,8 +340,15 @@ final class RestHost {
               request.setAttribute(ARRIVED_DRAINING, Boolean.TRUE);
               return null;
             }
+            if (isWeb(request)) {
+              return request.getInputBuffer().isFinished() ? null : workers;
+            }
             return isDocs(request) || mayBlock(request, storeBlocks) ? workers : null;
           };
+    }
+
+    private boolean isWeb(Request request) {
+      return web != null && web.handles(request, rawPath(request));
     }
 
     @Override
@@ -347,8 +370,10 @@ final class RestHost {
 
     @Override
     public void service(Request request, Response response) throws Exception {
-      if (request.getAttribute(ARRIVED_DRAINING) != null) {
-        // Every request that arrives once the drain began gets its 503 (ProblemPages writes it).
+      if (request.getAttribute(ARRIVED_DRAINING) != null && !isWeb(request)) {
+        // Every request that arrives once the drain began gets its 503 (ProblemPages writes it);
+        // a web call gets UNAVAILABLE in its own protocol's form from the stopped in-process
+        // server.
         response.sendError(503);
         return;
       }
@@ -360,6 +385,10 @@ final class RestHost {
       }
       if (isDocs(request)) {
         docs.service(request, response);
+        return;
+      }
+      if (isWeb(request)) {
+        web.service(request, response, rawPath(request));
         return;
       }
       boolean http2 = request.getProtocol() == Protocol.HTTP_2_0;
