@@ -22,9 +22,21 @@ import java.nio.charset.StandardCharsets;
  * <p>Immutable and thread-safe.
  */
 final class WebMethod {
-  private static final JsonFormat.Parser JSON_PARSER = JsonFormat.parser();
+  /**
+   * The message types an {@code Any} in our messages may hold: google.rpc's error details (a {@code
+   * BatchCreateUsersResponse} carries a {@code google.rpc.Status} with {@code BadRequest} or {@code
+   * ErrorInfo} for each refused item). JSON names an {@code Any}'s type, so JsonFormat must know
+   * it; without it a batch with a refused item could not be written as Connect JSON.
+   */
+  private static final JsonFormat.TypeRegistry ANY_TYPES =
+      JsonFormat.TypeRegistry.newBuilder()
+          .add(com.google.rpc.ErrorDetailsProto.getDescriptor().getMessageTypes())
+          .build();
+
+  private static final JsonFormat.Parser JSON_PARSER =
+      JsonFormat.parser().usingTypeRegistry(ANY_TYPES);
   private static final JsonFormat.Printer JSON_PRINTER =
-      JsonFormat.printer().omittingInsignificantWhitespace();
+      JsonFormat.printer().usingTypeRegistry(ANY_TYPES).omittingInsignificantWhitespace();
 
   private final MethodDescriptor<byte[], byte[]> descriptor;
   private final Message requestPrototype; // null: not protobuf, so no JSON
