@@ -769,7 +769,10 @@ public final class RestUserClient implements UserService, AutoCloseable {
      * HttpClient.Version#HTTP_2} the client negotiates {@code h2} through ALPN over TLS, and over
      * cleartext upgrades each new connection with {@code Upgrade: h2c} on its first request; a
      * server that declines keeps it on HTTP/1.1. Many requests then share one connection as HTTP/2
-     * streams. Ignored when a {@link #client(Client)} is given.
+     * streams. {@code user-server} declines the upgrade on a {@link RestUserClient#watch watch} or
+     * {@link RestUserClient#stream stream} (one that opens a cleartext connection runs over
+     * HTTP/1.1 on it), so that closing one early can never close the connection under the client's
+     * other calls; see the module README. Ignored when a {@link #client(Client)} is given.
      *
      * @param version the version to ask for
      * @return this builder

@@ -10,6 +10,8 @@ import org.glassfish.grizzly.filterchain.FilterChainEvent;
 import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.HttpEvents;
 import org.glassfish.grizzly.http.HttpHeader;
+import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.http.Method;
 import org.glassfish.grizzly.http.util.Header;
 
 /**
@@ -23,7 +25,20 @@ import org.glassfish.grizzly.http.util.Header;
  * offers {@code Upgrade: h2c} on the first request of every {@code http://} connection, so without
  * this filter its first response on a listener without HTTP/2 lost its content type. The filter
  * sits after Grizzly's HTTP codec and clears the mark before the body is read; upgrades the
- * listener does handle ({@code supported}) pass untouched.
+ * listener does handle ({@code supported}) pass untouched, with one exception below.
+ *
+ * <p>{@code Upgrade: h2c} offered on a request for a long-lived stream ({@code GET ...:watch},
+ * {@code GET ...:stream}) is ignored too, and that one response goes out over HTTP/1.1; the next
+ * request may upgrade. Grizzly 4.0.2 serves the request that carried an h2c upgrade (stream 1 of
+ * the new HTTP/2 connection) in the filter-chain context of the TCP connection itself ({@code
+ * Http2ServerFilter.tryHttpUpgrade} attaches the stream's {@code HttpContext} to the connection's
+ * context), whereas every later stream gets a context whose closeable is the stream. When a client
+ * resets stream 1 (it closed a watch), the next write to it fails ({@code DefaultOutputSink} throws
+ * once the stream is terminated) and {@code DefaultFilterChain.execute} answers the failure by
+ * closing the context's closeable: for stream 1 that is the TCP connection, and every other stream
+ * on it dies with it. Short responses are written before a client could reset them; a stream may
+ * run for hours, so it is not let onto stream 1. Prior-knowledge h2c and h2 over TLS have no
+ * upgrade request and are unaffected.
  *
  * <p>Not API: used by userapi modules only. Stateless and thread-safe.
  */
@@ -42,12 +57,30 @@ final class IgnoredUpgrades extends BaseFilter {
     if (event.type() == HttpEvents.IncomingHttpUpgradeEvent.TYPE) {
       HttpHeader header = ((HttpEvents.IncomingHttpUpgradeEvent) event).getHttpHeader();
       String offered = header.getUpgrade();
-      if (offered == null || !supported.contains(offered.trim().toLowerCase(Locale.ROOT))) {
+      String protocol = offered == null ? null : offered.trim().toLowerCase(Locale.ROOT);
+      if (protocol == null
+          || !supported.contains(protocol)
+          || protocol.equals("h2c") && isLongLivedStream(header)) {
         header.getUpgradeDC().recycle();
         header.getHeaders().removeHeader(Header.Upgrade);
         header.setIgnoreContentModifiers(false);
       }
     }
     return ctx.getInvokeAction();
+  }
+
+  /**
+   * Whether the request asks for one of the API's streamed responses. Any spelling the check does
+   * not know (a matrix parameter, say) only keeps the upgrade, as before.
+   */
+  static boolean isLongLivedStream(HttpHeader header) {
+    if (!(header instanceof HttpRequestPacket request) || !Method.GET.equals(request.getMethod())) {
+      return false;
+    }
+    String path = request.getRequestURI().toLowerCase(Locale.ROOT);
+    return path.endsWith(":watch")
+        || path.endsWith("%3awatch")
+        || path.endsWith(":stream")
+        || path.endsWith("%3astream");
   }
 }

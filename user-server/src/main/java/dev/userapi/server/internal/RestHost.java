@@ -202,7 +202,7 @@ final class RestHost {
     FilterChain chain = server.getListener(LISTENER).getFilterChain();
     chain.add(chain.indexOfType(HttpServerFilter.class), inFlight.shutdownWatcher());
     // Right after the HTTP codec, which announces an offered upgrade as soon as it parses it; h2c
-    // is left to the HTTP/2 add-on when it is on.
+    // is left to the HTTP/2 add-on when it is on, except on :watch and :stream (see the filter).
     chain.add(
         chain.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class) + 1,
         new IgnoredUpgrades(options.http2() ? Set.of("h2c") : Set.of()));
