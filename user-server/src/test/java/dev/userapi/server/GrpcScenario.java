@@ -19,7 +19,6 @@ import dev.userapi.core.UserEvent;
 import dev.userapi.core.UserException;
 import dev.userapi.core.UserFilter;
 import dev.userapi.core.UserQuery;
-import dev.userapi.core.UserService;
 import dev.userapi.core.UserUpdate;
 import dev.userapi.grpc.GrpcUserClient;
 import dev.userapi.grpc.internal.ProtoMapper;
@@ -62,7 +61,7 @@ final class GrpcScenario {
   private final String target;
   private final String token;
   private final String readToken;
-  private final UserService client;
+  private final GrpcUserClient client;
 
   private GrpcScenario(String target, String token, String readToken) {
     this.target = target;
@@ -81,8 +80,10 @@ final class GrpcScenario {
    */
   static List<JsonNode> run(String target, String token, String readToken) {
     GrpcScenario scenario = new GrpcScenario(target, token, readToken);
-    try (GrpcUserClient ignored = (GrpcUserClient) scenario.client) {
+    try {
       scenario.steps();
+    } finally {
+      scenario.client.close();
     }
     scenario.lines.add(scenario.json.createObjectNode().put("done", scenario.lines.size()));
     return scenario.lines;
