@@ -40,6 +40,8 @@ public record HostOptions(
     boolean reflection,
     boolean docs,
     boolean compressResponses,
+    boolean webProtocols,
+    List<String> corsAllowedOrigins,
     ServerInterceptor grpcMetrics,
     Feature restMetrics,
     ServerInterceptor grpcTracing,

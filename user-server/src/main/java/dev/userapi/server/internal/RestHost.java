@@ -2,6 +2,7 @@ package dev.userapi.server.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.userapi.server.internal.web.WebProtocols;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,9 +90,14 @@ final class RestHost {
    * @param app the Jersey application (the user API is registered in it)
    * @param options the server's settings: TLS, whether the store blocks, the idle timeout, docs
    * @param workers runs requests that must not run on a selector thread; owned by the caller
+   * @param web gRPC-Web and Connect on the gRPC paths; null for none
    */
   static RestHost start(
-      InetSocketAddress address, ResourceConfig app, HostOptions options, ExecutorService workers) {
+      InetSocketAddress address,
+      ResourceConfig app,
+      HostOptions options,
+      ExecutorService workers,
+      WebProtocols web) {
     requireNonNull(address, "address");
     requireNonNull(app, "app");
     requireNonNull(workers, "workers");
@@ -139,7 +145,7 @@ final class RestHost {
                 "/dev/userapi/server/docs/",
                 "/META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion() + "/")
             : null;
-    config.addHttpHandler(new Routes(jersey, docs, options.blockingStore(), workers), "/");
+    config.addHttpHandler(new Routes(jersey, docs, web, options.blockingStore(), workers), "/");
     try {
       server.start();
     } catch (IOException e) {
@@ -237,13 +243,32 @@ final class RestHost {
   private static final class Routes extends HttpHandler {
     private final GrizzlyHttpContainer jersey;
     private final StaticFiles docs; // null: no docs
+    private final WebProtocols web; // null: none
     private final RequestExecutorProvider executors;
 
-    Routes(GrizzlyHttpContainer jersey, StaticFiles docs, boolean storeBlocks, Executor workers) {
+    Routes(
+        GrizzlyHttpContainer jersey,
+        StaticFiles docs,
+        WebProtocols web,
+        boolean storeBlocks,
+        Executor workers) {
       this.jersey = jersey;
       this.docs = docs;
+      this.web = web;
+      // A web call whose body has arrived runs on the selector: its responses are written without
+      // blocking and the call itself runs where native gRPC runs it. A body still arriving is read
+      // on a worker, as for REST.
       this.executors =
-          request -> isDocs(request) || mayBlock(request, storeBlocks) ? workers : null;
+          request -> {
+            if (isWeb(request)) {
+              return request.getInputBuffer().isFinished() ? null : workers;
+            }
+            return isDocs(request) || mayBlock(request, storeBlocks) ? workers : null;
+          };
+    }
+
+    private boolean isWeb(Request request) {
+      return web != null && web.handles(request, rawPath(request));
     }
 
     @Override
@@ -273,6 +298,10 @@ final class RestHost {
       }
       if (isDocs(request)) {
         docs.service(request, response);
+        return;
+      }
+      if (isWeb(request)) {
+        web.service(request, response, rawPath(request));
         return;
       }
       jersey.service(request, response);
