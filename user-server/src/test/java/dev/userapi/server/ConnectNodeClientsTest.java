@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +26,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Third-party clients, not ours: connect-es ({@code @connectrpc/connect} with {@code
@@ -47,8 +50,7 @@ class ConnectNodeClientsTest {
   private static final String WRITER_TOKEN = "connect-writer-token";
   private static final String READER_TOKEN = "connect-reader-token";
 
-  private static List<JsonNode> reference;
-  private static List<JsonNode> referenceWithTokens;
+  private static final Map<String, List<JsonNode>> REFERENCES = new HashMap<>();
 
   private static String unavailable;
   private static boolean prepared;
@@ -143,6 +145,47 @@ class ConnectNodeClientsTest {
     }
   }
 
+  @ParameterizedTest(name = "{0} {1} over HTTP/1.1")
+  @CsvSource({"grpc-web, proto", "connect, proto", "connect, json"})
+  void webTransportSeesWhatGrpcUserClientSees(String transport, String format) throws IOException {
+    try (UserServer server = server(false)) {
+      assertSameLines(
+          transport + "-" + format,
+          reference(),
+          "--transport",
+          transport,
+          "--format",
+          format,
+          "--http",
+          "1.1",
+          "--url",
+          "http://127.0.0.1:" + server.restPort());
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1} over HTTP/1.1 with bearer tokens")
+  @CsvSource({"grpc-web, proto", "connect, proto", "connect, json"})
+  void webTransportWithBearerTokensSeesTheSameAuthorizationErrors(String transport, String format)
+      throws IOException {
+    try (UserServer server = server(true)) {
+      assertSameLines(
+          transport + "-" + format + "-tokens",
+          referenceWithTokens(),
+          "--transport",
+          transport,
+          "--format",
+          format,
+          "--http",
+          "1.1",
+          "--url",
+          "http://127.0.0.1:" + server.restPort(),
+          "--token",
+          WRITER_TOKEN,
+          "--read-token",
+          READER_TOKEN);
+    }
+  }
+
   private static void assertSameLines(String name, List<JsonNode> expected, String... args)
       throws IOException {
     List<JsonNode> actual = NodeClients.normalize(NodeClients.scenario(name, args));
@@ -152,34 +195,45 @@ class ConnectNodeClientsTest {
       JsonNode grpc = i < expected.size() ? expected.get(i) : null;
       if (node == null || !node.equals(grpc)) {
         differences.add(
-            "line " + (i + 1) + ":\n  node:           " + node + "\n  GrpcUserClient: " + grpc);
+            differences.isEmpty()
+                ? "line " + (i + 1) + ":\n  node:           " + node + "\n  GrpcUserClient: " + grpc
+                : "line "
+                    + (i + 1)
+                    + " ("
+                    + (grpc == null ? node : grpc).path("step").asText()
+                    + ")");
       }
     }
     assertThat(differences)
         .as(
-            "connect-es (%s) lines that differ from GrpcUserClient's; node's stderr:%n%s",
+            "connect-es (%s): lines that differ from GrpcUserClient's, the first in full (a difference"
+                + " can shift the ids of later lines); node's stderr:%n%s",
             String.join(" ", args), NodeClients.stderr(name))
         .isEmpty();
   }
 
-  private static synchronized List<JsonNode> reference() {
-    if (reference == null) {
-      try (UserServer server = server(false)) {
-        reference = NodeClients.normalize(GrpcScenario.run(server.grpcTarget(), null, null));
-      }
-    }
-    return reference;
+  private static List<JsonNode> reference() {
+    return reference(false, true);
   }
 
-  private static synchronized List<JsonNode> referenceWithTokens() {
-    if (referenceWithTokens == null) {
-      try (UserServer server = server(true)) {
-        referenceWithTokens =
-            NodeClients.normalize(
-                GrpcScenario.run(server.grpcTarget(), WRITER_TOKEN, READER_TOKEN));
-      }
-    }
-    return referenceWithTokens;
+  private static List<JsonNode> referenceWithTokens() {
+    return reference(true, true);
+  }
+
+  /** What GrpcUserClient sees, once per kind of run. */
+  private static synchronized List<JsonNode> reference(boolean tokens, boolean batch) {
+    return REFERENCES.computeIfAbsent(
+        (tokens ? "tokens" : "open") + (batch ? "" : "-nobatch"),
+        key -> {
+          try (UserServer server = server(tokens)) {
+            return NodeClients.normalize(
+                GrpcScenario.run(
+                    server.grpcTarget(),
+                    tokens ? WRITER_TOKEN : null,
+                    tokens ? READER_TOKEN : null,
+                    batch));
+          }
+        });
   }
 
   /** A fresh server over a fresh store whose clock starts where every other one does. */
@@ -189,7 +243,8 @@ class ConnectNodeClientsTest {
             .repository(new InMemoryUserRepository())
             .clock(new TickingClock())
             .build();
-    UserServer.Builder builder = UserServer.builder(users).restPort(0).grpcPort(0);
+    UserServer.Builder builder =
+        UserServer.builder(users).restPort(0).grpcPort(0).webProtocols(true);
     if (tokens) {
       builder.authenticator(
           Authenticator.staticTokens(
