@@ -120,6 +120,81 @@ final class WebWire {
     return frames;
   }
 
+  /** Reads a response's status line and headers, up to the empty line; returns them. */
+  static String readHead(java.io.InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new java.io.EOFException("connection closed in the headers: " + head);
+      }
+      head.append((char) b);
+    }
+    return head.toString();
+  }
+
+  /** A body in HTTP/1.1 chunked transfer coding, read chunk by chunk as it arrives. */
+  static final class Dechunked extends java.io.InputStream {
+    private final java.io.InputStream in;
+    private int left;
+    private boolean ended;
+
+    Dechunked(java.io.InputStream in) {
+      this.in = in;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      if (ended) {
+        return -1;
+      }
+      if (left == 0) {
+        if (!nextChunk()) {
+          return -1;
+        }
+      }
+      int read = in.read(buffer, offset, Math.min(length, left));
+      if (read < 0) {
+        throw new java.io.EOFException("truncated chunk");
+      }
+      left -= read;
+      if (left == 0) {
+        line(); // the CRLF after the chunk
+      }
+      return read;
+    }
+
+    private boolean nextChunk() throws IOException {
+      String size = line();
+      int semicolon = size.indexOf(';');
+      left = Integer.parseInt(semicolon < 0 ? size : size.substring(0, semicolon), 16);
+      if (left == 0) {
+        ended = true;
+        return false;
+      }
+      return true;
+    }
+
+    private String line() throws IOException {
+      StringBuilder line = new StringBuilder();
+      for (int b = in.read(); b != '\n'; b = in.read()) {
+        if (b < 0) {
+          throw new java.io.EOFException("connection closed in a chunk header");
+        }
+        if (b != '\r') {
+          line.append((char) b);
+        }
+      }
+      return line.toString();
+    }
+  }
+
   static String base64(byte[] bytes) {
     return Base64.getEncoder().encodeToString(bytes);
   }

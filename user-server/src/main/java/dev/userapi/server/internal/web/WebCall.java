@@ -44,6 +44,13 @@ import org.slf4j.LoggerFactory;
 final class WebCall extends ClientCall.Listener<byte[]> {
   private static final Logger log = LoggerFactory.getLogger(WebCall.class);
 
+  /**
+   * The most response bytes Grizzly queues for the connection while a web call streams. Grizzly's
+   * own default follows the socket's send buffer, which loopback and fast links autotune to
+   * megabytes; a stream's memory should not depend on that.
+   */
+  static final int WRITE_QUEUE_BYTES = 256 * 1024;
+
   private final WebProtocols.Settings settings;
   private final Request request;
   private final Response response;
@@ -54,6 +61,7 @@ final class WebCall extends ClientCall.Listener<byte[]> {
   private final AtomicBoolean done = new AtomicBoolean();
   private final ReentrantLock lock = new ReentrantLock();
   private final long maxBodyBytes;
+  private final int connectionWriteQueue;
 
   private volatile ClientCall<byte[], byte[]> call;
   private volatile Metadata responseHeaders = new Metadata();
@@ -80,6 +88,7 @@ final class WebCall extends ClientCall.Listener<byte[]> {
     this.protocol = protocol;
     this.method = method;
     this.connection = request.getContext().getConnection();
+    this.connectionWriteQueue = connection.getMaxAsyncWriteQueueSize();
     long limit =
         method.clientSendsOne()
             ? settings.maxMessageBytes() + Frames.HEADER_BYTES
@@ -97,6 +106,7 @@ final class WebCall extends ClientCall.Listener<byte[]> {
   void start() {
     response.suspend();
     connection.addCloseListener(onHangUp);
+    connection.setMaxAsyncWriteQueueSize(WRITE_QUEUE_BYTES);
     byte[] bytes;
     try {
       bytes = readBody();
@@ -434,6 +444,7 @@ final class WebCall extends ClientCall.Listener<byte[]> {
     }
     cancel(writeTimer);
     connection.removeCloseListener(onHangUp);
+    connection.setMaxAsyncWriteQueueSize(connectionWriteQueue);
     boolean hangUp;
     lock.lock();
     try {
