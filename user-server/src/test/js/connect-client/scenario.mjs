@@ -15,7 +15,7 @@
 // Usage (in a directory where `npm ci` ran and gen/ holds the code buf generate made):
 //   node scenario.mjs --transport grpc --url http://127.0.0.1:9090
 //   node scenario.mjs --transport connect --format json --http 1.1 --url http://127.0.0.1:8080
-//   … [--token <users.read,users.write token> --read-token <users.read token>] [--skip batch]
+//   … [--token <users.read,users.write token> --read-token <users.read token>]
 //
 // --transport grpc | grpc-web | connect; --format proto (default) | json; --http 2 (default) | 1.1.
 // With --token every call carries it, and the scenario ends with the authorization checks
@@ -53,7 +53,6 @@ const { values: args } = parseArgs({
     http: { type: "string", default: "2" },
     token: { type: "string" },
     "read-token": { type: "string" },
-    skip: { type: "string", multiple: true, default: [] },
   },
 });
 if (!args.transport || !args.url) {
@@ -293,21 +292,19 @@ async function run() {
   );
 
   // Bulk create (client streaming): each item succeeds or fails on its own.
-  if (!args.skip.includes("batch")) {
-    await unary("batchCreate", BatchCreateUsersResponseSchema, () =>
-      client.batchCreateUsers(
-        (async function* () {
-          yield { user: { name: "Edsger Dijkstra", email: "edsger@example.com", age: 72 } };
-          yield { user: { name: "No Email" } };
-          yield { user: { name: "Alan Again", email: "ALAN@example.com" } };
-          yield { user: { name: "Donald Knuth", email: "donald@example.com" } };
-        })(),
-      ),
-    );
-    await unary("batchCreateEmpty", BatchCreateUsersResponseSchema, () =>
-      client.batchCreateUsers((async function* () {})()),
-    );
-  }
+  await unary("batchCreate", BatchCreateUsersResponseSchema, () =>
+    client.batchCreateUsers(
+      (async function* () {
+        yield { user: { name: "Edsger Dijkstra", email: "edsger@example.com", age: 72 } };
+        yield { user: { name: "No Email" } };
+        yield { user: { name: "Alan Again", email: "ALAN@example.com" } };
+        yield { user: { name: "Donald Knuth", email: "donald@example.com" } };
+      })(),
+    ),
+  );
+  await unary("batchCreateEmpty", BatchCreateUsersResponseSchema, () =>
+    client.batchCreateUsers((async function* () {})()),
+  );
 
   // Delete: a stale etag is ABORTED, then deleted, then deleted again (idempotent).
   await deleteUser("deleteAlanStaleEtag", { id: alan.id, etag: "7" });

@@ -39,8 +39,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * TickingClock}, so timestamps and etags match exactly; ids and page tokens are compared by
  * position ({@link NodeClients#normalize}).
  *
- * <p>The transport here is connect-node's {@code createGrpcTransport}: native gRPC over HTTP/2 to
- * the gRPC port, an interoperability check of grpc-java with a client written elsewhere.
+ * <p>Transports: connect-node's {@code createGrpcTransport} (native gRPC over HTTP/2 to the gRPC
+ * port: an interoperability check of grpc-java with another implementation), and over HTTP/1.1 to
+ * the HTTP port ({@link UserServer.Builder#webProtocols}) {@code createGrpcWebTransport} (binary)
+ * and {@code createConnectTransport} (binary and JSON). Each runs on an open server and, with
+ * bearer tokens, on one that requires them.
  *
  * <p>Needs {@code node} and {@code npm} ({@code .ci/run} installs them): without them the test
  * fails when the environment variable {@code CI} is {@code true} and is skipped otherwise.
@@ -50,7 +53,7 @@ class ConnectNodeClientsTest {
   private static final String WRITER_TOKEN = "connect-writer-token";
   private static final String READER_TOKEN = "connect-reader-token";
 
-  private static final Map<String, List<JsonNode>> REFERENCES = new HashMap<>();
+  private static final Map<Boolean, List<JsonNode>> REFERENCES = new HashMap<>();
 
   private static String unavailable;
   private static boolean prepared;
@@ -213,25 +216,24 @@ class ConnectNodeClientsTest {
   }
 
   private static List<JsonNode> reference() {
-    return reference(false, true);
+    return reference(false);
   }
 
   private static List<JsonNode> referenceWithTokens() {
-    return reference(true, true);
+    return reference(true);
   }
 
-  /** What GrpcUserClient sees, once per kind of run. */
-  private static synchronized List<JsonNode> reference(boolean tokens, boolean batch) {
+  /** What GrpcUserClient sees, once per kind of server. */
+  private static synchronized List<JsonNode> reference(boolean tokens) {
     return REFERENCES.computeIfAbsent(
-        (tokens ? "tokens" : "open") + (batch ? "" : "-nobatch"),
+        tokens,
         key -> {
           try (UserServer server = server(tokens)) {
             return NodeClients.normalize(
                 GrpcScenario.run(
                     server.grpcTarget(),
                     tokens ? WRITER_TOKEN : null,
-                    tokens ? READER_TOKEN : null,
-                    batch));
+                    tokens ? READER_TOKEN : null));
           }
         });
   }

@@ -61,14 +61,12 @@ final class GrpcScenario {
   private final String target;
   private final String token;
   private final String readToken;
-  private final boolean batch;
   private final GrpcUserClient client;
 
-  private GrpcScenario(String target, String token, String readToken, boolean batch) {
+  private GrpcScenario(String target, String token, String readToken) {
     this.target = target;
     this.token = token;
     this.readToken = readToken;
-    this.batch = batch;
     this.client = connect(token);
   }
 
@@ -78,11 +76,10 @@ final class GrpcScenario {
    * @param token the token every call carries (scopes read and write), or null when the server is
    *     open; with a token the authorization steps run last
    * @param readToken a token with the read scope only, used by the authorization steps
-   * @param batch whether to run the BatchCreateUsers steps (the script's {@code --skip batch})
    * @return the lines, as the script prints them, ending with {@code {"done": n}}
    */
-  static List<JsonNode> run(String target, String token, String readToken, boolean batch) {
-    GrpcScenario scenario = new GrpcScenario(target, token, readToken, batch);
+  static List<JsonNode> run(String target, String token, String readToken) {
+    GrpcScenario scenario = new GrpcScenario(target, token, readToken);
     try {
       scenario.steps();
     } finally {
@@ -199,16 +196,14 @@ final class GrpcScenario {
         ProtoMapper::toProto,
         users -> false);
 
-    if (batch) {
-      batch(
-          "batchCreate",
-          List.of(
-              NewUser.of("Edsger Dijkstra", "edsger@example.com", 72),
-              NewUser.of("No Email", null),
-              NewUser.of("Alan Again", "ALAN@example.com"),
-              NewUser.of("Donald Knuth", "donald@example.com")));
-      batch("batchCreateEmpty", List.of());
-    }
+    batch(
+        "batchCreate",
+        List.of(
+            NewUser.of("Edsger Dijkstra", "edsger@example.com", 72),
+            NewUser.of("No Email", null),
+            NewUser.of("Alan Again", "ALAN@example.com"),
+            NewUser.of("Donald Knuth", "donald@example.com")));
+    batch("batchCreateEmpty", List.of());
 
     delete("deleteAlanStaleEtag", () -> client.delete(alan.id(), "7"));
     delete("deleteAlan", () -> client.delete(alan.id(), alan.etag()));
