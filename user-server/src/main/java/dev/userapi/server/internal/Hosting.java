@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Hosting {
   private static final Logger log = LoggerFactory.getLogger(Hosting.class);
+  private static final Duration WEB_TERMINATION = Duration.ofSeconds(2);
 
   private final DrainingUserService service;
   private final ExecutorService restWorkers;
@@ -198,7 +199,10 @@ public final class Hosting {
     boolean restDrained =
         rest.awaitDrained(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     if (web != null) {
-      restDrained &= web.awaitDrained(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      // Web calls were HTTP requests the REST drain waited for: what is left is bookkeeping, which
+      // gets a moment even when the grace period is spent.
+      Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+      restDrained &= web.awaitDrained(restDrained ? max(left, WEB_TERMINATION) : left);
     }
     timer.shutdownNow();
     restWorkers.shutdown();
@@ -211,6 +215,10 @@ public final class Hosting {
     boolean clean = grpcDrained && restDrained;
     log.info("stopped ({})", clean ? "every call finished" : "some calls were cut off");
     return clean;
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private static void awaitQuietly(ExecutorService executor) {

@@ -111,6 +111,20 @@ class SlowWebReaderTest {
     }
   }
 
+  @Test
+  void aGrpcWebReaderThatHangsUpStopsTheReadOfTheStore() throws Exception {
+    GeneratedUsers store = new GeneratedUsers(Long.MAX_VALUE);
+    start(store, Duration.ofSeconds(60));
+
+    try (DataInputStream in = openStream()) {
+      assertThat(readFrame(in)).isZero();
+    }
+    socket.close();
+
+    assertThat(store.closed.await(30, TimeUnit.SECONDS)).as("server-side read closed").isTrue();
+    assertThat(store.emitted.get()).isLessThan(MAX_IN_FLIGHT);
+  }
+
   /**
    * Opens the stream on a raw socket with a small receive buffer, as a slow browser tab would leave
    * it, and returns its body with the chunked encoding taken off.

@@ -17,7 +17,7 @@ import org.glassfish.grizzly.http.server.Response;
  * <p>Immutable and thread-safe.
  */
 final class Cors {
-  static final String ALLOWED_METHODS = "POST, GET, OPTIONS";
+  static final String ALLOWED_METHODS = "POST, OPTIONS";
   static final String ALLOWED_HEADERS =
       String.join(
           ", ",
@@ -73,7 +73,7 @@ final class Cors {
   void preflight(Request request, Response response) throws java.io.IOException {
     String origin = request.getHeader("Origin");
     String method = request.getHeader("Access-Control-Request-Method");
-    if (!allows(origin) || !(method.equals("POST") || method.equals("GET"))) {
+    if (!allows(origin) || !method.equals("POST")) {
       response.sendError(403);
       return;
     }

@@ -92,7 +92,9 @@ final class WebCall extends ClientCall.Listener<byte[]> {
     long limit =
         method.clientSendsOne()
             ? settings.maxMessageBytes() + Frames.HEADER_BYTES
-            : Math.max(settings.maxRequestBodyBytes(), settings.maxMessageBytes() + 5L);
+            : Math.max(
+                settings.maxRequestBodyBytes(),
+                settings.maxMessageBytes() + (long) Frames.HEADER_BYTES);
     // base64 takes 4 bytes for 3
     this.maxBodyBytes = protocol == WebProtocol.GRPC_WEB_TEXT ? limit / 3 * 4 + 4 : limit;
   }
@@ -244,6 +246,9 @@ final class WebCall extends ClientCall.Listener<byte[]> {
   private void respond(Status status, Metadata trailers, boolean hangUp) {
     lock.lock();
     try {
+      if (done.get()) {
+        return; // aborted: the response is no longer ours to touch (Grizzly recycles it)
+      }
       closeConnection |= hangUp;
       if (hangUp && !response.isCommitted()) {
         response.setHeader("Connection", "close");
@@ -277,7 +282,7 @@ final class WebCall extends ClientCall.Listener<byte[]> {
     WebMetadata.forEach(responseHeaders, response::addHeader);
     if (status.isOk()) {
       response.setStatus(200);
-      response.setContentType(protocol.responseContentType(null));
+      response.setContentType(protocol.responseContentType());
       WebMetadata.forEach(trailers, (k, v) -> response.addHeader("trailer-" + k, v));
     } else {
       payload = WebErrors.connectErrorBody(status, trailers);
@@ -325,13 +330,16 @@ final class WebCall extends ClientCall.Listener<byte[]> {
   /** Status line and headers of a streamed response; call with the lock held. */
   private void sendHeaders() {
     response.setStatus(200);
-    response.setContentType(protocol.responseContentType(null));
+    response.setContentType(protocol.responseContentType());
     WebMetadata.forEach(responseHeaders, response::addHeader);
   }
 
   private void send(byte[] chunk, boolean requestMore) {
     lock.lock();
     try {
+      if (done.get()) {
+        return;
+      }
       if (!headersSent) {
         headersSent = true;
         sendHeaders();
@@ -460,8 +468,14 @@ final class WebCall extends ClientCall.Listener<byte[]> {
 
   /** The exchange cannot go on: cancel the call, drop the connection. */
   private void abort(String reason) {
-    if (!done.compareAndSet(false, true)) {
-      return;
+    // Under the lock, so that no write is under way and none starts after this.
+    lock.lock();
+    try {
+      if (!done.compareAndSet(false, true)) {
+        return;
+      }
+    } finally {
+      lock.unlock();
     }
     cancel(writeTimer);
     connection.removeCloseListener(onHangUp);

@@ -67,7 +67,7 @@ enum WebProtocol {
   }
 
   /** The response's {@code Content-Type}. */
-  String responseContentType(String requestContentType) {
+  String responseContentType() {
     return switch (this) {
       case GRPC_WEB -> "application/grpc-web+proto";
       case GRPC_WEB_TEXT -> "application/grpc-web-text+proto";

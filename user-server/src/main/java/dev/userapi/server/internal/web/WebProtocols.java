@@ -150,6 +150,9 @@ public final class WebProtocols {
 
   /** Waits up to {@code grace} for the calls in flight, then cancels the rest. */
   public boolean awaitDrained(Duration grace) {
+    // No new calls come from the channel either; its idle transport closes, so the server can
+    // terminate as soon as the calls in flight are done.
+    settings.channel().shutdown();
     try {
       if (server.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)) {
         return true;
