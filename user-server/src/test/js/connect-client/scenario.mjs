@@ -60,7 +60,9 @@ if (!args.transport || !args.url) {
   process.exit(2);
 }
 
-// Any details in per-item statuses are printed as JSON through this registry.
+// The types that travel in google.protobuf.Any (the details of a per-item google.rpc.Status in
+// BatchCreateUsersResponse): proto3 JSON names them by "@type", so reading such a response as JSON
+// (Connect JSON) and printing any response needs them registered.
 const registry = createRegistry(ErrorInfoSchema, BadRequestSchema);
 
 function transportFor(headers) {
@@ -68,6 +70,7 @@ function transportFor(headers) {
     baseUrl: args.url,
     httpVersion: args.http,
     useBinaryFormat: args.format !== "json",
+    jsonOptions: { registry },
     defaultTimeoutMs: CALL_TIMEOUT_MS,
     interceptors: [
       (next) => (req) => {
