@@ -51,6 +51,9 @@ final class WebCall extends ClientCall.Listener<byte[]> {
    */
   static final int WRITE_QUEUE_BYTES = 256 * 1024;
 
+  /** A failure of this side (a response it could not convert); read by onClose. */
+  private volatile Status localFailure;
+
   private final WebProtocols.Settings settings;
   private final Request request;
   private final Response response;
@@ -228,6 +231,8 @@ final class WebCall extends ClientCall.Listener<byte[]> {
     try {
       payload = protocol.json() ? method.responseToJson(message) : message;
     } catch (StatusException e) {
+      // The call ends with this status (INTERNAL), not the CANCELLED or OK the call closes with.
+      localFailure = e.getStatus();
       call.cancel(e.getStatus().getDescription(), null);
       return;
     }
@@ -237,6 +242,11 @@ final class WebCall extends ClientCall.Listener<byte[]> {
 
   @Override
   public void onClose(Status status, Metadata trailers) {
+    Status failure = localFailure;
+    if (failure != null) {
+      respond(failure, new Metadata(), false);
+      return;
+    }
     respond(status, trailers, false);
   }
 
