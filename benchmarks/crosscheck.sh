@@ -30,7 +30,7 @@ body=$(sed -E 's/.*grpcBody=([^ ]+).*/\1/' <<<"$line")
 echo "servers: gRPC $grpc, REST $rest, raw Grizzly floor $raw, user $hot"
 
 restApi=$(curl -s -o /dev/null -w '%{http_code}' "$rest/api/users/$hot" || true)
-for url in "$rest/api/users/$hot" "$rest/bare/users/$hot" "$raw/raw/users/$hot"; do
+for url in "$rest/api/users/$hot" "$rest/api/users/bare-$hot" "$raw/raw/users/$hot"; do
   if [[ $url == "$rest/api/"* && $restApi != 200 ]]; then
     echo "== wrk $url: skipped (HTTP $restApi)"
     continue

@@ -42,7 +42,7 @@ final class InProcessServers implements AutoCloseable {
       int streamCount,
       boolean blockingStore) {
     long t0 = System.nanoTime();
-    UserServer server =
+    UserServer.Builder builder =
         UserServer.builder(users)
             .restPort(0)
             .grpcPort(0)
@@ -52,8 +52,8 @@ final class InProcessServers implements AutoCloseable {
             .gracePeriod(GRACE)
             .addGrpcService(() -> BareGrpcService.definition(fixtures.get(), streamCount))
             .addRestComponent(new BareResource(fixtures, streamCount))
-            .build()
-            .start();
+            .addRestComponent(BareResource.shortCalls(fixtures));
+    UserServer server = builder.build().start();
     RawFloorServer raw;
     try {
       raw = RawFloorServer.start(fixtures);

@@ -50,6 +50,17 @@ final class RestLoad {
     return bare ? "/bare" : apiPrefix;
   }
 
+  /** The path of one user: the bare one has a path of the API's shape, see {@link BareResource}. */
+  private String userPath(String variant, String id) {
+    return variant.equals("bare") ? "/api/users/bare-" + id : root(variant) + "/users/" + id;
+  }
+
+  /** The path of one page of {@code pageSize}. */
+  private String pagePath(String variant, int pageSize) {
+    String users = variant.equals("bare") ? "/api/users/bare-page" : root(variant) + "/users";
+    return users + "?pageSize=" + pageSize;
+  }
+
   /**
    * ours: the real API; bare: the bare Jersey resource; raw: the raw Grizzly handler (on its own
    * port, see {@link #connect(String)}).
@@ -116,7 +127,7 @@ final class RestLoad {
 
   Op.Factory get(String variant, boolean gzip, String id) {
     String headers = ACCEPT_JSON + (gzip ? GZIP : "");
-    return worker -> request(variant, "GET", root(variant) + "/users/" + id, headers, null, 200);
+    return worker -> request(variant, "GET", userPath(variant, id), headers, null, 200);
   }
 
   Op.Factory getEach(boolean bare, List<String> ids) {
@@ -127,7 +138,9 @@ final class RestLoad {
         @Override
         public long run() throws IOException {
           String id = ids.get(Math.floorMod(next[0]++, ids.size()));
-          expect(connection.exchange("GET", root(bare) + "/users/" + id, ACCEPT_JSON, null), 200);
+          expect(
+              connection.exchange("GET", userPath(bare ? "bare" : "ours", id), ACCEPT_JSON, null),
+              200);
           return 1;
         }
 
@@ -141,8 +154,7 @@ final class RestLoad {
 
   Op.Factory list(String variant, boolean gzip, int pageSize) {
     String headers = ACCEPT_JSON + (gzip ? GZIP : "");
-    return worker ->
-        request(variant, "GET", root(variant) + "/users?pageSize=" + pageSize, headers, null, 200);
+    return worker -> request(variant, "GET", pagePath(variant, pageSize), headers, null, 200);
   }
 
   Op.Factory create(String tag) {
