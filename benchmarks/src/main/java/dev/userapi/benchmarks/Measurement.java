@@ -15,6 +15,7 @@ import org.HdrHistogram.Histogram;
  * @param receivedBytes server-to-client bytes on the wire in the window
  * @param serverCpuNanos CPU of the server threads in the window, or -1 when the server is remote
  * @param processCpuNanos CPU of this whole process in the window
+ * @param memory the server's memory sampled in the window, or {@link ServerMeter.MemorySample#NONE}
  */
 record Measurement(
     long ops,
@@ -26,4 +27,20 @@ record Measurement(
     long sentBytes,
     long receivedBytes,
     long serverCpuNanos,
-    long processCpuNanos) {}
+    long processCpuNanos,
+    ServerMeter.MemorySample memory) {
+  Measurement withMemory(ServerMeter.MemorySample sample) {
+    return new Measurement(
+        ops,
+        items,
+        errors,
+        firstError,
+        nanos,
+        latency,
+        sentBytes,
+        receivedBytes,
+        serverCpuNanos,
+        processCpuNanos,
+        sample);
+  }
+}

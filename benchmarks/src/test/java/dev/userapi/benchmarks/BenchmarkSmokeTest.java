@@ -31,7 +31,7 @@ class BenchmarkSmokeTest {
   static void runQuickBenchmark() throws Exception {
     exitCode =
         new CommandLine(new Benchmark())
-            .execute("--quick", "--no-progress", "--out", out.toString());
+            .execute("--quick", "--in-process", "--no-progress", "--out", out.toString());
     results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
   }
 
