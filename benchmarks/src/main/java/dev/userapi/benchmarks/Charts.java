@@ -123,11 +123,14 @@ final class Charts {
     Object mode = meta.getOrDefault("mode", "in-process");
     String where =
         switch (String.valueOf(mode)) {
-          case "pinned" -> "server pinned to its own CPU(s), load generator to the other(s)";
+          case "pinned" -> "server JVM pinned to its own CPU(s), load generator to others";
           case "remote" -> "a remote server";
           default -> "in-process: servers and load generator share the JVM and all CPUs";
         };
-    return where + "; medians of " + meta.get("runs") + " run(s)";
+    Object from = meta.get("loadAverage");
+    Object to = meta.get("loadAverageAtEnd");
+    String load = from == null ? "" : "; load average " + from + (to == null ? "" : "–" + to);
+    return where + "; medians of " + meta.get("runs") + " run(s)" + load;
   }
 
   private List<Result> find(Predicate<Result> p) {
