@@ -52,7 +52,10 @@ final class Charts {
           Map.entry("rest bare", new Color(0xff9896)),
           Map.entry("rest raw", new Color(0xffbb78)),
           Map.entry("grpc", new Color(0x1f77b4)),
-          Map.entry("rest", new Color(0xd62728)));
+          Map.entry("rest", new Color(0xd62728)),
+          Map.entry("gRPC: HTTP/2 + protobuf", new Color(0x1f77b4)),
+          Map.entry("REST: HTTP/1.1 + JSON", new Color(0xd62728)),
+          Map.entry("REST: HTTP/1.1 + protobuf", new Color(0xff7f0e)));
   private static final Color[] OTHERS = {
     new Color(0x2ca02c), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2),
     new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf), new Color(0x98df8a)
@@ -111,6 +114,18 @@ final class Charts {
                     && r.concurrency() == mid);
     if (!bytes.isEmpty()) {
       charts.put("bytes", bytes(bytes, conditions));
+    }
+    int top = medians.stream().mapToInt(Result::concurrency).max().orElse(1);
+    List<Result> causes =
+        find(
+            r ->
+                r.variant().equals("ours")
+                    && !r.gzip()
+                    && r.concurrency() == top
+                    && List.of("get", "list50", "create").contains(r.workload())
+                    && transport(r) != null);
+    if (causes.stream().anyMatch(r -> r.mode().equals("protobuf"))) {
+      charts.put("why-grpc", whyGrpc(causes, top, conditions));
     }
     List<Result> streams = find(r -> r.perItem() && r.variant().equals("ours"));
     if (!streams.isEmpty()) {
@@ -185,6 +200,51 @@ final class Charts {
   private static String compact(String format) {
     return format.equals("#,##0") ? "#,##0" : "0.#";
   }
+
+  /** The transport and encoding of a request-response cell, or null for other modes. */
+  private static String transport(Result r) {
+    if (r.protocol().equals("grpc")) {
+      return r.mode().equals("unary") ? "gRPC: HTTP/2 + protobuf" : null;
+    }
+    return switch (r.mode()) {
+      case "unary" -> "REST: HTTP/1.1 + JSON";
+      case "protobuf" -> "REST: HTTP/1.1 + protobuf";
+      default -> null;
+    };
+  }
+
+  /**
+   * Is gRPC faster because of HTTP/2 or because of protobuf? The same calls over each transport and
+   * encoding: throughput, and the server CPU per call under it.
+   */
+  private static JFreeChart whyGrpc(List<Result> cells, int concurrency, String conditions) {
+    DefaultCategoryDataset ops = new DefaultCategoryDataset();
+    DefaultCategoryDataset cpu = new DefaultCategoryDataset();
+    for (String name : TRANSPORTS) {
+      for (Result r : cells) {
+        if (name.equals(transport(r))) {
+          ops.addValue(r.opsPerSec(), name, r.workload());
+          if (r.serverCpuUs() >= 0) {
+            cpu.addValue(r.serverCpuUs(), name, r.workload());
+          }
+        }
+      }
+    }
+    CategoryPlot topPlot = barPlot(ops, "ops/s", "#,##0");
+    CombinedDomainCategoryPlot plot =
+        new CombinedDomainCategoryPlot(new CategoryAxis(concurrency + " in flight"));
+    plot.add(topPlot, 3);
+    if (cpu.getRowCount() > 0) {
+      plot.add(barPlot(cpu, "CPU µs/call", "#,##0.0"), 2);
+    }
+    plot.setGap(12);
+    plot.setFixedLegendItems(topPlot.getLegendItems());
+    return chart("Why is gRPC faster: HTTP/2 or protobuf?", conditions, plot);
+  }
+
+  /** The transports of {@link #whyGrpc}, in legend order, with fixed colours. */
+  private static final List<String> TRANSPORTS =
+      List.of("gRPC: HTTP/2 + protobuf", "REST: HTTP/1.1 + JSON", "REST: HTTP/1.1 + protobuf");
 
   /** Latency by percentile: both axes logarithmic, so p99.99 and the median share one chart. */
   private static JFreeChart latency(

@@ -20,6 +20,7 @@ final class RestLoad {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ACCEPT_JSON = "Accept: application/json\r\n";
   private static final String GZIP = "Accept-Encoding: gzip\r\n";
+  private static final String ACCEPT_PROTOBUF = "Accept: application/x-protobuf\r\n";
 
   private final String host;
   private final int port;
@@ -155,6 +156,28 @@ final class RestLoad {
   Op.Factory list(String variant, boolean gzip, int pageSize) {
     String headers = ACCEPT_JSON + (gzip ? GZIP : "");
     return worker -> request(variant, "GET", pagePath(variant, pageSize), headers, null, 200);
+  }
+
+  /** Our API's get with an {@code application/x-protobuf} body (HTTP/1.1, content negotiation). */
+  Op.Factory getProtobuf(String id) {
+    return worker -> request("ours", "GET", userPath("ours", id), ACCEPT_PROTOBUF, null, 200);
+  }
+
+  /** Our API's page of {@code pageSize} as {@code application/x-protobuf}. */
+  Op.Factory listProtobuf(int pageSize) {
+    return worker -> request("ours", "GET", pagePath("ours", pageSize), ACCEPT_PROTOBUF, null, 200);
+  }
+
+  /** Creates with a protobuf {@code User} body, answered in protobuf. */
+  Op.Factory createProtobuf(String tag) {
+    String headers = ACCEPT_PROTOBUF + "Content-Type: application/x-protobuf\r\n";
+    return worker ->
+        request(
+            "POST",
+            apiPrefix + "/users",
+            headers,
+            i -> Workloads.newUserProto(tag + "-" + keys.getAndIncrement()).toByteArray(),
+            201);
   }
 
   Op.Factory create(String tag) {

@@ -101,7 +101,7 @@ final class Statistics {
   /** gRPC mode paired with the REST mode that does the same job. */
   private static final Map<String, List<String>> EQUIVALENT =
       Map.of(
-          "unary", List.of("unary"),
+          "unary", List.of("unary", "protobuf"),
           "server-stream", List.of("ndjson", "paged-1000"),
           "client-stream", List.of("batch-body"),
           "call-each", List.of("post-each"),
