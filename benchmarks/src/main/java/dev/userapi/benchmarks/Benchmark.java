@@ -127,6 +127,12 @@ public final class Benchmark implements Callable<Integer> {
   List<String> serverJvm = new ArrayList<>(List.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC"));
 
   @Option(
+      names = "--server-warmup-s",
+      description =
+          "Pinned mode: seconds of get and list50 load on every endpoint before the first cell of each run, which starts a fresh server JVM (default: ${DEFAULT-VALUE}; --quick: 0).")
+  int serverWarmupSeconds = 20;
+
+  @Option(
       names = "--memory",
       description =
           "Pinned mode: in the middle of every cell, a full collection of the server (jcmd GC.run) and its heap after it and RSS. Distorts that cell's throughput: run it apart from throughput runs.")
@@ -194,6 +200,7 @@ public final class Benchmark implements Callable<Integer> {
       warmupMs = Math.min(warmupMs, 100);
       durationMs = Math.min(durationMs, 200);
       runs = 1;
+      serverWarmupSeconds = 0;
       if (concurrency.equals(List.of(1, 16, 64))) {
         concurrency = new ArrayList<>(List.of(1, 4));
       }
@@ -276,6 +283,9 @@ public final class Benchmark implements Callable<Integer> {
         }
         runner.meter(env.meter);
         env.prime();
+        if (pinned) {
+          env.warmServer(runner, Duration.ofSeconds(serverWarmupSeconds));
+        }
         new Session(this, env, runner, run, gzipC, results).runAll();
       }
     }
@@ -518,6 +528,34 @@ public final class Benchmark implements Callable<Integer> {
         try (Op op = rest.get(restOurs ? "ours" : "bare", false, hotId).newWorker(0)) {
           op.run();
         }
+      }
+    }
+
+    /**
+     * Loads the unary read endpoints of both protocols, ours and the baselines, in turn for {@code
+     * total}, discarding the measurements: a fresh server JVM interprets, then compiles, Jersey,
+     * Jackson and grpc-java for tens of seconds, and its JIT would otherwise land in the first
+     * cells.
+     */
+    void warmServer(Runner runner, Duration total) throws Exception {
+      List<Op.Factory> grpcLoads =
+          List.of(
+              grpc.get(false, false, hotId),
+              grpc.get(true, false, hotId),
+              grpc.list(false, false, 50));
+      List<Op.Factory> restLoads =
+          List.of(
+              rest.get("ours", false, hotId),
+              rest.get("bare", false, hotId),
+              rest.get("raw", false, hotId),
+              rest.getProtobuf(hotId),
+              rest.list("ours", false, 50));
+      long deadline = System.nanoTime() + total.toNanos();
+      int i = 0;
+      while (System.nanoTime() < deadline) {
+        runner.timed("warm-up", 16, grpcLoads.get(i % grpcLoads.size()), grpc.wire());
+        runner.timed("warm-up", 16, restLoads.get(i % restLoads.size()), rest.wire());
+        i++;
       }
     }
 

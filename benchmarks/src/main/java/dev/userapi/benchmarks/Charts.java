@@ -152,8 +152,10 @@ final class Charts {
     return medians.stream().filter(p).toList();
   }
 
+  /** "grpc ours", "rest bare"...; a mode other than unary is named too ("rest ours protobuf"). */
   private static String series(Result r) {
-    return r.protocol() + " " + r.variant();
+    String name = r.protocol() + " " + r.variant();
+    return r.mode().equals("unary") ? name : name + " " + r.mode();
   }
 
   /** Operations per second by concurrency, with the server's CPU per operation beneath. */
@@ -306,7 +308,7 @@ final class Charts {
         conditions,
         "bytes",
         cells,
-        Result::protocol,
+        r -> r.mode().equals("unary") ? r.protocol() : r.protocol() + " " + r.mode(),
         r -> r.workload() + (r.gzip() ? " gzip" : ""),
         r -> r.requestBytes() + r.responseBytes());
   }

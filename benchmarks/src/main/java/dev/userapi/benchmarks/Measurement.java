@@ -14,6 +14,7 @@ import org.HdrHistogram.Histogram;
  * @param sentBytes client-to-server bytes on the wire in the window
  * @param receivedBytes server-to-client bytes on the wire in the window
  * @param serverCpuNanos CPU of the server threads in the window, or -1 when the server is remote
+ * @param serverJvmCpuNanos CPU of the whole server JVM in the window (pinned mode), or -1
  * @param processCpuNanos CPU of this whole process in the window
  * @param memory the server's memory sampled in the window, or {@link ServerMeter.MemorySample#NONE}
  */
@@ -27,6 +28,7 @@ record Measurement(
     long sentBytes,
     long receivedBytes,
     long serverCpuNanos,
+    long serverJvmCpuNanos,
     long processCpuNanos,
     ServerMeter.MemorySample memory) {
   Measurement withMemory(ServerMeter.MemorySample sample) {
@@ -40,6 +42,7 @@ record Measurement(
         sentBytes,
         receivedBytes,
         serverCpuNanos,
+        serverJvmCpuNanos,
         processCpuNanos,
         sample);
   }

@@ -19,10 +19,11 @@ import java.util.regex.Pattern;
  * pinned to the other CPUs. The server is then the bottleneck, and the load generator cannot take
  * its CPU.
  *
- * <p>Server CPU is the whole server process's (user and system time from {@code /proc/<pid>/stat}:
- * request threads, and also its GC and JIT threads, which the in-process meter leaves out). Memory
- * samples ask the server for a full collection ({@code jcmd <pid> GC.run}) and read the heap after
- * it from the server's GC log, and the resident set from {@code /proc/<pid>/status}. Linux only.
+ * <p>Server CPU is that of the server's request threads (as the in-process meter counts it), and
+ * beside it the whole server JVM's (user and system time from {@code /proc/<pid>/stat}: also its GC
+ * and JIT threads, which the in-process meter leaves out). Memory samples ask the server for a full
+ * collection ({@code jcmd <pid> GC.run}) and read the heap after it from the server's GC log, and
+ * the resident set from {@code /proc/<pid>/status}. Linux only.
  *
  * <p>Not thread-safe; {@link #close()} may be called once from any thread.
  */
@@ -32,7 +33,7 @@ final class PinnedServers implements ServerMeter, AutoCloseable {
           "^SERVING grpc=\\S+:(\\d+) rest=\\S+:(\\d+) raw=\\S+:(\\d+) hot=(\\S+) grpcBody=(\\S+) ids=(\\S+)",
           Pattern.MULTILINE);
   private static final Pattern FULL_GC =
-      Pattern.compile("Pause Full \\(System.gc\\(\\)\\) (\\d+)M->(\\d+)M");
+      Pattern.compile("Pause Full \\((?:Diagnostic Command|System.gc\\(\\))\\) (\\d+)M->(\\d+)M");
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
   private static final long CLOCK_TICKS = clockTicks();
 
@@ -150,17 +151,48 @@ final class PinnedServers implements ServerMeter, AutoCloseable {
     return process.pid();
   }
 
+  /**
+   * The request threads' CPU: the server's threads named {@code userapi-*} (user-server's) and
+   * {@code srv-raw-*} (the raw floor's), as the in-process meter counts them, read per thread from
+   * {@code /proc/<pid>/task/<tid>/stat} (the kernel keeps the first 15 characters of a name).
+   * Threads that ended are lost, which is why the servers run on long-lived pools.
+   */
   @Override
   public long cpuNanos() {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // After the command: state is field 3 of stat(5), so utime (14) and stime (15) are 11 and 12.
-      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-      return ticks * (1_000_000_000L / CLOCK_TICKS);
+    long ticks = 0;
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String comm = Files.readString(task.resolve("comm")).trim();
+          if (comm.startsWith("userapi-") || comm.startsWith(RawFloorServer.THREAD_PREFIX)) {
+            ticks += ticks(Files.readString(task.resolve("stat")));
+          }
+        } catch (IOException ended) {
+          // The thread ended between the listing and the read.
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return ticks * (1_000_000_000L / CLOCK_TICKS);
+  }
+
+  /** The whole server JVM's CPU, ended threads included: request threads, GC, JIT. */
+  @Override
+  public long jvmCpuNanos() {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      return ticks(stat) * (1_000_000_000L / CLOCK_TICKS);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** utime + stime of a {@code stat} line, in clock ticks. */
+  private static long ticks(String stat) {
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // After the command: state is field 3 of stat(5), so utime (14) and stime (15) are 11 and 12.
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
   @Override

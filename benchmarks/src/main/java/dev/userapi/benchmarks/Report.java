@@ -62,6 +62,7 @@ final class Report {
       "req B",
       "resp B",
       "srv CPU µs",
+      "srv JVM µs",
       "heap MiB",
       "RSS MiB",
       "errors"
@@ -86,6 +87,7 @@ final class Report {
             fmt(r.requestBytes()),
             fmt(r.responseBytes()),
             r.serverCpuUs() < 0 ? "n/a" : fmt2(r.serverCpuUs()),
+            r.serverJvmCpuUs() < 0 ? "-" : fmt2(r.serverJvmCpuUs()),
             memory(r.heapAfterGcMiB()),
             memory(r.rssMiB()),
             Long.toString(r.errors())
@@ -231,6 +233,7 @@ final class Report {
           "req B",
           "resp B",
           "server CPU µs",
+          "server JVM CPU µs",
           "process CPU µs",
           "heap after GC MiB",
           "RSS MiB",
@@ -264,6 +267,7 @@ final class Report {
             fmt(r.requestBytes()),
             fmt(r.responseBytes()),
             r.serverCpuUs() < 0 ? "n/a" : fmt2(r.serverCpuUs()),
+            r.serverJvmCpuUs() < 0 ? "-" : fmt2(r.serverJvmCpuUs()),
             fmt2(r.processCpuUs()),
             memory(r.heapAfterGcMiB()),
             memory(r.rssMiB()),
@@ -274,7 +278,7 @@ final class Report {
       h.append("</tr>\n");
     }
     h.append(
-        "</table>\n<p>Bytes are counted at the load client's sockets (HTTP/1.1 heads and bodies; HTTP/2 frames, HPACK and gRPC length prefixes), per operation, or per user for stream, lookup and bulk-create. Server CPU: pinned mode, the whole server JVM (request threads, GC, JIT); in-process mode, the server threads only. Process CPU: the load generator's JVM (in-process mode: servers included). Heap after GC and RSS: with --memory, sampled after a full collection in the middle of the cell.</p>\n</body></html>\n");
+        "</table>\n<p>Bytes are counted at the load client's sockets (HTTP/1.1 heads and bodies; HTTP/2 frames, HPACK and gRPC length prefixes), per operation, or per user for stream, lookup and bulk-create. Server CPU: the server's request threads (userapi-*, srv-raw-*), in either mode; server JVM CPU (pinned mode): the whole server JVM, GC and JIT included. Process CPU: the load generator's JVM (in-process mode: servers included). Heap after GC and RSS: with --memory, sampled after a full collection in the middle of the cell.</p>\n</body></html>\n");
     return h.toString();
   }
 

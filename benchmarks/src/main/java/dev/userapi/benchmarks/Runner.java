@@ -155,13 +155,15 @@ final class Runner {
   }
 
   /** The clock, the bytes on the wire and the CPU times at one moment; -1 for no server CPU. */
-  private record Meters(long nanos, long sent, long received, long serverCpu, long processCpu) {
+  private record Meters(
+      long nanos, long sent, long received, long serverCpu, long serverJvmCpu, long processCpu) {
     static Meters read(WireBytes wire, ServerMeter meter) {
       return new Meters(
           System.nanoTime(),
           wire.sent(),
           wire.received(),
           meter.cpuNanos(),
+          meter.jvmCpuNanos(),
           CpuMeter.processCpuNanos());
     }
   }
@@ -173,11 +175,18 @@ final class Runner {
         end.sent() - start.sent(),
         end.received() - start.received(),
         start.serverCpu() < 0 ? -1 : end.serverCpu() - start.serverCpu(),
+        start.serverJvmCpu() < 0 ? -1 : end.serverJvmCpu() - start.serverJvmCpu(),
         end.processCpu() - start.processCpu());
   }
 
   private static Measurement merge(
-      Worker[] workers, long nanos, long sent, long received, long serverCpu, long processCpu) {
+      Worker[] workers,
+      long nanos,
+      long sent,
+      long received,
+      long serverCpu,
+      long serverJvmCpu,
+      long processCpu) {
     Histogram all = new Histogram(HIGHEST_NANOS, 3);
     long ops = 0;
     long items = 0;
@@ -202,6 +211,7 @@ final class Runner {
         sent,
         received,
         serverCpu,
+        serverJvmCpu,
         processCpu,
         ServerMeter.MemorySample.NONE);
   }

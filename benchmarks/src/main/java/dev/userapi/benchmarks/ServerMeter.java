@@ -19,8 +19,16 @@ interface ServerMeter {
         }
       };
 
-  /** CPU nanoseconds used so far by the servers, or -1 when unknown. */
+  /** CPU nanoseconds used so far by the servers' request threads, or -1 when unknown. */
   long cpuNanos();
+
+  /**
+   * CPU nanoseconds used so far by the whole server JVM (request threads, GC, JIT), or -1 when the
+   * servers share the JVM with the load generator or are remote.
+   */
+  default long jvmCpuNanos() {
+    return -1;
+  }
 
   /**
    * The server's memory now, after a full collection where the meter can ask for one; {@link

@@ -91,6 +91,7 @@ final class Statistics {
         median(group, Result::requestBytes),
         median(group, Result::responseBytes),
         median(group, Result::serverCpuUs),
+        median(group, Result::serverJvmCpuUs),
         median(group, Result::processCpuUs),
         median(group, Result::heapAfterGcMiB),
         median(group, Result::rssMiB),
