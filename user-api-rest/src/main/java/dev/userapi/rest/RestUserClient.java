@@ -28,6 +28,7 @@ import dev.userapi.rest.internal.Dtos.ProblemDto;
 import dev.userapi.rest.internal.Dtos.UserDto;
 import dev.userapi.rest.internal.EntityTags;
 import dev.userapi.rest.internal.Filters;
+import dev.userapi.rest.internal.JavaNetHttpConnector;
 import dev.userapi.rest.internal.Problems;
 import dev.userapi.rest.internal.ProtobufBodies;
 import dev.userapi.rest.internal.ProtobufNegotiation;
@@ -48,6 +49,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.InterruptedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -126,6 +128,9 @@ public final class RestUserClient implements UserService, AutoCloseable {
       this.ownsClient = false;
     } else {
       ClientBuilder clients = ClientBuilder.newBuilder();
+      if (builder.httpVersion != null) {
+        JavaNetHttpConnector.use(clients, builder.httpVersion);
+      }
       if (builder.connectTimeout != null) {
         clients.connectTimeout(builder.connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
       }
@@ -693,6 +698,7 @@ public final class RestUserClient implements UserService, AutoCloseable {
     private int maxAttempts = 3;
     private Executor executor;
     private SSLContext sslContext;
+    private HttpClient.Version httpVersion;
     private final List<Object> components = new ArrayList<>();
 
     private Builder() {}
@@ -754,6 +760,23 @@ public final class RestUserClient implements UserService, AutoCloseable {
      */
     public Builder readTimeout(Duration readTimeout) {
       this.readTimeout = requireNonNull(readTimeout, "readTimeout");
+      return this;
+    }
+
+    /**
+     * Sends requests through the JDK's {@link HttpClient} with this HTTP version instead of
+     * Jersey's default {@code HttpURLConnection} transport (HTTP/1.1 only). With {@link
+     * HttpClient.Version#HTTP_2} the client negotiates {@code h2} through ALPN over TLS, and over
+     * cleartext upgrades each new connection with {@code Upgrade: h2c} on its first request; a
+     * server that declines keeps it on HTTP/1.1. Many requests then share one connection as HTTP/2
+     * streams. Ignored when a {@link #client(Client)} is given.
+     *
+     * @param version the version to ask for
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder httpVersion(HttpClient.Version version) {
+      this.httpVersion = requireNonNull(version, "version");
       return this;
     }
 

@@ -529,6 +529,7 @@ public final class UserResource {
   @POST
   @Path("users:batchCreate")
   @Consumes(MediaType.APPLICATION_JSON)
+  @Produces({MediaType.APPLICATION_JSON, PROTOBUF_SECOND})
   @Operation(UserOperation.CREATE_ALL)
   public BatchResultDto batchCreateFromArray(InputStream body) throws IOException {
     JsonNode array = mapper.readTree(body);
@@ -552,6 +553,7 @@ public final class UserResource {
   @POST
   @Path("users:batchCreate")
   @Consumes(NDJSON)
+  @Produces({MediaType.APPLICATION_JSON, PROTOBUF_SECOND})
   @Operation(UserOperation.CREATE_ALL)
   public BatchResultDto batchCreateFromLines(InputStream body) throws IOException {
     List<JsonNode> items = new ArrayList<>();
@@ -569,6 +571,31 @@ public final class UserResource {
       }
     }
     return batchCreate(items, failures);
+  }
+
+  /**
+   * {@code POST /api/users:batchCreate} with {@code application/x-protobuf}: the gRPC
+   * BatchCreateUsers request stream as one body, each {@code userapi.v1.BatchCreateUsersRequest}
+   * length-delimited (a varint length, then the message), as {@code :stream} sends users. The
+   * answer is a {@code BatchCreateUsersResponse} when the client accepts protobuf, JSON otherwise.
+   *
+   * @param body length-delimited {@code BatchCreateUsersRequest} messages
+   * @return one result per item, in request order: the user or a problem
+   * @throws UserException INVALID_ARGUMENT (400) when the body is not such a sequence,
+   *     RESOURCE_EXHAUSTED when it has more items than the service allows
+   * @throws IOException when the body cannot be read
+   */
+  @POST
+  @Path("users:batchCreate")
+  @Consumes(PROTOBUF)
+  @Produces({MediaType.APPLICATION_JSON, PROTOBUF_SECOND})
+  @Operation(UserOperation.CREATE_ALL)
+  public BatchResultDto batchCreateFromProtobuf(InputStream body) throws IOException {
+    List<JsonNode> items = new ArrayList<>();
+    for (NewUserDto item : ProtobufBodies.readBatch(body)) {
+      items.add(mapper.valueToTree(item));
+    }
+    return batchCreate(items, new ArrayList<>());
   }
 
   /** Converts items (null = already failed in {@code failures}), creates the valid ones. */

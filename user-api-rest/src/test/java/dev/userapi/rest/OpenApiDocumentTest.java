@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -71,6 +72,52 @@ class OpenApiDocumentTest {
                         }));
     assertThat(api.getComponents().getSchemas().get("Problem").getProperties())
         .containsKeys("type", "title", "status", "detail", "code", "errors");
+  }
+
+  @Test
+  void everyUserOrPageBodyIsAlsoDocumentedAsProtobuf() throws IOException {
+    OpenAPI api = parse().getOpenAPI();
+    Set<String> userSchemas =
+        Set.of(
+            "#/components/schemas/User",
+            "#/components/schemas/NewUser",
+            "#/components/schemas/UserPage");
+    List<String> checked = new java.util.ArrayList<>();
+
+    api.getPaths()
+        .forEach(
+            (path, item) ->
+                item.readOperationsMap()
+                    .forEach(
+                        (method, op) -> {
+                          List<io.swagger.v3.oas.models.media.Content> bodies =
+                              new java.util.ArrayList<>();
+                          if (op.getRequestBody() != null
+                              && op.getRequestBody().getContent() != null) {
+                            bodies.add(op.getRequestBody().getContent());
+                          }
+                          op.getResponses()
+                              .values()
+                              .forEach(
+                                  r -> {
+                                    if (r.getContent() != null) {
+                                      bodies.add(r.getContent());
+                                    }
+                                  });
+                          for (var content : bodies) {
+                            var json = content.get("application/json");
+                            if (json != null
+                                && json.getSchema() != null
+                                && json.getSchema().get$ref() != null
+                                && userSchemas.contains(json.getSchema().get$ref())) {
+                              checked.add(method + " " + path);
+                              assertThat(content)
+                                  .as(method + " " + path + " " + json.getSchema().get$ref())
+                                  .containsKey("application/x-protobuf");
+                            }
+                          }
+                        }));
+    assertThat(checked).hasSizeGreaterThanOrEqualTo(6);
   }
 
   private static Set<String> routes() {

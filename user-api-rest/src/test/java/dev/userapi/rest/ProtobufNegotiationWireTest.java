@@ -126,6 +126,47 @@ class ProtobufNegotiationWireTest {
   }
 
   @Test
+  void batchCreateTakesLengthDelimitedRequestsAndAnswersInTheAcceptedType() throws Exception {
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    for (dev.userapi.proto.v1.User user :
+        List.of(
+            dev.userapi.proto.v1.User.newBuilder().setName("Di").setEmail("di@example.com").build(),
+            dev.userapi.proto.v1.User.newBuilder().setName("No Email").build())) {
+      dev.userapi.proto.v1.BatchCreateUsersRequest.newBuilder()
+          .setUser(user)
+          .build()
+          .writeDelimitedTo(body);
+    }
+
+    HttpResponse<byte[]> asProtobuf =
+        send("POST", "api/users:batchCreate", PROTOBUF, body.toByteArray(), PROTOBUF);
+    HttpResponse<byte[]> asJson =
+        send("POST", "api/users:batchCreate", PROTOBUF, new byte[0], "application/json");
+
+    assertThat(asProtobuf.statusCode()).isEqualTo(200);
+    assertThat(contentType(asProtobuf)).isEqualTo(PROTOBUF);
+    dev.userapi.proto.v1.BatchCreateUsersResponse results =
+        dev.userapi.proto.v1.BatchCreateUsersResponse.parseFrom(asProtobuf.body());
+    assertThat(results.getCreatedCount()).isEqualTo(1);
+    assertThat(results.getFailedCount()).isEqualTo(1);
+    assertThat(results.getResults(0).getUser().getName()).isEqualTo("Di");
+    assertThat(results.getResults(1).getIndex()).isEqualTo(1);
+    assertThat(results.getResults(1).hasError()).isTrue();
+    assertThat(asJson.statusCode()).isEqualTo(200);
+    assertThat(json.readTree(asJson.body()).get("results").size()).isZero();
+  }
+
+  @Test
+  void aBatchBodyThatIsNotDelimitedRequestsIsA400() throws Exception {
+    byte[] garbage = {(byte) 0x7f, 1, 2};
+
+    HttpResponse<byte[]> response = send("POST", "api/users:batchCreate", PROTOBUF, garbage, null);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(contentType(response)).isEqualTo("application/problem+json");
+  }
+
+  @Test
   void aClientThatAcceptsOnlyProtobufGetsErrorsAsTheStatusGrpcSends() throws Exception {
     byte[] blank =
         dev.userapi.proto.v1.User.newBuilder()

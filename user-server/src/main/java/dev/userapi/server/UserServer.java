@@ -247,6 +247,7 @@ public final class UserServer implements AutoCloseable {
     private boolean reflection = true;
     private boolean docs = true;
     private boolean compressResponses;
+    private boolean http2;
     private ServerInterceptor grpcMetrics;
     private Feature restMetrics;
     private ServerInterceptor grpcTracing;
@@ -518,6 +519,31 @@ public final class UserServer implements AutoCloseable {
     }
 
     /**
+     * Whether the REST port also speaks HTTP/2; off by default. HTTP/1.1 keeps working on the same
+     * port either way. Without TLS a client reaches HTTP/2 with prior knowledge ({@code curl
+     * --http2-prior-knowledge}) or by an {@code Upgrade: h2c} request (java.net.http's {@code
+     * HttpClient}); with {@link #tls} through ALPN. The API behaves the same on both versions:
+     * NDJSON and Server-Sent Events stream under HTTP/2 flow control; the body limit (413, with or
+     * without a {@code Content-Length}), the idle timeout (408; on HTTP/2 only the stalled stream
+     * ends), the stream and watch limits (429) and the drain (requests in flight finish, new ones
+     * get 503 with {@code Retry-After}) answer the same. The gRPC port is HTTP/2 regardless.
+     *
+     * <p>Off by default in the library so that an embedding application's port changes protocol
+     * only when it asks: with HTTP/2 on, clients that offer an upgrade (java.net.http's default
+     * client does, on every cleartext connection) move to HTTP/2, which changes what proxies,
+     * access logs and connection limits in front of the port see. The command-line server turns it
+     * on ({@code --no-http2} turns it off).
+     *
+     * @param enabled true to serve HTTP/2 besides HTTP/1.1
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder http2(boolean enabled) {
+      this.http2 = enabled;
+      return this;
+    }
+
+    /**
      * Records per-operation metrics of both protocols into {@code registry} (timers {@code
      * userapi.server.calls}, counters {@code userapi.server.errors}, tagged by protocol and
      * operation). Needs {@code io.micrometer:micrometer-core} on the class path.
@@ -607,6 +633,7 @@ public final class UserServer implements AutoCloseable {
               reflection,
               docs,
               compressResponses,
+              http2,
               grpcMetrics,
               restMetrics,
               grpcTracing,

@@ -109,7 +109,7 @@ class UserServerHostingTest {
           exchange(keptAlive, "GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 
       assertThat(during).startsWith("HTTP/1.1 503");
-      assertThat(header(during, "content-type")).startsWith("application/problem+json");
+      assertThat(header(during, "content-type")).as(during).startsWith("application/problem+json");
       assertThat(header(during, "retry-after")).isEqualTo("1");
       assertThat(body(during)).contains("\"code\":\"UNAVAILABLE\"", "\"status\":503");
       assertThat(during.toLowerCase(Locale.ROOT)).doesNotContain("grizzly", "<html");

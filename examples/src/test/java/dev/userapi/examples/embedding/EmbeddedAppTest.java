@@ -39,6 +39,7 @@ class EmbeddedAppTest {
                   HttpResponse.BodyHandlers.ofString());
 
       assertThat(info.statusCode()).isEqualTo(200);
+      assertThat(info.headers().firstValue("Content-Type")).hasValue("text/plain");
       assertThat(info.body()).isEqualTo("embedded app with userapi inside");
     }
   }

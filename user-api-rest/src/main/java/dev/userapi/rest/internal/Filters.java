@@ -18,6 +18,14 @@ public final class Filters {
   /** Header a client without PATCH support (HttpURLConnection) uses to tunnel it through POST. */
   public static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
 
+  /**
+   * Request property a container sets (to {@code Boolean.TRUE}) when a request may carry a body
+   * that neither {@code Content-Length} nor {@code Transfer-Encoding} announces: an HTTP/2 request
+   * whose DATA frames end the body. {@link BodyLimitFilter} then counts the body as it would a
+   * chunked one.
+   */
+  public static final String BODY_WITHOUT_LENGTH = "dev.userapi.rest.bodyWithoutLength";
+
   private Filters() {}
 
   /**
@@ -50,9 +58,12 @@ public final class Filters {
       // Decided from the framing headers, never by peeking at the stream: hasEntity() reads
       // ahead, and on a request without a body that the container cannot frame (a GET carrying
       // "Upgrade: h2c", as java.net.http sends by default) that read blocks until a timeout.
-      boolean hasBody = declared != null || request.getHeaderString("Transfer-Encoding") != null;
+      // An HTTP/2 body needs neither header; its container says so through BODY_WITHOUT_LENGTH.
+      boolean chunked =
+          request.getHeaderString("Transfer-Encoding") != null
+              || Boolean.TRUE.equals(request.getProperty(BODY_WITHOUT_LENGTH));
+      boolean hasBody = declared != null || chunked;
       if (hasBody) {
-        boolean chunked = request.getHeaderString("Transfer-Encoding") != null;
         request.setEntityStream(
             new LimitedInputStream(
                 request.getEntityStream(), maxBodyBytes, chunked ? -1 : declaredLength));

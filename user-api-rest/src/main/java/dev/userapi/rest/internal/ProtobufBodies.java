@@ -3,13 +3,18 @@ package dev.userapi.rest.internal;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.rpc.Status;
+import dev.userapi.core.CreateResult;
 import dev.userapi.core.NewUser;
 import dev.userapi.core.Page;
 import dev.userapi.core.User;
 import dev.userapi.core.UserException;
 import dev.userapi.grpc.internal.GrpcErrors;
 import dev.userapi.grpc.internal.ProtoMapper;
+import dev.userapi.proto.v1.BatchCreateUsersRequest;
+import dev.userapi.proto.v1.BatchCreateUsersResponse;
 import dev.userapi.proto.v1.ListUsersResponse;
+import dev.userapi.rest.internal.Dtos.BatchItemDto;
+import dev.userapi.rest.internal.Dtos.BatchResultDto;
 import dev.userapi.rest.internal.Dtos.NewUserDto;
 import dev.userapi.rest.internal.Dtos.PageDto;
 import dev.userapi.rest.internal.Dtos.ProblemDto;
@@ -47,7 +52,7 @@ public final class ProtobufBodies implements MessageBodyWriter<Object>, MessageB
   private static final MediaType PROTOBUF_TYPE = MediaType.valueOf(PROTOBUF);
 
   private static final List<Class<?>> WRITTEN =
-      List.of(UserDto.class, PageDto.class, ProblemDto.class);
+      List.of(UserDto.class, PageDto.class, ProblemDto.class, BatchResultDto.class);
 
   @Override
   public boolean isWriteable(
@@ -93,6 +98,31 @@ public final class ProtobufBodies implements MessageBodyWriter<Object>, MessageB
     return DtoMapper.toDto(ProtoMapper.toNewUser(proto));
   }
 
+  /**
+   * The new users of a {@code :batchCreate} body: length-delimited {@code
+   * userapi.v1.BatchCreateUsersRequest} messages, the gRPC BatchCreateUsers request stream in one
+   * body. Output-only fields are ignored; a body that is not such a sequence is a 400, since a
+   * length-delimited stream cannot be read past a broken message.
+   */
+  public static List<NewUserDto> readBatch(InputStream in) throws IOException {
+    List<NewUserDto> items = new java.util.ArrayList<>();
+    try {
+      for (BatchCreateUsersRequest item = BatchCreateUsersRequest.parseDelimitedFrom(in);
+          item != null;
+          item = BatchCreateUsersRequest.parseDelimitedFrom(in)) {
+        items.add(DtoMapper.toDto(ProtoMapper.toNewUser(item.getUser())));
+      }
+    } catch (InvalidProtocolBufferException e) {
+      IOException read = e.unwrapIOException();
+      if (read != e) {
+        throw read; // the body could not be read (too large, stalled): not a parse failure
+      }
+      throw UserException.invalidArgument(
+          "body", "is not a sequence of length-delimited userapi.v1.BatchCreateUsersRequest");
+    }
+    return items;
+  }
+
   /** The message for a JSON shape the resource answers with. */
   static Message toMessage(Object entity) {
     if (entity instanceof UserDto user) {
@@ -100,6 +130,19 @@ public final class ProtobufBodies implements MessageBodyWriter<Object>, MessageB
     }
     if (entity instanceof PageDto page) {
       return ProtoMapper.toProto(DtoMapper.toPage(page));
+    }
+    if (entity instanceof BatchResultDto batch) {
+      BatchCreateUsersResponse.Builder response = BatchCreateUsersResponse.newBuilder();
+      for (BatchItemDto item : batch.results()) {
+        CreateResult result = DtoMapper.toResult(item);
+        response.addResults(ProtoMapper.toProto(result));
+        if (result.succeeded()) {
+          response.setCreatedCount(response.getCreatedCount() + 1);
+        } else {
+          response.setFailedCount(response.getFailedCount() + 1);
+        }
+      }
+      return response.build();
     }
     if (entity instanceof ProblemDto problem) {
       return GrpcErrors.toRpcStatus(Problems.toException(problem, problem.status()));

@@ -52,7 +52,7 @@ import picocli.CommandLine.Option;
       "USERAPI_GRPC_PORT, USERAPI_BIND, USERAPI_SEED, USERAPI_JDBC_URL, USERAPI_JDBC_USER,",
       "USERAPI_JDBC_PASSWORD, USERAPI_GRACE_PERIOD, USERAPI_TOKEN_FILE, USERAPI_TLS_CERT,",
       "USERAPI_TLS_KEY, USERAPI_TLS_CLIENT_CA, USERAPI_INSECURE, USERAPI_MAX_WATCHES,",
-      "USERAPI_MAX_STREAMS, USERAPI_IDLE_TIMEOUT. A flag wins over its variable.",
+      "USERAPI_MAX_STREAMS, USERAPI_IDLE_TIMEOUT, USERAPI_HTTP2. A flag wins over its variable.",
       "",
       "Example: userapi-server --rest-port 0 --grpc-port 0 --seed 1000"
     })
@@ -209,6 +209,17 @@ public final class UserServerCommand implements Callable<Integer>, AutoCloseable
       })
   private Duration idleTimeout;
 
+  @Option(
+      names = "--http2",
+      negatable = true,
+      defaultValue = "${env:USERAPI_HTTP2:-true}",
+      fallbackValue = "true",
+      description = {
+        "Serve HTTP/2 on the REST port besides HTTP/1.1: h2c (prior knowledge or Upgrade), or h2",
+        "through ALPN with TLS; --no-http2 keeps the port on HTTP/1.1 (default: ${DEFAULT-VALUE})."
+      })
+  private boolean http2;
+
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Running running;
 
@@ -303,6 +314,7 @@ public final class UserServerCommand implements Callable<Integer>, AutoCloseable
             .maxConcurrentStreams(maxStreams)
             .maxConcurrentWatches(maxWatches)
             .idleTimeout(idleTimeout)
+            .http2(http2)
             .gracePeriod(gracePeriod)
             .insecure(insecure);
     if (security.tls() != null) {

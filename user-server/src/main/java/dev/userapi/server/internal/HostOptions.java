@@ -40,6 +40,7 @@ public record HostOptions(
     boolean reflection,
     boolean docs,
     boolean compressResponses,
+    boolean http2,
     ServerInterceptor grpcMetrics,
     Feature restMetrics,
     ServerInterceptor grpcTracing,

@@ -133,6 +133,9 @@ public final class Hosting {
     if (options.compressResponses()) {
       RestHost.enableGzip(app);
     }
+    if (options.http2()) {
+      app.register(new Http2Bodies());
+    }
     for (Object component : options.restComponents()) {
       if (component instanceof Class<?> type) {
         app.register(type);

@@ -2,6 +2,7 @@ package dev.userapi.server.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.userapi.rest.internal.Filters;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,12 +11,19 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.GrizzlyFuture;
+import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChain;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.FilterChainEvent;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.filterchain.ShutdownEvent;
 import org.glassfish.grizzly.http.Method;
+import org.glassfish.grizzly.http.Protocol;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.HttpServerFilter;
@@ -24,6 +32,9 @@ import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.RequestExecutorProvider;
 import org.glassfish.grizzly.http.server.Response;
 import org.glassfish.grizzly.http.server.ServerConfiguration;
+import org.glassfish.grizzly.http2.Http2AddOn;
+import org.glassfish.grizzly.http2.Http2Configuration;
+import org.glassfish.grizzly.http2.Http2ServerFilter;
 import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
 import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
@@ -59,6 +70,23 @@ import org.slf4j.LoggerFactory;
  * ({@code users%3Astream}, a matrix parameter) can only cost a thread hop, never a blocked
  * selector.
  *
+ * <p>With HTTP/2 on ({@link HostOptions#http2()}) Grizzly's HTTP/2 add-on sits in the same
+ * listener: a connection starts as HTTP/1.1 and turns to HTTP/2 on the client's preface (prior
+ * knowledge), on an {@code Upgrade: h2c} request, or through ALPN under TLS. Each HTTP/2 stream
+ * becomes a request of its own that goes through the same handler, the same executor choice and the
+ * same probes as an HTTP/1.1 request: the add-on gets no thread pool of its own, so a stream's
+ * request is dispatched on the selector thread that read its headers and {@link Routes} moves it to
+ * a worker exactly when it would move an HTTP/1.1 request. A request body still in flight is always
+ * one (HEADERS arrive before DATA), so a selector never waits for a stream's body.
+ *
+ * <p>The drain and the limits answer HTTP/2 streams as they answer HTTP/1.1 requests. Grizzly's
+ * add-on would meet a shutdown with a GOAWAY and then silently drop every new stream on the
+ * connection; here the shutdown never reaches it ({@link KeepHttp2SessionsThroughTheDrain}), so a
+ * new stream gets the drain's 503 problem+json with {@code Retry-After} from the HTTP layer,
+ * streams in flight finish, and the connections close when the drain ends. A stalled body gets 408
+ * (see {@link Http2Bodies}) and only its stream ends, not the connection and the other streams on
+ * it; a body without {@code Content-Length} is counted against the body limit like a chunked one.
+ *
  * <p>Swagger UI (the {@code org.webjars:swagger-ui} jar) is served at {@code /docs/} over the
  * OpenAPI document at {@code /api/openapi.yaml}.
  *
@@ -73,6 +101,9 @@ final class RestHost {
   static final int SMALL_PAGE = 100;
 
   private static final long DRAIN_POLL_MILLIS = 10;
+
+  /** HTTP/2 streams one connection may have open at once, advertised in the server's SETTINGS. */
+  static final int HTTP2_MAX_CONCURRENT_STREAMS = 128;
 
   private final HttpServer server;
   private final InFlightRequests inFlight;
@@ -118,6 +149,17 @@ final class RestHost {
       listener.setSSLEngineConfig(
           new SSLEngineConfigurator(options.sslContext(), false, options.mutualTls(), false));
     }
+    if (options.http2()) {
+      // No executor of its own (see the class comment); ALPN comes from the JDK (9+). The stream
+      // cap is set explicitly because Grizzly advertises SETTINGS_MAX_CONCURRENT_STREAMS only when
+      // it differs from its default (100): unadvertised, a client that opens one stream more is
+      // answered by tearing down the whole connection.
+      listener.registerAddOn(
+          new Http2AddOn(
+              Http2Configuration.builder()
+                  .maxConcurrentStreams(HTTP2_MAX_CONCURRENT_STREAMS)
+                  .build()));
+    }
     server.addListener(listener);
 
     ServerConfiguration config = server.getServerConfiguration();
@@ -150,6 +192,15 @@ final class RestHost {
     // the transport, so a watcher just before HttpServerFilter sees the shutdown after it.
     FilterChain chain = server.getListener(LISTENER).getFilterChain();
     chain.add(chain.indexOfType(HttpServerFilter.class), inFlight.shutdownWatcher());
+    // Right after the HTTP codec, which announces an offered upgrade as soon as it parses it; h2c
+    // is left to the HTTP/2 add-on when it is on.
+    chain.add(
+        chain.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class) + 1,
+        new IgnoredUpgrades(options.http2() ? Set.of("h2c") : Set.of()));
+    if (options.http2()) {
+      chain.add(
+          chain.indexOfType(Http2ServerFilter.class) + 1, new KeepHttp2SessionsThroughTheDrain());
+    }
     return new RestHost(server, inFlight);
   }
 
@@ -227,6 +278,22 @@ final class RestHost {
   }
 
   /**
+   * Stops Grizzly's shutdown event on its way to the HTTP/2 filter, which would answer it with a
+   * GOAWAY and from then on ignore new streams without a word. Past this filter the HTTP layer
+   * still sees the event and answers new requests, HTTP/2 streams included, with the drain's 503.
+   */
+  private static final class KeepHttp2SessionsThroughTheDrain extends BaseFilter {
+    @Override
+    public NextAction handleEvent(FilterChainContext ctx, FilterChainEvent event)
+        throws IOException {
+      if (event.type() == ShutdownEvent.TYPE) {
+        return ctx.getStopAction();
+      }
+      return ctx.getInvokeAction();
+    }
+  }
+
+  /**
    * The one handler of the listener: checks the request's path, then passes it to the static files
    * or to Jersey, run on the selector thread or a worker as the class comment describes.
    *
@@ -275,13 +342,21 @@ final class RestHost {
         docs.service(request, response);
         return;
       }
+      boolean http2 = request.getProtocol() == Protocol.HTTP_2_0;
+      if (http2 && request.getContentLengthLong() < 0) {
+        // DATA frames frame an HTTP/2 body: no Content-Length or Transfer-Encoding to go by.
+        request.setAttribute(Filters.BODY_WITHOUT_LENGTH, Boolean.TRUE);
+      }
       jersey.service(request, response);
       if (response.getStatus() == 408 && !request.getInputBuffer().isFinished()) {
-        // The body stopped arriving (UserApiFeature answers 408): send the answer, then hang up,
-        // since the
-        // rest of the body would never come and Grizzly would wait for it.
+        // The body stopped arriving (UserApiFeature answers 408): send the answer. Over HTTP/1.1
+        // then hang up, since the rest of the body would never come and Grizzly would wait for
+        // it; over HTTP/2 finishing the response ends the stream, and the connection's other
+        // streams go on.
         response.finish();
-        request.getContext().getConnection().closeSilently();
+        if (!http2) {
+          request.getContext().getConnection().closeSilently();
+        }
       }
     }
 

@@ -24,16 +24,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every {@code curl} line of the README's curl section, replayed in order against a fresh {@link
- * UserServerCommand}: the status each comment announces, and the {@code ETag}, {@code "code"} and
- * content type it mentions. The lines are parsed (quotes, {@code $'...'}, {@code -H -d
- * --data-binary -X}) and sent with {@code java.net.http}, so the test runs wherever Java does.
+ * Every {@code curl} line of the README's curl section, and of the project README's first block of
+ * them, replayed in order against a fresh {@link UserServerCommand} started as the README starts it
+ * (HTTP/2 on by default): the status each comment announces, and the {@code ETag}, {@code "code"}
+ * and content type it mentions. The lines are parsed (quotes, {@code $'...'}, {@code -H -d
+ * --data-binary -X}) and sent with {@code java.net.http}; a line java.net.http cannot send as
+ * printed ({@code --http2-prior-knowledge}, which it lacks, or {@code -o FILE}) runs through the
+ * curl binary itself, with the line's own arguments.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReadmeCurlTest {
   private static final Path README = Path.of("README.md");
+  private static final Path PROJECT_README = Path.of("..", "README.md");
   private static final String DOCUMENTED_ROOT = "http://localhost:8080";
   private static final Pattern STATUS = Pattern.compile("^# (\\d{3}) ");
   private static final Pattern ETAG = Pattern.compile("ETag: (\"[^\"]*\")");
@@ -42,7 +47,7 @@ class ReadmeCurlTest {
 
   private final HttpClient http =
       HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade: Grizzly has no HTTP/2 here
+          .version(HttpClient.Version.HTTP_1_1) // the lines are HTTP/1.1 unless they say otherwise
           .connectTimeout(Duration.ofSeconds(10))
           .build();
   private UserServerCommand server;
@@ -59,7 +64,25 @@ class ReadmeCurlTest {
 
   @Test
   void everyCurlLineOfTheReadmeReturnsWhatItsCommentSays() throws Exception {
-    List<String> block = curlSection(Files.readAllLines(README, StandardCharsets.UTF_8));
+    List<String> block = curlSection(Files.readAllLines(README, StandardCharsets.UTF_8), "## curl");
+    assertThat(replay(block)).isGreaterThanOrEqualTo(15);
+  }
+
+  @Test
+  void theProjectReadmesHttp2AndProtobufLinesWorkAsPrinted() throws Exception {
+    List<String> block =
+        curlSection(
+            Files.readAllLines(PROJECT_README, StandardCharsets.UTF_8),
+            "## Set up (JDK 17 + Maven 3.8.7 or newer)");
+    assertThat(block)
+        .anyMatch(line -> line.startsWith("curl --http2-prior-knowledge "))
+        .anyMatch(line -> line.contains("-H 'Accept: application/x-protobuf'"));
+    assertThat(replay(block)).isEqualTo(3);
+  }
+
+  @TempDir Path workDir;
+
+  private int replay(List<String> block) throws Exception {
     String root = server.restUri().toString().replaceAll("/$", "");
     Map<String, String> variables = new java.util.HashMap<>();
     String comment = null;
@@ -81,7 +104,10 @@ class ReadmeCurlTest {
       Curl curl = Curl.parse(command, variables).rooted(DOCUMENTED_ROOT, root);
       int expected = expectedStatus(comment, variable != null);
 
-      Reply reply = curl.isEventStream() ? openEventStream(curl) : send(curl);
+      Reply reply =
+          curl.needsCurl()
+              ? runCurl(command, variables, root)
+              : curl.isEventStream() ? openEventStream(curl) : send(curl);
 
       assertThat(reply.status()).as(line + "\n" + reply.body()).isEqualTo(expected);
       checkMentions(comment, line, reply);
@@ -93,7 +119,68 @@ class ReadmeCurlTest {
       comment = null;
       replayed++;
     }
-    assertThat(replayed).isGreaterThanOrEqualTo(15);
+    return replayed;
+  }
+
+  /**
+   * Runs {@code command} with the curl binary in {@link #workDir}, its own arguments unchanged (but
+   * for the root URL), plus {@code -D} and {@code -w} to learn the headers, status and HTTP
+   * version. A {@code --http2-prior-knowledge} line must have been answered over HTTP/2.
+   */
+  private Reply runCurl(String command, Map<String, String> variables, String root)
+      throws Exception {
+    List<String> words = ShellWords.split(command, variables);
+    List<String> args = new ArrayList<>();
+    String output = null;
+    for (int i = 0; i < words.size(); i++) {
+      String word = words.get(i);
+      args.add(
+          word.startsWith(DOCUMENTED_ROOT)
+              ? root + word.substring(DOCUMENTED_ROOT.length())
+              : word);
+      if (word.equals("-o")) {
+        output = words.get(i + 1);
+      }
+    }
+    Path headerFile = workDir.resolve("headers.txt");
+    args.addAll(List.of("-D", headerFile.toString(), "-w", "\n@@ %{http_code} %{http_version}"));
+    Process curl = new ProcessBuilder(args).directory(workDir.toFile()).start();
+    String stdout = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(curl.waitFor(20, TimeUnit.SECONDS)).as(command).isTrue();
+    assertThat(curl.exitValue())
+        .as(command + "\n" + new String(curl.getErrorStream().readAllBytes()))
+        .isZero();
+    int marker = stdout.lastIndexOf("\n@@ ");
+    String[] trailer = stdout.substring(marker + 4).trim().split(" ");
+    if (words.contains("--http2-prior-knowledge")) {
+      assertThat(trailer[1]).as("the HTTP version of " + command).isEqualTo("2");
+    }
+    Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (String line : Files.readAllLines(headerFile, StandardCharsets.ISO_8859_1)) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && !line.startsWith("HTTP/")) {
+        headers
+            .computeIfAbsent(line.substring(0, colon).trim(), k -> new ArrayList<>())
+            .add(line.substring(colon + 1).trim());
+      }
+    }
+    String body = stdout.substring(0, marker);
+    if (output != null) {
+      byte[] bytes = Files.readAllBytes(workDir.resolve(output));
+      String contentType = headers.getOrDefault("Content-Type", List.of("")).get(0);
+      if (contentType.startsWith("application/x-protobuf")) {
+        // The protobuf message is the user the URL names.
+        dev.userapi.proto.v1.User user = dev.userapi.proto.v1.User.parseFrom(bytes);
+        assertThat(words.get(words.size() - 1)).as(command).endsWith("/" + user.getId());
+        body = "protobuf userapi.v1.User " + user.getId();
+      } else {
+        body = new String(bytes, StandardCharsets.UTF_8);
+      }
+    }
+    return new Reply(
+        Integer.parseInt(trailer[0]),
+        java.net.http.HttpHeaders.of(headers, (name, value) -> true),
+        body);
   }
 
   /** The status announced by the comment; a {@code VAR=$(curl ...)} line creates, so 201. */
@@ -122,6 +209,10 @@ class ReadmeCurlTest {
     }
     if (comment.contains("problem+json")) {
       assertThat(reply.contentType()).as(line).startsWith("application/problem+json");
+    }
+    if (comment.contains("application/x-protobuf")) {
+      assertThat(reply.contentType()).as(line).startsWith("application/x-protobuf");
+      assertThat(reply.body()).as(line).startsWith("protobuf userapi.v1.User ");
     }
     if (comment.contains("application/x-ndjson")) {
       assertThat(reply.contentType()).as(line).startsWith("application/x-ndjson");
@@ -175,20 +266,22 @@ class ReadmeCurlTest {
     return new Reply(response.statusCode(), response.headers(), firstEvent.toString());
   }
 
-  private static List<String> curlSection(List<String> readme) {
+  /** The first code block of the section {@code heading} that holds a {@code curl} line. */
+  private static List<String> curlSection(List<String> readme, String heading) {
     List<String> block = new ArrayList<>();
     boolean inSection = false;
     boolean inBlock = false;
     for (String line : readme) {
       if (line.startsWith("## ")) {
-        inSection = line.equals("## curl");
+        inSection = line.equals(heading);
         continue;
       }
       if (inSection && line.startsWith("```")) {
-        if (inBlock) {
+        if (inBlock && block.stream().anyMatch(l -> l.contains("curl "))) {
           break;
         }
-        inBlock = true;
+        inBlock = !inBlock;
+        block.clear();
         continue;
       }
       if (inBlock && !line.isBlank()) {
@@ -206,7 +299,8 @@ class ReadmeCurlTest {
   }
 
   /** The part of curl the README uses. */
-  private record Curl(String method, String url, List<String[]> headers, String data) {
+  private record Curl(
+      String method, String url, List<String[]> headers, String data, boolean needsCurl) {
 
     static Curl parse(String command, Map<String, String> variables) {
       List<String> words = ShellWords.split(command, variables);
@@ -214,6 +308,8 @@ class ReadmeCurlTest {
       String url = null;
       List<String[]> headers = new ArrayList<>();
       String data = null;
+      String output = null;
+      boolean priorKnowledge = false;
       for (int i = 1; i < words.size(); i++) {
         String word = words.get(i);
         switch (word) {
@@ -227,6 +323,8 @@ class ReadmeCurlTest {
           }
           case "-d", "--data", "--data-binary" -> data = words.get(++i);
           case "-X" -> method = words.get(++i);
+          case "-o" -> output = words.get(++i);
+          case "--http2-prior-knowledge" -> priorKnowledge = true;
           default -> {
             if (word.startsWith("-")) {
               assertThat(word).as("a curl flag this test knows").matches("-[isN]+");
@@ -241,12 +339,13 @@ class ReadmeCurlTest {
       if (method == null) {
         method = data == null ? "GET" : "POST";
       }
-      return new Curl(method, url, headers, data);
+      return new Curl(method, url, headers, data, output != null || priorKnowledge);
     }
 
     Curl rooted(String documented, String actual) {
       assertThat(url).startsWith(documented);
-      return new Curl(method, actual + url.substring(documented.length()), headers, data);
+      return new Curl(
+          method, actual + url.substring(documented.length()), headers, data, needsCurl);
     }
 
     boolean isEventStream() {

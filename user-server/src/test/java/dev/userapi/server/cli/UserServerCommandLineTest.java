@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,7 +43,33 @@ class UserServerCommandLineTest {
     assertThat(help)
         .contains("--rest-port", "--grpc-port", "--bind", "--seed", "--jdbc-url", "--jdbc-user")
         .contains("--jdbc-password", "--grace-period", "--help")
-        .contains("USERAPI_REST_PORT", "USERAPI_GRPC_PORT", "USERAPI_JDBC_URL");
+        .contains("USERAPI_REST_PORT", "USERAPI_GRPC_PORT", "USERAPI_JDBC_URL")
+        .contains("--[no-]http2", "USERAPI_HTTP2");
+  }
+
+  @Test
+  void theRestPortSpeaksHttp2ByDefaultAndNoHttp2KeepsItOnHttp1() throws Exception {
+    HttpClient upgrading = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+    Map<List<String>, HttpClient.Version> expected =
+        Map.of(
+            List.of(), HttpClient.Version.HTTP_2,
+            List.of("--http2"), HttpClient.Version.HTTP_2,
+            List.of("--no-http2"), HttpClient.Version.HTTP_1_1);
+    for (Map.Entry<List<String>, HttpClient.Version> flags : expected.entrySet()) {
+      List<String> args = new ArrayList<>(List.of("--rest-port", "0", "--grpc-port", "0"));
+      args.addAll(flags.getKey());
+      UserServerCommand server = UserServerCommand.fromArgs(args.toArray(String[]::new)).start();
+      try {
+        HttpResponse<String> health =
+            upgrading.send(
+                HttpRequest.newBuilder(server.restUri().resolve("api/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).as("%s", flags.getKey()).isEqualTo(200);
+        assertThat(health.version()).as("%s", flags.getKey()).isEqualTo(flags.getValue());
+      } finally {
+        server.shutdown(Duration.ZERO);
+      }
+    }
   }
 
   @Test
