@@ -320,6 +320,11 @@ public final class Benchmark implements Callable<Integer> {
       frame.put((byte) 0).putInt(message.length).put(message);
       Path body = out.resolve("get-user-request.bin");
       java.nio.file.Files.write(body, frame.array());
+      byte[] list =
+          dev.userapi.proto.v1.ListUsersRequest.newBuilder().setPageSize(50).build().toByteArray();
+      java.nio.ByteBuffer listFrame = java.nio.ByteBuffer.allocate(5 + list.length);
+      listFrame.put((byte) 0).putInt(list.length).put(list);
+      java.nio.file.Files.write(out.resolve("list-users-request.bin"), listFrame.array());
       Path idsFile = out.resolve("ids.txt");
       java.nio.file.Files.write(idsFile, env.ids);
       String host = InetAddress.getLoopbackAddress().getHostAddress();

@@ -55,7 +55,9 @@ final class Charts {
           Map.entry("rest", new Color(0xd62728)),
           Map.entry("gRPC: HTTP/2 + protobuf", new Color(0x1f77b4)),
           Map.entry("REST: HTTP/1.1 + JSON", new Color(0xd62728)),
-          Map.entry("REST: HTTP/1.1 + protobuf", new Color(0xff7f0e)));
+          Map.entry("REST: HTTP/1.1 + protobuf", new Color(0xff7f0e)),
+          Map.entry("REST: HTTP/2 + JSON", new Color(0x9467bd)),
+          Map.entry("REST: HTTP/2 + protobuf", new Color(0xc5b0d5)));
   private static final Color[] OTHERS = {
     new Color(0x2ca02c), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2),
     new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf), new Color(0x98df8a)
@@ -83,7 +85,7 @@ final class Charts {
     return elements;
   }
 
-  private static SVGGraphics2D svg(JFreeChart chart) {
+  static SVGGraphics2D svg(JFreeChart chart) {
     SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
     chart.draw(g, new Rectangle(0, 0, WIDTH, HEIGHT));
     return g;
@@ -179,7 +181,7 @@ final class Charts {
     return chart(workload + ": throughput and server CPU per operation", conditions, plot);
   }
 
-  private static CategoryPlot barPlot(DefaultCategoryDataset data, String unit, String format) {
+  static CategoryPlot barPlot(DefaultCategoryDataset data, String unit, String format) {
     NumberAxis values = new NumberAxis(unit);
     values.setNumberFormatOverride(new DecimalFormat(format));
     BarRenderer bars = new BarRenderer();
@@ -341,7 +343,7 @@ final class Charts {
     return chart(title, conditions, plot);
   }
 
-  private static JFreeChart chart(String title, String conditions, org.jfree.chart.plot.Plot plot) {
+  static JFreeChart chart(String title, String conditions, org.jfree.chart.plot.Plot plot) {
     JFreeChart chart = new JFreeChart(title, TITLE, plot, true);
     chart.getTitle().setFont(TITLE);
     TextTitle subtitle = new TextTitle(conditions, SUBTITLE);

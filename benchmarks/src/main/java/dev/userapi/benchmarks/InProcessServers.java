@@ -48,6 +48,7 @@ final class InProcessServers implements AutoCloseable {
             .grpcPort(0)
             .blockingStore(blockingStore)
             .compressResponses(true)
+            .http2(true) // as the CLI ships it: HTTP/1.1 and h2c on the one REST port
             .docs(false)
             .gracePeriod(GRACE)
             .addGrpcService(() -> BareGrpcService.definition(fixtures.get(), streamCount))
