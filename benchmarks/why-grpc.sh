@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Is gRPC faster because of HTTP/2 or because of protobuf? One load generator (h2load) for every
 # combination, against the servers the benchmark's pinned mode measures (one UserServer with
-# HTTP/2 on its REST port, in a JVM pinned to SERVER_CPUS=0; h2load pinned to CLIENT_CPUS=1):
-# REST {HTTP/1.1 (h2load --h1), HTTP/2 (h2c, prior knowledge)} x {JSON, protobuf} and native gRPC,
-# for get (one user) and list50 (a page of 50). Each line: requests/s, the server JVM's CPU per
+# HTTP/2 and the web protocols on its REST port, in a JVM pinned to SERVER_CPUS=0; h2load pinned to
+# CLIENT_CPUS=1): REST {HTTP/1.1 (h2load --h1), HTTP/2 (h2c, prior knowledge)} x {JSON, protobuf},
+# native gRPC, and gRPC-Web (binary) and Connect (JSON) over HTTP/1.1 on the REST port, for get
+# (one user) and list50 (a page of 50). Each line: requests/s, the server JVM's CPU per
 # call (/proc, 10 ms ticks) and h2load's bytes per call (headers + body as received, and total
 # received with framing). Alternates the cells over ROUNDS rounds (3), order flipped every round.
 # create is not here: h2load repeats one body, and every create after the first would be a 409.
@@ -36,6 +37,10 @@ rest=$(sed -E 's/.*rest=([^ ]+).*/\1/' <<<"$line")
 hot=$(sed -E 's/.*hot=([^ ]+).*/\1/' <<<"$line")
 getBody=$(sed -E 's/.*grpcBody=([^ ]+).*/\1/' <<<"$line")
 listBody=$(dirname "$getBody")/list-users-request.bin
+getJson=$OUT/get-user-request.json
+listJson=$OUT/list-users-request.json
+printf '{"id":"%s"}' "$hot" >"$getJson"
+printf '{"pageSize":50}' >"$listJson"
 ticks=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
 load() { cut -d' ' -f1 /proc/loadavg; }
@@ -47,11 +52,15 @@ cells=(
   "get  REST HTTP/2 JSON|-H accept:application/json $rest/api/users/$hot"
   "get  REST HTTP/2 protobuf|-H accept:application/x-protobuf $rest/api/users/$hot"
   "get  gRPC (HTTP/2, protobuf)|-d $getBody -H content-type:application/grpc -H te:trailers http://$grpc/userapi.v1.UserService/GetUser"
+  "get  gRPC-Web HTTP/1.1|--h1 -d $getBody -H content-type:application/grpc-web+proto $rest/userapi.v1.UserService/GetUser"
+  "get  Connect HTTP/1.1 JSON|--h1 -d $getJson -H content-type:application/json $rest/userapi.v1.UserService/GetUser"
   "list50 REST HTTP/1.1 JSON|--h1 -H accept:application/json $rest/api/users?pageSize=50"
   "list50 REST HTTP/1.1 protobuf|--h1 -H accept:application/x-protobuf $rest/api/users?pageSize=50"
   "list50 REST HTTP/2 JSON|-H accept:application/json $rest/api/users?pageSize=50"
   "list50 REST HTTP/2 protobuf|-H accept:application/x-protobuf $rest/api/users?pageSize=50"
   "list50 gRPC (HTTP/2, protobuf)|-d $listBody -H content-type:application/grpc -H te:trailers http://$grpc/userapi.v1.UserService/ListUsers"
+  "list50 gRPC-Web HTTP/1.1|--h1 -d $listBody -H content-type:application/grpc-web+proto $rest/userapi.v1.UserService/ListUsers"
+  "list50 Connect HTTP/1.1 JSON|--h1 -d $listJson -H content-type:application/json $rest/userapi.v1.UserService/ListUsers"
 )
 run() { # duration args...
   local duration=$1

@@ -57,7 +57,9 @@ final class Charts {
           Map.entry("REST: HTTP/1.1 + JSON", new Color(0xd62728)),
           Map.entry("REST: HTTP/1.1 + protobuf", new Color(0xff7f0e)),
           Map.entry("REST: HTTP/2 + JSON", new Color(0x9467bd)),
-          Map.entry("REST: HTTP/2 + protobuf", new Color(0xc5b0d5)));
+          Map.entry("REST: HTTP/2 + protobuf", new Color(0xc5b0d5)),
+          Map.entry("gRPC-Web: HTTP/1.1 + protobuf", new Color(0x17becf)),
+          Map.entry("Connect: HTTP/1.1 + JSON", new Color(0x2ca02c)));
   private static final Color[] OTHERS = {
     new Color(0x2ca02c), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2),
     new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf), new Color(0x98df8a)

@@ -74,6 +74,8 @@ public final class WhyGrpcChart {
       case "REST HTTP/1.1 protobuf" -> "REST: HTTP/1.1 + protobuf";
       case "REST HTTP/2 JSON" -> "REST: HTTP/2 + JSON";
       case "REST HTTP/2 protobuf" -> "REST: HTTP/2 + protobuf";
+      case "gRPC-Web HTTP/1.1" -> "gRPC-Web: HTTP/1.1 + protobuf";
+      case "Connect HTTP/1.1 JSON" -> "Connect: HTTP/1.1 + JSON";
       default -> "gRPC: HTTP/2 + protobuf";
     };
   }
