@@ -248,6 +248,8 @@ public final class UserServer implements AutoCloseable {
     private boolean docs = true;
     private boolean compressResponses;
     private boolean http2;
+    private boolean webProtocols;
+    private List<String> corsAllowedOrigins = List.of();
     private ServerInterceptor grpcMetrics;
     private Feature restMetrics;
     private ServerInterceptor grpcTracing;
@@ -544,6 +546,59 @@ public final class UserServer implements AutoCloseable {
     }
 
     /**
+     * Whether the HTTP port also serves the gRPC services to browsers and HTTP/1.1 clients, at
+     * their gRPC paths ({@code POST /userapi.v1.UserService/GetUser}): gRPC-Web ({@code
+     * application/grpc-web[+proto]}, {@code application/grpc-web-text}) and Connect (unary {@code
+     * application/json} and {@code application/proto}, streaming {@code application/connect+json}
+     * and {@code +proto}). Each call goes through the same service definition and interceptors as a
+     * native gRPC call (authentication, limits, metrics, tracing), in process. Unary and server
+     * streaming; client streaming runs half-duplex (every message in the request body). Off by
+     * default; the command-line server turns it on.
+     *
+     * @param enabled true to serve them
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder webProtocols(boolean enabled) {
+      this.webProtocols = enabled;
+      return this;
+    }
+
+    /**
+     * The origins (such as {@code https://app.example.com}) whose pages may call the gRPC-Web and
+     * Connect endpoints from a browser: their CORS preflights are answered and the responses carry
+     * {@code Access-Control-Allow-Origin}. {@code *} allows every origin. None by default, so
+     * browsers keep such calls to the server's own origin. Replaces earlier origins.
+     *
+     * @param origins scheme, host and port of each allowed origin
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder corsAllowedOrigins(java.util.Collection<String> origins) {
+      requireNonNull(origins, "origins");
+      for (String origin : origins) {
+        requireNonNull(origin, "origin");
+        if (!origin.equals("*") && !origin.matches("(?i)https?://[^/\\s]+/?")) {
+          throw new IllegalArgumentException(
+              "corsAllowedOrigins: " + origin + " (expected: scheme://host[:port] or *)");
+        }
+      }
+      this.corsAllowedOrigins = List.copyOf(origins);
+      return this;
+    }
+
+    /**
+     * {@link #corsAllowedOrigins(java.util.Collection)} with the origins as arguments.
+     *
+     * @param origins scheme, host and port of each allowed origin
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder corsAllowedOrigins(String... origins) {
+      return corsAllowedOrigins(List.of(origins));
+    }
+
+    /**
      * Records per-operation metrics of both protocols into {@code registry} (timers {@code
      * userapi.server.calls}, counters {@code userapi.server.errors}, tagged by protocol and
      * operation). Needs {@code io.micrometer:micrometer-core} on the class path.
@@ -634,6 +689,8 @@ public final class UserServer implements AutoCloseable {
               docs,
               compressResponses,
               http2,
+              webProtocols,
+              corsAllowedOrigins,
               grpcMetrics,
               restMetrics,
               grpcTracing,

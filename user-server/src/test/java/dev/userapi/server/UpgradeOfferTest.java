@@ -101,6 +101,28 @@ class UpgradeOfferTest {
     assertThat(health.body()).contains("SERVING");
   }
 
+  @Test
+  void withHttp2OnTheSameOfferIsTakenAndTheAnswerKeepsItsContentType() throws Exception {
+    try (UserServer h2 =
+        UserServer.builder(DefaultUserService.inMemory())
+            .restPort(0)
+            .grpcPort(0)
+            .blockingStore(false)
+            .http2(true)
+            .build()
+            .start()) {
+      HttpResponse<String> health =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(h2.restUri().resolve("api/health")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+
+      assertThat(health.version()).isEqualTo(HttpClient.Version.HTTP_2);
+      assertThat(health.headers().firstValue("content-type")).hasValue("application/json");
+      assertThat(health.body()).contains("SERVING");
+    }
+  }
+
   /** The status line, then the header lines in lower case. */
   private static List<String> readHead(BufferedReader in) throws IOException {
     List<String> head = new ArrayList<>();

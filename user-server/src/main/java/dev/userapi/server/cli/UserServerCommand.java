@@ -13,6 +13,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -44,6 +45,7 @@ import picocli.CommandLine.Option;
       "Serves one user service over REST and gRPC from one process.",
       "REST: http://<bind>:<rest-port>/api/users (Swagger UI at /docs/).",
       "gRPC: <bind>:<grpc-port>, service userapi.v1.UserService with health and reflection.",
+      "gRPC-Web and Connect: the REST port, at the gRPC paths (--no-web-protocols: off).",
       ""
     },
     footer = {
@@ -52,7 +54,8 @@ import picocli.CommandLine.Option;
       "USERAPI_GRPC_PORT, USERAPI_BIND, USERAPI_SEED, USERAPI_JDBC_URL, USERAPI_JDBC_USER,",
       "USERAPI_JDBC_PASSWORD, USERAPI_GRACE_PERIOD, USERAPI_TOKEN_FILE, USERAPI_TLS_CERT,",
       "USERAPI_TLS_KEY, USERAPI_TLS_CLIENT_CA, USERAPI_INSECURE, USERAPI_MAX_WATCHES,",
-      "USERAPI_MAX_STREAMS, USERAPI_IDLE_TIMEOUT, USERAPI_HTTP2. A flag wins over its variable.",
+      "USERAPI_MAX_STREAMS, USERAPI_IDLE_TIMEOUT, USERAPI_HTTP2, USERAPI_WEB_PROTOCOLS,",
+      "USERAPI_CORS_ORIGINS (comma-separated). A flag wins over its variable.",
       "",
       "Example: userapi-server --rest-port 0 --grpc-port 0 --seed 1000"
     })
@@ -220,6 +223,28 @@ public final class UserServerCommand implements Callable<Integer>, AutoCloseable
       })
   private boolean http2;
 
+  @Option(
+      names = "--web-protocols",
+      negatable = true,
+      defaultValue = "${env:USERAPI_WEB_PROTOCOLS:-true}",
+      fallbackValue = "true",
+      description = {
+        "Serve gRPC-Web and Connect on the REST port, at the gRPC paths",
+        "(POST /userapi.v1.UserService/GetUser); on by default."
+      })
+  private boolean webProtocols;
+
+  @Option(
+      names = "--cors-origin",
+      paramLabel = "ORIGIN",
+      split = ",",
+      defaultValue = "${env:USERAPI_CORS_ORIGINS}",
+      description = {
+        "An origin (https://app.example.com) whose browser pages may call gRPC-Web and Connect;",
+        "repeat it, or separate with commas; * for any. None by default (same origin only)."
+      })
+  private List<String> corsOrigins;
+
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Running running;
 
@@ -316,7 +341,11 @@ public final class UserServerCommand implements Callable<Integer>, AutoCloseable
             .idleTimeout(idleTimeout)
             .http2(http2)
             .gracePeriod(gracePeriod)
-            .insecure(insecure);
+            .insecure(insecure)
+            .webProtocols(webProtocols);
+    if (corsOrigins != null && !corsOrigins.isEmpty()) {
+      server.corsAllowedOrigins(corsOrigins);
+    }
     if (security.tls() != null) {
       server.tls(security.tls());
     }
@@ -471,6 +500,15 @@ public final class UserServerCommand implements Callable<Integer>, AutoCloseable
     out.println(
         "  " + grpcurl + " -d '{\"pageSize\":5}' " + grpc + " userapi.v1.UserService/ListUsers");
     out.println("  " + grpcurl + " -d '{}' " + grpc + " userapi.v1.UserService/WatchUsers");
+    if (webProtocols) {
+      out.println("Try Connect (the same gRPC methods on the REST port, JSON over HTTP/1.1):");
+      out.println(
+          "  "
+              + curl
+              + " -H 'Content-Type: application/json' -d '{\"pageSize\":5}' "
+              + rest
+              + "userapi.v1.UserService/ListUsers");
+    }
     if (tokens) {
       out.println(
           "Every user call needs a bearer token from the token file ($TOKEN above); /api/health stays open.");

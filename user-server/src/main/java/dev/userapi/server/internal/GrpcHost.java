@@ -48,14 +48,17 @@ final class GrpcHost {
   private final HealthReporter healthReporter;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
+  private final List<ServerServiceDefinition> services;
 
   private GrpcHost(
       Server server,
       HealthStatusManager health,
       HealthReporter healthReporter,
       EventLoopGroup boss,
-      EventLoopGroup workers) {
+      EventLoopGroup workers,
+      List<ServerServiceDefinition> services) {
     this.server = server;
+    this.services = services;
     this.health = health;
     this.healthReporter = healthReporter;
     this.boss = boss;
@@ -98,13 +101,19 @@ final class GrpcHost {
     if (options.reflection()) {
       builder.addService(ProtoReflectionServiceV1.newInstance());
     }
+    // What the web protocols serve too: the same definitions, interceptors and all.
+    List<ServerServiceDefinition> services = new ArrayList<>();
+    services.add(userService);
+    services.add(health.getHealthService().bindService());
     for (ServerServiceDefinition extra : options.grpcServices()) {
       // Added services skip the user service's interceptors (authentication included), but not
       // the compression rule: one server answers alike however a service got there.
-      builder.addService(
+      ServerServiceDefinition served =
           options.compressResponses()
               ? ServerInterceptors.intercept(extra, new GzipWhenAsked())
-              : extra);
+              : extra;
+      builder.addService(served);
+      services.add(served);
     }
     if (executor == null) {
       builder.directExecutor();
@@ -124,7 +133,16 @@ final class GrpcHost {
         health,
         HealthReporter.start(users, health, options.healthCheckInterval()),
         boss,
-        workers);
+        workers,
+        List.copyOf(services));
+  }
+
+  /**
+   * The services as this server serves them (user service with its interceptors, health, the
+   * embedder's), without reflection: what the web protocols serve on the HTTP listener.
+   */
+  List<ServerServiceDefinition> services() {
+    return services;
   }
 
   /** The interceptors of the user service, in the order a call meets them. */

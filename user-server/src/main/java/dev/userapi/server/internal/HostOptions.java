@@ -41,6 +41,8 @@ public record HostOptions(
     boolean docs,
     boolean compressResponses,
     boolean http2,
+    boolean webProtocols,
+    List<String> corsAllowedOrigins,
     ServerInterceptor grpcMetrics,
     Feature restMetrics,
     ServerInterceptor grpcTracing,

@@ -2,6 +2,7 @@ package dev.userapi.server.internal;
 
 import dev.userapi.core.LimitedUserService;
 import dev.userapi.rest.UserApiFeature;
+import dev.userapi.server.internal.web.WebProtocols;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Hosting {
   private static final Logger log = LoggerFactory.getLogger(Hosting.class);
+  private static final Duration WEB_TERMINATION = Duration.ofSeconds(2);
 
   private final DrainingUserService service;
   private final ExecutorService restWorkers;
@@ -30,6 +32,7 @@ public final class Hosting {
   private final ScheduledExecutorService timer;
   private final RestHost rest;
   private final GrpcHost grpc;
+  private final WebProtocols web; // null: off
 
   private Hosting(
       DrainingUserService service,
@@ -37,7 +40,9 @@ public final class Hosting {
       ExecutorService grpcWorkers,
       ScheduledExecutorService timer,
       RestHost rest,
-      GrpcHost grpc) {
+      GrpcHost grpc,
+      WebProtocols web) {
+    this.web = web;
     this.service = service;
     this.restWorkers = restWorkers;
     this.grpcWorkers = grpcWorkers;
@@ -72,6 +77,7 @@ public final class Hosting {
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(new NamedThreads("userapi-timer"));
     GrpcHost grpc = null;
+    WebProtocols web = null;
     try {
       grpc =
           GrpcHost.start(
@@ -80,15 +86,34 @@ public final class Hosting {
               service,
               grpcWorkers,
               timer);
+      if (options.webProtocols()) {
+        web =
+            WebProtocols.start(
+                grpc.services(),
+                grpcWorkers,
+                timer,
+                options.maxMessageBytes(),
+                options.maxRequestBodyBytes(),
+                options.idleTimeout(),
+                options.corsAllowedOrigins());
+      }
       RestHost rest =
           RestHost.start(
               new InetSocketAddress(options.bind(), options.restPort()),
               restApplication(options, service, restWorkers, timer),
               options,
-              restWorkers);
-      log.info("listening: REST on port {}, gRPC on port {}", rest.port(), grpc.port());
-      return new Hosting(service, restWorkers, grpcWorkers, timer, rest, grpc);
+              restWorkers,
+              web);
+      log.info(
+          "listening: REST{} on port {}, gRPC on port {}",
+          web == null ? "" : " (with gRPC-Web and Connect)",
+          rest.port(),
+          grpc.port());
+      return new Hosting(service, restWorkers, grpcWorkers, timer, rest, grpc, web);
     } catch (RuntimeException e) {
+      if (web != null) {
+        web.shutdownNow();
+      }
       if (grpc != null) {
         grpc.shutdownNow();
       }
@@ -169,9 +194,19 @@ public final class Hosting {
     long deadline = System.nanoTime() + grace.toNanos();
     grpc.stopAccepting();
     rest.stopAccepting(grace);
+    if (web != null) {
+      web.stopAccepting();
+    }
     boolean grpcDrained = grpc.awaitDrained(grace);
+    // Web calls are HTTP requests too: the REST drain waits for them.
     boolean restDrained =
         rest.awaitDrained(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    if (web != null) {
+      // Web calls were HTTP requests the REST drain waited for: what is left is bookkeeping, which
+      // gets a moment even when the grace period is spent.
+      Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+      restDrained &= web.awaitDrained(restDrained ? max(left, WEB_TERMINATION) : left);
+    }
     timer.shutdownNow();
     restWorkers.shutdown();
     if (grpcWorkers != null) {
@@ -183,6 +218,10 @@ public final class Hosting {
     boolean clean = grpcDrained && restDrained;
     log.info("stopped ({})", clean ? "every call finished" : "some calls were cut off");
     return clean;
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private static void awaitQuietly(ExecutorService executor) {

@@ -3,6 +3,7 @@ package dev.userapi.server.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.userapi.rest.internal.Filters;
+import dev.userapi.server.internal.web.WebProtocols;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -107,11 +108,13 @@ final class RestHost {
 
   private final HttpServer server;
   private final InFlightRequests inFlight;
+  private final Routes routes;
   private volatile GrizzlyFuture<HttpServer> shutdown;
 
-  private RestHost(HttpServer server, InFlightRequests inFlight) {
+  private RestHost(HttpServer server, InFlightRequests inFlight, Routes routes) {
     this.server = server;
     this.inFlight = inFlight;
+    this.routes = routes;
   }
 
   /**
@@ -120,9 +123,14 @@ final class RestHost {
    * @param app the Jersey application (the user API is registered in it)
    * @param options the server's settings: TLS, whether the store blocks, the idle timeout, docs
    * @param workers runs requests that must not run on a selector thread; owned by the caller
+   * @param web gRPC-Web and Connect on the gRPC paths; null for none
    */
   static RestHost start(
-      InetSocketAddress address, ResourceConfig app, HostOptions options, ExecutorService workers) {
+      InetSocketAddress address,
+      ResourceConfig app,
+      HostOptions options,
+      ExecutorService workers,
+      WebProtocols web) {
     requireNonNull(address, "address");
     requireNonNull(app, "app");
     requireNonNull(workers, "workers");
@@ -181,7 +189,8 @@ final class RestHost {
                 "/dev/userapi/server/docs/",
                 "/META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion() + "/")
             : null;
-    config.addHttpHandler(new Routes(jersey, docs, options.blockingStore(), workers), "/");
+    Routes routes = new Routes(jersey, docs, web, options.blockingStore(), workers);
+    config.addHttpHandler(routes, "/");
     try {
       server.start();
     } catch (IOException e) {
@@ -201,7 +210,7 @@ final class RestHost {
       chain.add(
           chain.indexOfType(Http2ServerFilter.class) + 1, new KeepHttp2SessionsThroughTheDrain());
     }
-    return new RestHost(server, inFlight);
+    return new RestHost(server, inFlight, routes);
   }
 
   /** Gzips responses for clients that send {@code Accept-Encoding: gzip}. */
@@ -220,6 +229,9 @@ final class RestHost {
    */
   void stopAccepting(Duration grace) {
     requireNonNull(grace, "grace");
+    // Before the listener closes: Grizzly unbinds first and only then tells its HTTP filter, so a
+    // request on a kept-alive connection could otherwise slip into the API in between.
+    routes.draining = true;
     shutdown = server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -304,13 +316,39 @@ final class RestHost {
   private static final class Routes extends HttpHandler {
     private final GrizzlyHttpContainer jersey;
     private final StaticFiles docs; // null: no docs
+    private final WebProtocols web; // null: none
     private final RequestExecutorProvider executors;
+    private static final String ARRIVED_DRAINING = Routes.class.getName() + ".arrivedDraining";
+    private volatile boolean draining;
 
-    Routes(GrizzlyHttpContainer jersey, StaticFiles docs, boolean storeBlocks, Executor workers) {
+    Routes(
+        GrizzlyHttpContainer jersey,
+        StaticFiles docs,
+        WebProtocols web,
+        boolean storeBlocks,
+        Executor workers) {
       this.jersey = jersey;
       this.docs = docs;
+      this.web = web;
+      // A web call whose body has arrived runs on the selector: its responses are written without
+      // blocking and the call itself runs where native gRPC runs it. A body still arriving is read
+      // on a worker, as for REST.
       this.executors =
-          request -> isDocs(request) || mayBlock(request, storeBlocks) ? workers : null;
+          request -> {
+            if (draining) {
+              // Decided as the request arrives, so one already queued for a worker is served.
+              request.setAttribute(ARRIVED_DRAINING, Boolean.TRUE);
+              return null;
+            }
+            if (isWeb(request)) {
+              return request.getInputBuffer().isFinished() ? null : workers;
+            }
+            return isDocs(request) || mayBlock(request, storeBlocks) ? workers : null;
+          };
+    }
+
+    private boolean isWeb(Request request) {
+      return web != null && web.handles(request, rawPath(request));
     }
 
     @Override
@@ -332,6 +370,13 @@ final class RestHost {
 
     @Override
     public void service(Request request, Response response) throws Exception {
+      if (request.getAttribute(ARRIVED_DRAINING) != null && !isWeb(request)) {
+        // Every request that arrives once the drain began gets its 503 (ProblemPages writes it);
+        // a web call gets UNAVAILABLE in its own protocol's form from the stopped in-process
+        // server.
+        response.sendError(503);
+        return;
+      }
       try {
         request.getRequest().getRequestURIRef().getDecodedRequestURIBC(false);
       } catch (CharConversionException e) {
@@ -340,6 +385,10 @@ final class RestHost {
       }
       if (isDocs(request)) {
         docs.service(request, response);
+        return;
+      }
+      if (isWeb(request)) {
+        web.service(request, response, rawPath(request));
         return;
       }
       boolean http2 = request.getProtocol() == Protocol.HTTP_2_0;

@@ -42,7 +42,7 @@ class ReadmeCurlTest {
   private static final String DOCUMENTED_ROOT = "http://localhost:8080";
   private static final Pattern STATUS = Pattern.compile("^# (\\d{3}) ");
   private static final Pattern ETAG = Pattern.compile("ETag: (\"[^\"]*\")");
-  private static final Pattern CODE = Pattern.compile("\"code\":\"([A-Z_]+)\"");
+  private static final Pattern CODE = Pattern.compile("\"code\":\"([A-Za-z_]+)\"");
   private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]*)\"");
 
   private final HttpClient http =
