@@ -49,6 +49,7 @@ final class InProcessServers implements AutoCloseable {
             .blockingStore(blockingStore)
             .compressResponses(true)
             .http2(true) // as the CLI ships it: HTTP/1.1 and h2c on the one REST port
+            .webProtocols(true) // gRPC-Web and Connect on the REST port, as the CLI ships it
             .docs(false)
             .gracePeriod(GRACE)
             .addGrpcService(() -> BareGrpcService.definition(fixtures.get(), streamCount))
