@@ -103,6 +103,42 @@ public final class Benchmark implements Callable<Integer> {
   boolean blockingStore;
 
   @Option(
+      names = "--in-process",
+      description =
+          "Quick mode: servers and load generator in this one JVM, sharing every CPU (the load generator then measures itself too). Default: the servers in a JVM of their own pinned to --server-cpus, the load generator pinned to --client-cpus.")
+  boolean inProcess;
+
+  @Option(
+      names = "--server-cpus",
+      description =
+          "taskset CPU list of the server JVM (default: ${DEFAULT-VALUE}; e.g. 0-3 on 8 cores).")
+  String serverCpus = "0";
+
+  @Option(
+      names = "--client-cpus",
+      description =
+          "taskset CPU list of this load-generating JVM (default: ${DEFAULT-VALUE}; e.g. 4-7 on 8 cores).")
+  String clientCpus = "1";
+
+  @Option(
+      names = "--server-jvm",
+      split = " ",
+      description = "Options of the pinned server JVM (default: ${DEFAULT-VALUE}).")
+  List<String> serverJvm = new ArrayList<>(List.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC"));
+
+  @Option(
+      names = "--server-warmup-s",
+      description =
+          "Pinned mode: seconds of get and list50 load on every endpoint before the first cell of each run, which starts a fresh server JVM (default: ${DEFAULT-VALUE}; --quick: 0).")
+  int serverWarmupSeconds = 20;
+
+  @Option(
+      names = "--memory",
+      description =
+          "Pinned mode: in the middle of every cell, a full collection of the server (jcmd GC.run) and its heap after it and RSS. Distorts that cell's throughput: run it apart from throughput runs.")
+  boolean memory;
+
+  @Option(
       names = "--rest-url",
       description =
           "Benchmark a running REST server (e.g. http://localhost:8080/api) instead of an in-process one.")
@@ -164,6 +200,7 @@ public final class Benchmark implements Callable<Integer> {
       warmupMs = Math.min(warmupMs, 100);
       durationMs = Math.min(durationMs, 200);
       runs = 1;
+      serverWarmupSeconds = 0;
       if (concurrency.equals(List.of(1, 16, 64))) {
         concurrency = new ArrayList<>(List.of(1, 4));
       }
@@ -174,13 +211,17 @@ public final class Benchmark implements Callable<Integer> {
     }
     int gzipC = gzipConcurrency != null ? gzipConcurrency : concurrency.get(concurrency.size() / 2);
     boolean showProgress = progress != null ? progress : System.console() != null;
+    boolean pinned = !remote && !inProcess && !serve;
+    if (memory && !pinned) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--memory needs the pinned mode (no --in-process, no remote)");
+    }
     Runner runner =
         new Runner(
-            Duration.ofMillis(warmupMs),
-            Duration.ofMillis(durationMs),
-            rate,
-            showProgress,
-            !remote);
+            Duration.ofMillis(warmupMs), Duration.ofMillis(durationMs), rate, showProgress, memory);
+    if (pinned) {
+      PinnedServers.pinThisProcess(clientCpus);
+    }
 
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("cores", Runtime.getRuntime().availableProcessors());
@@ -199,7 +240,19 @@ public final class Benchmark implements Callable<Integer> {
         "server",
         remote
             ? "remote"
-            : "in-process UserServer, loopback, blockingStore(" + blockingStore + ")");
+            : (pinned
+                    ? "UserServer in its own JVM pinned to CPUs "
+                        + serverCpus
+                        + " ("
+                        + String.join(" ", serverJvm)
+                        + "), load generator pinned to CPUs "
+                        + clientCpus
+                    : "in-process UserServer sharing the JVM and every CPU with the load generator")
+                + ", loopback, blockingStore("
+                + blockingStore
+                + ")");
+    meta.put("mode", remote ? "remote" : pinned ? "pinned" : "in-process");
+    meta.put("loadAverage", loadAverage());
     meta.put("users", users);
     meta.put("bulk", bulk);
     meta.put("batch", batch);
@@ -222,15 +275,22 @@ public final class Benchmark implements Callable<Integer> {
     long began = System.nanoTime();
     for (int run = 1; run <= runs; run++) {
       try (Environment env =
-          remote ? Environment.remote(this, run) : Environment.local(this, run)) {
+          remote
+              ? Environment.remote(this, run)
+              : pinned ? Environment.pinned(this, run) : Environment.local(this, run)) {
         if (env.servers != null) {
           startMillis.add(env.servers.startMillis());
         }
+        runner.meter(env.meter);
         env.prime();
+        if (pinned) {
+          env.warmServer(runner, Duration.ofSeconds(serverWarmupSeconds));
+        }
         new Session(this, env, runner, run, gzipC, results).runAll();
       }
     }
     meta.put("totalSeconds", (System.nanoTime() - began) / 1e9);
+    meta.put("loadAverageAtEnd", loadAverage());
     Report report = new Report(results, meta);
     System.out.print(report.table());
     report.write(out);
@@ -244,6 +304,13 @@ public final class Benchmark implements Callable<Integer> {
     return 0;
   }
 
+  /** The 1-minute load average, to label the figures with how busy the machine was. */
+  static double loadAverage() {
+    double load =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    return Math.round(load * 100) / 100.0;
+  }
+
   private int serve() throws Exception {
     try (Environment env = Environment.local(this, 1)) {
       java.nio.file.Files.createDirectories(out);
@@ -253,6 +320,13 @@ public final class Benchmark implements Callable<Integer> {
       frame.put((byte) 0).putInt(message.length).put(message);
       Path body = out.resolve("get-user-request.bin");
       java.nio.file.Files.write(body, frame.array());
+      byte[] list =
+          dev.userapi.proto.v1.ListUsersRequest.newBuilder().setPageSize(50).build().toByteArray();
+      java.nio.ByteBuffer listFrame = java.nio.ByteBuffer.allocate(5 + list.length);
+      listFrame.put((byte) 0).putInt(list.length).put(list);
+      java.nio.file.Files.write(out.resolve("list-users-request.bin"), listFrame.array());
+      Path idsFile = out.resolve("ids.txt");
+      java.nio.file.Files.write(idsFile, env.ids);
       String host = InetAddress.getLoopbackAddress().getHostAddress();
       System.out.println(
           "SERVING grpc="
@@ -270,7 +344,9 @@ public final class Benchmark implements Callable<Integer> {
               + " hot="
               + env.hotId
               + " grpcBody="
-              + body.toAbsolutePath());
+              + body.toAbsolutePath()
+              + " ids="
+              + idsFile.toAbsolutePath());
       System.out.flush();
       new java.util.concurrent.CountDownLatch(1).await();
     }
@@ -287,6 +363,7 @@ public final class Benchmark implements Callable<Integer> {
     final boolean restOurs;
     final boolean bare;
     final long streamExpected;
+    final ServerMeter meter;
     private final AtomicInteger nextFresh;
     private final AutoCloseable extra;
 
@@ -298,8 +375,10 @@ public final class Benchmark implements Callable<Integer> {
         boolean restOurs,
         boolean bare,
         long streamExpected,
+        ServerMeter meter,
         AutoCloseable extra) {
       this.servers = servers;
+      this.meter = meter;
       this.grpc = grpc;
       this.rest = rest;
       this.ids = ids;
@@ -329,8 +408,58 @@ public final class Benchmark implements Callable<Integer> {
               .withRestBodies(
                   rest.fetch("/api/users/" + hot), rest.fetch("/api/users?pageSize=50")));
       GrpcLoad grpc = new GrpcLoad(host, servers.grpcPort());
-      return new Environment(servers, grpc, rest, ids, true, true, options.users, null);
+      return new Environment(
+          servers, grpc, rest, ids, true, true, options.users, IN_PROCESS_METER, null);
     }
+
+    /**
+     * Starts the servers in a JVM of their own pinned to the server CPUs (see {@link
+     * PinnedServers}); this process is already pinned to the client CPUs.
+     */
+    static Environment pinned(Benchmark options, int run) throws Exception {
+      List<String> serveArgs =
+          new ArrayList<>(
+              List.of(
+                  "--users",
+                  Integer.toString(options.users),
+                  "--batch",
+                  Integer.toString(options.batch),
+                  "--bulk",
+                  Integer.toString(options.bulk)));
+      if (options.blockingStore) {
+        serveArgs.add("--blocking-store");
+      }
+      PinnedServers servers =
+          PinnedServers.start(
+              options.serverCpus,
+              options.serverJvm,
+              serveArgs,
+              options.out.resolve("server-run" + run));
+      try {
+        String host = InetAddress.getLoopbackAddress().getHostAddress();
+        RestLoad rest = new RestLoad(host, servers.restPort(), servers.rawPort(), "/api");
+        GrpcLoad grpc = new GrpcLoad(host, servers.grpcPort());
+        return new Environment(
+            null, grpc, rest, servers.ids(), true, true, options.users, servers, servers);
+      } catch (RuntimeException e) {
+        servers.close();
+        throw e;
+      }
+    }
+
+    /** The in-process servers' threads, told by name (see {@link CpuMeter}); no memory. */
+    private static final ServerMeter IN_PROCESS_METER =
+        new ServerMeter() {
+          @Override
+          public long cpuNanos() {
+            return CpuMeter.serverCpuNanos();
+          }
+
+          @Override
+          public MemorySample memory() {
+            return MemorySample.NONE;
+          }
+        };
 
     /** Targets running servers: seeds its own users through the protocol's client. */
     static Environment remote(Benchmark options, int run) throws Exception {
@@ -368,7 +497,8 @@ public final class Benchmark implements Callable<Integer> {
       }
       String tag = "x" + Long.toString(System.currentTimeMillis(), 36) + "r" + run;
       List<String> ids = seed(seeder, Math.min(options.users, 10_000), tag);
-      return new Environment(null, grpc, rest, ids, rest != null, false, -1, closeSeeder);
+      return new Environment(
+          null, grpc, rest, ids, rest != null, false, -1, ServerMeter.NONE, closeSeeder);
     }
 
     private static List<String> seed(UserService service, int count, String tag) {
@@ -403,6 +533,34 @@ public final class Benchmark implements Callable<Integer> {
         try (Op op = rest.get(restOurs ? "ours" : "bare", false, hotId).newWorker(0)) {
           op.run();
         }
+      }
+    }
+
+    /**
+     * Loads the unary read endpoints of both protocols, ours and the baselines, in turn for {@code
+     * total}, discarding the measurements: a fresh server JVM interprets, then compiles, Jersey,
+     * Jackson and grpc-java for tens of seconds, and its JIT would otherwise land in the first
+     * cells.
+     */
+    void warmServer(Runner runner, Duration total) throws Exception {
+      List<Op.Factory> grpcLoads =
+          List.of(
+              grpc.get(false, false, hotId),
+              grpc.get(true, false, hotId),
+              grpc.list(false, false, 50));
+      List<Op.Factory> restLoads =
+          List.of(
+              rest.get("ours", false, hotId),
+              rest.get("bare", false, hotId),
+              rest.get("raw", false, hotId),
+              rest.getProtobuf(hotId),
+              rest.list("ours", false, 50));
+      long deadline = System.nanoTime() + total.toNanos();
+      int i = 0;
+      while (System.nanoTime() < deadline) {
+        runner.timed("warm-up", 16, grpcLoads.get(i % grpcLoads.size()), grpc.wire());
+        runner.timed("warm-up", 16, restLoads.get(i % restLoads.size()), rest.wire());
+        i++;
       }
     }
 

@@ -42,18 +42,20 @@ final class InProcessServers implements AutoCloseable {
       int streamCount,
       boolean blockingStore) {
     long t0 = System.nanoTime();
-    UserServer server =
+    UserServer.Builder builder =
         UserServer.builder(users)
             .restPort(0)
             .grpcPort(0)
             .blockingStore(blockingStore)
             .compressResponses(true)
+            .http2(true) // as the CLI ships it: HTTP/1.1 and h2c on the one REST port
+            .webProtocols(true) // gRPC-Web and Connect on the REST port, as the CLI ships it
             .docs(false)
             .gracePeriod(GRACE)
             .addGrpcService(() -> BareGrpcService.definition(fixtures.get(), streamCount))
             .addRestComponent(new BareResource(fixtures, streamCount))
-            .build()
-            .start();
+            .addRestComponent(BareResource.shortCalls(fixtures));
+    UserServer server = builder.build().start();
     RawFloorServer raw;
     try {
       raw = RawFloorServer.start(fixtures);

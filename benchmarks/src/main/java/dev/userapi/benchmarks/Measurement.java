@@ -14,7 +14,9 @@ import org.HdrHistogram.Histogram;
  * @param sentBytes client-to-server bytes on the wire in the window
  * @param receivedBytes server-to-client bytes on the wire in the window
  * @param serverCpuNanos CPU of the server threads in the window, or -1 when the server is remote
+ * @param serverJvmCpuNanos CPU of the whole server JVM in the window (pinned mode), or -1
  * @param processCpuNanos CPU of this whole process in the window
+ * @param memory the server's memory sampled in the window, or {@link ServerMeter.MemorySample#NONE}
  */
 record Measurement(
     long ops,
@@ -26,4 +28,22 @@ record Measurement(
     long sentBytes,
     long receivedBytes,
     long serverCpuNanos,
-    long processCpuNanos) {}
+    long serverJvmCpuNanos,
+    long processCpuNanos,
+    ServerMeter.MemorySample memory) {
+  Measurement withMemory(ServerMeter.MemorySample sample) {
+    return new Measurement(
+        ops,
+        items,
+        errors,
+        firstError,
+        nanos,
+        latency,
+        sentBytes,
+        receivedBytes,
+        serverCpuNanos,
+        serverJvmCpuNanos,
+        processCpuNanos,
+        sample);
+  }
+}

@@ -20,6 +20,7 @@ final class RestLoad {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ACCEPT_JSON = "Accept: application/json\r\n";
   private static final String GZIP = "Accept-Encoding: gzip\r\n";
+  private static final String ACCEPT_PROTOBUF = "Accept: application/x-protobuf\r\n";
 
   private final String host;
   private final int port;
@@ -48,6 +49,17 @@ final class RestLoad {
 
   private String root(boolean bare) {
     return bare ? "/bare" : apiPrefix;
+  }
+
+  /** The path of one user: the bare one has a path of the API's shape, see {@link BareResource}. */
+  private String userPath(String variant, String id) {
+    return variant.equals("bare") ? "/api/users/bare-" + id : root(variant) + "/users/" + id;
+  }
+
+  /** The path of one page of {@code pageSize}. */
+  private String pagePath(String variant, int pageSize) {
+    String users = variant.equals("bare") ? "/api/users/bare-page" : root(variant) + "/users";
+    return users + "?pageSize=" + pageSize;
   }
 
   /**
@@ -116,7 +128,7 @@ final class RestLoad {
 
   Op.Factory get(String variant, boolean gzip, String id) {
     String headers = ACCEPT_JSON + (gzip ? GZIP : "");
-    return worker -> request(variant, "GET", root(variant) + "/users/" + id, headers, null, 200);
+    return worker -> request(variant, "GET", userPath(variant, id), headers, null, 200);
   }
 
   Op.Factory getEach(boolean bare, List<String> ids) {
@@ -127,7 +139,9 @@ final class RestLoad {
         @Override
         public long run() throws IOException {
           String id = ids.get(Math.floorMod(next[0]++, ids.size()));
-          expect(connection.exchange("GET", root(bare) + "/users/" + id, ACCEPT_JSON, null), 200);
+          expect(
+              connection.exchange("GET", userPath(bare ? "bare" : "ours", id), ACCEPT_JSON, null),
+              200);
           return 1;
         }
 
@@ -141,8 +155,29 @@ final class RestLoad {
 
   Op.Factory list(String variant, boolean gzip, int pageSize) {
     String headers = ACCEPT_JSON + (gzip ? GZIP : "");
+    return worker -> request(variant, "GET", pagePath(variant, pageSize), headers, null, 200);
+  }
+
+  /** Our API's get with an {@code application/x-protobuf} body (HTTP/1.1, content negotiation). */
+  Op.Factory getProtobuf(String id) {
+    return worker -> request("ours", "GET", userPath("ours", id), ACCEPT_PROTOBUF, null, 200);
+  }
+
+  /** Our API's page of {@code pageSize} as {@code application/x-protobuf}. */
+  Op.Factory listProtobuf(int pageSize) {
+    return worker -> request("ours", "GET", pagePath("ours", pageSize), ACCEPT_PROTOBUF, null, 200);
+  }
+
+  /** Creates with a protobuf {@code User} body, answered in protobuf. */
+  Op.Factory createProtobuf(String tag) {
+    String headers = ACCEPT_PROTOBUF + "Content-Type: application/x-protobuf\r\n";
     return worker ->
-        request(variant, "GET", root(variant) + "/users?pageSize=" + pageSize, headers, null, 200);
+        request(
+            "POST",
+            apiPrefix + "/users",
+            headers,
+            i -> Workloads.newUserProto(tag + "-" + keys.getAndIncrement()).toByteArray(),
+            201);
   }
 
   Op.Factory create(String tag) {

@@ -32,7 +32,12 @@ import org.HdrHistogram.Histogram;
  * @param requestBytes client-to-server bytes on the wire per item
  * @param responseBytes server-to-client bytes on the wire per item
  * @param serverCpuUs server CPU per item, or -1 for a remote server
+ * @param serverJvmCpuUs the whole server JVM's CPU per item (request threads, GC, JIT; pinned
+ *     mode), or -1
  * @param processCpuUs CPU of the whole process (client and servers) per item
+ * @param heapAfterGcMiB the server's heap right after a full collection in the middle of the window
+ *     (with {@code --memory}), or -1
+ * @param rssMiB the server process's resident set at that moment, or -1
  * @param perItem whether the per-item figures are per item of a stream rather than per operation
  * @param distribution latency percentile points [percentile, microseconds] for the charts
  */
@@ -60,7 +65,10 @@ record Result(
     double requestBytes,
     double responseBytes,
     double serverCpuUs,
+    double serverJvmCpuUs,
     double processCpuUs,
+    double heapAfterGcMiB,
+    double rssMiB,
     boolean perItem,
     List<double[]> distribution) {
 
@@ -115,7 +123,10 @@ record Result(
         m.sentBytes() / per,
         m.receivedBytes() / per,
         m.serverCpuNanos() < 0 ? -1 : m.serverCpuNanos() / 1e3 / per,
+        m.serverJvmCpuNanos() < 0 ? -1 : m.serverJvmCpuNanos() / 1e3 / per,
         m.processCpuNanos() / 1e3 / per,
+        m.memory().heapAfterGcMiB(),
+        m.memory().rssMiB(),
         cell.perItem(),
         points);
   }
@@ -123,6 +134,9 @@ record Result(
   /**
    * What a cell is.
    *
+   * @param heapAfterGcMiB the server's heap right after a full collection in the middle of the
+   *     window (with {@code --memory}), or -1
+   * @param rssMiB the server process's resident set at that moment, or -1
    * @param perItem whether figures are per item rather than per operation
    */
   record Cell(

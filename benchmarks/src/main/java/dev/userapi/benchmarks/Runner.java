@@ -31,14 +31,20 @@ final class Runner {
   private final Duration measure;
   private final double rate;
   private final boolean progress;
-  private final boolean localServer;
+  private final boolean sampleMemory;
+  private ServerMeter meter = ServerMeter.NONE;
 
-  Runner(Duration warmup, Duration measure, double rate, boolean progress, boolean localServer) {
+  Runner(Duration warmup, Duration measure, double rate, boolean progress, boolean sampleMemory) {
     this.warmup = warmup;
     this.measure = measure;
     this.rate = rate;
     this.progress = progress;
-    this.localServer = localServer;
+    this.sampleMemory = sampleMemory;
+  }
+
+  /** The meter of the servers of the current run. */
+  void meter(ServerMeter meter) {
+    this.meter = meter;
   }
 
   /** Runs for the warm-up, then measures for the measurement time. */
@@ -63,19 +69,28 @@ final class Runner {
     try (Progress bar =
         Progress.start(progress, label, () -> (System.nanoTime() - begin) / (double) total)) {
       sleepNanos(warmup.toNanos());
-      Meters start = Meters.read(wire, localServer);
+      Meters start = Meters.read(wire, meter);
       phase.set(MEASURING);
-      sleepNanos(measure.toNanos());
+      ServerMeter.MemorySample memory = ServerMeter.MemorySample.NONE;
+      if (sampleMemory) {
+        // In the middle of the window, under load: a full collection, so this window's throughput
+        // and CPU are not comparable with those of a run without --memory.
+        sleepNanos(measure.toNanos() / 2);
+        memory = meter.memory();
+        sleepNanos(measure.toNanos() / 2);
+      } else {
+        sleepNanos(measure.toNanos());
+      }
       // A window with no completed operation says nothing; extend it (bounded) until one completes.
       long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (measured.get() == 0 && setupFailure.get() == null && System.nanoTime() < limit) {
         sleepNanos(TimeUnit.MILLISECONDS.toNanos(5));
       }
       phase.set(STOPPED);
-      Meters end = Meters.read(wire, localServer);
+      Meters end = Meters.read(wire, meter);
       finished.await();
       joinAll(threads, label, setupFailure);
-      return merge(workers, start, end);
+      return merge(workers, start, end).withMemory(memory);
     }
   }
 
@@ -100,12 +115,20 @@ final class Runner {
     ready.await();
     try (Progress bar =
         Progress.start(progress, label, () -> 1.0 - remaining.get() / (double) totalOps)) {
-      Meters start = Meters.read(wire, localServer);
+      Meters start = Meters.read(wire, meter);
       phase.set(MEASURING);
+      ServerMeter.MemorySample memory = ServerMeter.MemorySample.NONE;
+      if (sampleMemory) {
+        // Half-way through the items, while the stream or batch is under way.
+        while (remaining.get() > totalOps / 2 && finished.getCount() > 0) {
+          sleepNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
+        memory = meter.memory();
+      }
       finished.await();
-      Meters end = Meters.read(wire, localServer);
+      Meters end = Meters.read(wire, meter);
       joinAll(threads, label, setupFailure);
-      return merge(workers, start, end);
+      return merge(workers, start, end).withMemory(memory);
     }
   }
 
@@ -132,13 +155,15 @@ final class Runner {
   }
 
   /** The clock, the bytes on the wire and the CPU times at one moment; -1 for no server CPU. */
-  private record Meters(long nanos, long sent, long received, long serverCpu, long processCpu) {
-    static Meters read(WireBytes wire, boolean localServer) {
+  private record Meters(
+      long nanos, long sent, long received, long serverCpu, long serverJvmCpu, long processCpu) {
+    static Meters read(WireBytes wire, ServerMeter meter) {
       return new Meters(
           System.nanoTime(),
           wire.sent(),
           wire.received(),
-          localServer ? CpuMeter.serverCpuNanos() : -1,
+          meter.cpuNanos(),
+          meter.jvmCpuNanos(),
           CpuMeter.processCpuNanos());
     }
   }
@@ -150,11 +175,18 @@ final class Runner {
         end.sent() - start.sent(),
         end.received() - start.received(),
         start.serverCpu() < 0 ? -1 : end.serverCpu() - start.serverCpu(),
+        start.serverJvmCpu() < 0 ? -1 : end.serverJvmCpu() - start.serverJvmCpu(),
         end.processCpu() - start.processCpu());
   }
 
   private static Measurement merge(
-      Worker[] workers, long nanos, long sent, long received, long serverCpu, long processCpu) {
+      Worker[] workers,
+      long nanos,
+      long sent,
+      long received,
+      long serverCpu,
+      long serverJvmCpu,
+      long processCpu) {
     Histogram all = new Histogram(HIGHEST_NANOS, 3);
     long ops = 0;
     long items = 0;
@@ -170,7 +202,18 @@ final class Runner {
       }
     }
     return new Measurement(
-        ops, items, errors, firstError, nanos, all, sent, received, serverCpu, processCpu);
+        ops,
+        items,
+        errors,
+        firstError,
+        nanos,
+        all,
+        sent,
+        received,
+        serverCpu,
+        serverJvmCpu,
+        processCpu,
+        ServerMeter.MemorySample.NONE);
   }
 
   private static void sleepNanos(long nanos) throws InterruptedException {

@@ -104,6 +104,10 @@ final class Session {
               cell("create", p, "ours", "unary", "small", c, false),
               env.rest.create("r" + run + "c" + c),
               env.rest.wire());
+          timed(
+              cell("create", p, "ours", "protobuf", "small", c, false),
+              env.rest.createProtobuf("rp" + run + "c" + c),
+              env.rest.wire());
         }
       }
     }
@@ -132,6 +136,15 @@ final class Session {
                   ? env.rest.get(variant, gzip, env.hotId)
                   : env.rest.list(variant, gzip, 50),
               env.rest.wire());
+          if (variant.equals("ours") && !gzip) {
+            // The same call with a protobuf body: separates the encoding from the transport.
+            timed(
+                cell(workload, p, variant, "protobuf", payload, c, false),
+                workload.equals("get")
+                    ? env.rest.getProtobuf(env.hotId)
+                    : env.rest.listProtobuf(50),
+                env.rest.wire());
+          }
         }
       }
     }

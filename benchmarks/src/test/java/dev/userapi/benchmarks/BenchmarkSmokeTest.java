@@ -31,7 +31,7 @@ class BenchmarkSmokeTest {
   static void runQuickBenchmark() throws Exception {
     exitCode =
         new CommandLine(new Benchmark())
-            .execute("--quick", "--no-progress", "--out", out.toString());
+            .execute("--quick", "--in-process", "--no-progress", "--out", out.toString());
     results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
   }
 
@@ -50,6 +50,7 @@ class BenchmarkSmokeTest {
           }
           if (gzip.equals("off")) {
             expected.add(reads + " rest raw unary c" + c + " gzip off");
+            expected.add(reads + " rest ours protobuf c" + c + " gzip off");
           }
         }
       }
@@ -77,6 +78,9 @@ class BenchmarkSmokeTest {
           expected.add(write + " " + p + " ours unary c" + c + " gzip off");
         }
       }
+    }
+    for (int c : List.of(1, 4)) {
+      expected.add("create rest ours protobuf c" + c + " gzip off");
     }
     List<String> cells = new ArrayList<>();
     results.path("runs").forEach(cell -> cells.add(key(cell)));

@@ -2,6 +2,7 @@ package dev.userapi.rest.internal;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
@@ -29,9 +30,31 @@ public final class HttpDates {
 
   private HttpDates() {}
 
+  private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  private static final String[] MONTHS = {
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+  };
+
   /** The IMF-fixdate of {@code time}, truncated to the second. */
   public static String format(Instant time) {
-    return IMF_FIXDATE.format(time.truncatedTo(ChronoUnit.SECONDS));
+    LocalDateTime t = LocalDateTime.ofEpochSecond(time.getEpochSecond(), 0, ZoneOffset.UTC);
+    int year = t.getYear();
+    if (year < 1000 || year > 9999) {
+      return IMF_FIXDATE.format(time.truncatedTo(ChronoUnit.SECONDS));
+    }
+    // Written out rather than through IMF_FIXDATE: every user response carries a Last-Modified, and
+    // the formatter was a few per cent of a REST get's CPU (issue #17). Same text, see the tests.
+    StringBuilder out = new StringBuilder(29);
+    out.append(DAYS[t.getDayOfWeek().ordinal()]).append(", ");
+    twoDigits(out, t.getDayOfMonth()).append(' ');
+    out.append(MONTHS[t.getMonthValue() - 1]).append(' ').append(year).append(' ');
+    twoDigits(out, t.getHour()).append(':');
+    twoDigits(out, t.getMinute()).append(':');
+    return twoDigits(out, t.getSecond()).append(" GMT").toString();
+  }
+
+  private static StringBuilder twoDigits(StringBuilder out, int value) {
+    return out.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
   }
 
   /**

@@ -99,26 +99,54 @@ public final class Validation {
     if (domain.isEmpty() || domain.length() > 253) {
       return false;
     }
-    String[] labels = domain.split("\\.", -1);
-    if (labels.length < 2) {
-      return false;
-    }
-    for (String label : labels) {
-      if (label.isEmpty() || label.length() > 63) {
+    // Label by label, by index: no split, no substrings (every create validates an email, and the
+    // split was a tenth of a bulk create's CPU, issue #17).
+    int labels = 0;
+    int start = 0;
+    boolean lastAllDigits = false;
+    while (start <= domain.length()) {
+      int end = domain.indexOf('.', start);
+      if (end < 0) {
+        end = domain.length();
+      }
+      if (!isLabel(domain, start, end)) {
         return false;
       }
-      if (label.startsWith("-") || label.endsWith("-")) {
-        return false;
-      }
-      for (int i = 0; i < label.length(); i++) {
-        char c = label.charAt(i);
-        if (!isAsciiAlnum(c) && c != '-') {
-          return false;
-        }
-      }
+      labels++;
+      lastAllDigits = allDigits(domain, start, end);
+      start = end + 1;
     }
     // The top-level domain is never all digits (rules out bare IP-like hosts).
-    return !labels[labels.length - 1].chars().allMatch(Character::isDigit);
+    return labels >= 2 && !lastAllDigits;
+  }
+
+  /**
+   * Whether {@code domain[start, end)} is a DNS label: 1 to 63 letters, digits and inner hyphens.
+   */
+  private static boolean isLabel(String domain, int start, int end) {
+    int length = end - start;
+    if (length == 0 || length > 63) {
+      return false;
+    }
+    if (domain.charAt(start) == '-' || domain.charAt(end - 1) == '-') {
+      return false;
+    }
+    for (int i = start; i < end; i++) {
+      char c = domain.charAt(i);
+      if (!isAsciiAlnum(c) && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean allDigits(String domain, int start, int end) {
+    for (int i = start; i < end; i++) {
+      if (!Character.isDigit(domain.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isAsciiAlnum(char c) {

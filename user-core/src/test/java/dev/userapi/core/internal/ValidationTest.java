@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.userapi.core.FieldViolation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -65,5 +66,52 @@ class ValidationTest {
   void emailKeyIsCaseInsensitive() {
     assertThat(Validation.emailKey(" Ada@Example.com"))
         .isEqualTo(Validation.emailKey("ada@EXAMPLE.COM"));
+  }
+
+  /**
+   * The domain check walks the labels by index; it must decide exactly as the label rules read with
+   * a split (the earlier implementation, kept here as the reference) on any string of the
+   * characters that matter.
+   */
+  @Test
+  void domainCheckAgreesWithTheLabelRulesOnRandomDomains() {
+    SplittableRandom random = new SplittableRandom(17);
+    String alphabet = "ab9.-.Z0\u0663_";
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder domain = new StringBuilder();
+      int length = random.nextInt(1, 12);
+      for (int j = 0; j < length; j++) {
+        domain.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      List<FieldViolation> violations = new ArrayList<>();
+      String email = "user@" + domain;
+      boolean accepted = Validation.email(email, violations) != null;
+      assertThat(accepted).as(email).isEqualTo(referenceIsDomain(domain.toString()));
+    }
+    String longLabel = "a".repeat(63);
+    assertThat(Validation.email("u@" + longLabel + ".io", new ArrayList<>())).isNotNull();
+    assertThat(Validation.email("u@" + longLabel + "a.io", new ArrayList<>())).isNull();
+  }
+
+  private static boolean referenceIsDomain(String domain) {
+    if (domain.isEmpty() || domain.length() > 253) {
+      return false;
+    }
+    String[] labels = domain.split("\\.", -1);
+    if (labels.length < 2) {
+      return false;
+    }
+    for (String label : labels) {
+      if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")) {
+        return false;
+      }
+      for (char c : label.toCharArray()) {
+        boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alnum && c != '-') {
+          return false;
+        }
+      }
+    }
+    return !labels[labels.length - 1].chars().allMatch(Character::isDigit);
   }
 }
