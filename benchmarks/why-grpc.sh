@@ -4,12 +4,13 @@
 # HTTP/2 and the web protocols on its REST port, in a JVM pinned to SERVER_CPUS=0; h2load pinned to
 # CLIENT_CPUS=1): REST {HTTP/1.1 (h2load --h1), HTTP/2 (h2c, prior knowledge)} x {JSON, protobuf},
 # native gRPC, and gRPC-Web (binary) and Connect (JSON) over HTTP/1.1 on the REST port, for get
-# (one user) and list50 (a page of 50). Each line: requests/s, the server JVM's CPU per
-# call (/proc, 10 ms ticks) and h2load's bytes per call (headers + body as received, and total
-# received with framing). Alternates the cells over ROUNDS rounds (3), order flipped every round.
+# (one user), list50 (a page of 50) and stream (all 10,000 users of the store in one call). Each
+# line: requests/s, the server JVM's CPU per call (/proc, 10 ms ticks) and h2load's bytes per call
+# (headers + body as received, and total received with framing). Alternates the cells over ROUNDS
+# rounds (3), order flipped every round.
 # create is not here: h2load repeats one body, and every create after the first would be a 409.
 # Needs nghttp2-client (h2load) and taskset. Run from the repository root:
-#   benchmarks/why-grpc.sh      (DURATION=10 WARMUP=10 ROUNDS=3 CONNECTIONS=16 STREAMS=4)
+#   benchmarks/why-grpc.sh      (DURATION=10 WARMUP=10 ROUNDS=3 CONNECTIONS=16 STREAMS=4 ONLY=regex)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10}
@@ -41,6 +42,12 @@ getJson=$OUT/get-user-request.json
 listJson=$OUT/list-users-request.json
 printf '{"id":"%s"}' "$hot" >"$getJson"
 printf '{"pageSize":50}' >"$listJson"
+# stream: every user of the store (10,000) in one call. An empty StreamUsersRequest, framed for
+# gRPC and gRPC-Web (flags, length 0), and enveloped as Connect streaming JSON ("{}").
+streamBody=$OUT/stream-users-request.bin
+streamJson=$OUT/stream-users-request.connect-json
+printf '\x00\x00\x00\x00\x00' >"$streamBody"
+printf '\x00\x00\x00\x00\x02{}' >"$streamJson"
 ticks=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
 load() { cut -d' ' -f1 /proc/loadavg; }
@@ -61,7 +68,20 @@ cells=(
   "list50 gRPC (HTTP/2, protobuf)|-d $listBody -H content-type:application/grpc -H te:trailers http://$grpc/userapi.v1.UserService/ListUsers"
   "list50 gRPC-Web HTTP/1.1|--h1 -d $listBody -H content-type:application/grpc-web+proto $rest/userapi.v1.UserService/ListUsers"
   "list50 Connect HTTP/1.1 JSON|--h1 -d $listJson -H content-type:application/json $rest/userapi.v1.UserService/ListUsers"
+  "stream REST HTTP/1.1 NDJSON|--h1 -H accept:application/x-ndjson $rest/api/users:stream"
+  "stream REST HTTP/2 NDJSON|-H accept:application/x-ndjson $rest/api/users:stream"
+  "stream REST HTTP/2 protobuf|-H accept:application/x-protobuf $rest/api/users:stream"
+  "stream gRPC (HTTP/2, protobuf)|-d $streamBody -H content-type:application/grpc -H te:trailers http://$grpc/userapi.v1.UserService/StreamUsers"
+  "stream gRPC-Web HTTP/1.1|--h1 -d $streamBody -H content-type:application/grpc-web+proto $rest/userapi.v1.UserService/StreamUsers"
+  "stream Connect HTTP/1.1 JSON|--h1 -d $streamJson -H content-type:application/connect+json $rest/userapi.v1.UserService/StreamUsers"
 )
+if [ -n "${ONLY:-}" ]; then # ONLY=stream: just the cells whose name matches (grep -E)
+  kept=()
+  for cell in "${cells[@]}"; do
+    if grep -qE "$ONLY" <<<"${cell%%|*}"; then kept+=("$cell"); fi
+  done
+  cells=("${kept[@]}")
+fi
 run() { # duration args...
   local duration=$1
   shift
