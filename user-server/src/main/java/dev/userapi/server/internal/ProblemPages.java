@@ -35,7 +35,11 @@ final class ProblemPages implements ErrorPageGenerator {
       response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
     }
     try {
-      return json.writeValueAsString(Problems.fromUserException(problem, status).getEntity());
+      // The body only: Problems.fromUserException would also log a 500 as a failure of the service
+      // with this method's stack. Grizzly's own 500s come from the container (most often a
+      // response Jersey could not finish writing because its client left), and Jersey or Grizzly
+      // has logged their cause already.
+      return json.writeValueAsString(Problems.toProblem(problem, status));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a problem", e);
     }
