@@ -246,6 +246,7 @@ public final class UserServer implements AutoCloseable {
     private Duration gracePeriod = Duration.ofSeconds(10);
     private boolean reflection = true;
     private boolean docs = true;
+    private boolean console;
     private boolean compressResponses;
     private boolean http2;
     private boolean webProtocols;
@@ -507,6 +508,22 @@ public final class UserServer implements AutoCloseable {
     }
 
     /**
+     * Whether the console is served: a page at {@code /} that calls this server over REST and over
+     * gRPC-Web side by side, and its API under {@code /console/api/}. Off by default (the command
+     * line server turns it on). Its files carry a Content-Security-Policy that allows this origin
+     * only; with an authenticator the page asks for a token and sends it on both protocols. The
+     * page's gRPC panels need {@link #webProtocols(boolean)}.
+     *
+     * @param enabled true to serve the console
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder console(boolean enabled) {
+      this.console = enabled;
+      return this;
+    }
+
+    /**
      * Whether responses are gzipped for clients that ask: REST responses of requests with {@code
      * Accept-Encoding: gzip}, gRPC responses of calls whose request came gzipped (every grpc-java
      * client accepts gzip, so a compressed request is the only signal of a client that wants it).
@@ -687,6 +704,7 @@ public final class UserServer implements AutoCloseable {
               gracePeriod,
               reflection,
               docs,
+              console,
               compressResponses,
               http2,
               webProtocols,

@@ -46,6 +46,7 @@ import picocli.CommandLine.Option;
       "REST: http://<bind>:<rest-port>/api/users (Swagger UI at /docs/).",
       "gRPC: <bind>:<grpc-port>, service userapi.v1.UserService with health and reflection.",
       "gRPC-Web and Connect: the REST port, at the gRPC paths (--no-web-protocols: off).",
+      "Console: http://<bind>:<rest-port>/ in a browser (--no-console: off).",
       ""
     },
     footer = {
@@ -55,7 +56,7 @@ import picocli.CommandLine.Option;
       "USERAPI_JDBC_PASSWORD, USERAPI_GRACE_PERIOD, USERAPI_TOKEN_FILE, USERAPI_TLS_CERT,",
       "USERAPI_TLS_KEY, USERAPI_TLS_CLIENT_CA, USERAPI_INSECURE, USERAPI_MAX_WATCHES,",
       "USERAPI_MAX_STREAMS, USERAPI_IDLE_TIMEOUT, USERAPI_HTTP2, USERAPI_WEB_PROTOCOLS,",
-      "USERAPI_CORS_ORIGINS (comma-separated). A flag wins over its variable.",
+      "USERAPI_CONSOLE, USERAPI_CORS_ORIGINS (comma-separated). A flag wins over its variable.",
       "",
       "Example: userapi-server --rest-port 0 --grpc-port 0 --seed 1000"
     })
@@ -235,6 +236,17 @@ public final class UserServerCommand implements Callable<Integer>, AutoCloseable
   private boolean webProtocols;
 
   @Option(
+      names = "--console",
+      negatable = true,
+      defaultValue = "${env:USERAPI_CONSOLE:-true}",
+      fallbackValue = "true",
+      description = {
+        "Serve the console at / (REST and gRPC-Web side by side, live streams, the benchmark)",
+        "and its API under /console/api/; on by default."
+      })
+  private boolean console;
+
+  @Option(
       names = "--cors-origin",
       paramLabel = "ORIGIN",
       split = ",",
@@ -342,7 +354,8 @@ public final class UserServerCommand implements Callable<Integer>, AutoCloseable
             .http2(http2)
             .gracePeriod(gracePeriod)
             .insecure(insecure)
-            .webProtocols(webProtocols);
+            .webProtocols(webProtocols)
+            .console(console);
     if (corsOrigins != null && !corsOrigins.isEmpty()) {
       server.corsAllowedOrigins(corsOrigins);
     }
@@ -464,6 +477,9 @@ public final class UserServerCommand implements Callable<Integer>, AutoCloseable
             + " store"
             + seeded
             + ") over REST and gRPC");
+    if (console) {
+      out.println("  Console        " + rest + "  (REST and gRPC side by side in a browser)");
+    }
     out.println("  REST  listening on " + rest + "api/users");
     out.println("        Swagger UI " + rest + "docs/  OpenAPI " + rest + "api/openapi.yaml");
     out.println(

@@ -39,6 +39,7 @@ public record HostOptions(
     Duration gracePeriod,
     boolean reflection,
     boolean docs,
+    boolean console,
     boolean compressResponses,
     boolean http2,
     boolean webProtocols,

@@ -62,6 +62,13 @@ final class StaticFiles {
     }
   }
 
+  /** Answers with one file whatever the request's path, e.g. a page at {@code /}. */
+  void serveFile(String path, Request request, Response response) throws Exception {
+    if (!files.serve(path, request, response)) {
+      response.sendError(404);
+    }
+  }
+
   /** Grizzly's class-path handler, asked for a path we checked, not one it derives itself. */
   private static final class ClassPathFiles extends CLStaticHttpHandler {
     ClassPathFiles(String... roots) {
