@@ -70,6 +70,10 @@ final class ConsoleFiles {
     response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
     response.setHeader("X-Content-Type-Options", "nosniff");
     response.setHeader("Referrer-Policy", "no-referrer");
+    if (!StaticFiles.isPlain(raw)) {
+      response.sendError(400);
+      return;
+    }
     if (raw.equals("/")) {
       page.serveFile("/index.html", request, response);
       return;

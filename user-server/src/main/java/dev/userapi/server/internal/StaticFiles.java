@@ -48,7 +48,7 @@ final class StaticFiles {
       return;
     }
     String path = raw.substring(contextPath.length());
-    if (!SAFE_PATH.matcher(path).matches() || path.contains("/.")) {
+    if (!isPlain(path)) {
       response.sendError(400);
       return;
     }
@@ -60,6 +60,11 @@ final class StaticFiles {
     if (!files.serve(path, request, response)) {
       response.sendError(404);
     }
+  }
+
+  /** Whether a raw path has only plain names (see the class comment); others get 400. */
+  static boolean isPlain(String path) {
+    return SAFE_PATH.matcher(path).matches() && !path.contains("/.");
   }
 
   /** Answers with one file whatever the request's path, e.g. a page at {@code /}. */

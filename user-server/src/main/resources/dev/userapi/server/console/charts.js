@@ -31,7 +31,7 @@ export function barChart(container, { title, categories, series, unit = '', heig
       title,
       width: width(container),
       height,
-      legend: { show: true },
+      legend: { show: true, live: false },
       cursor: { show: false },
       scales: { x: { time: false, range: [-0.6, categories.length - 0.4] }, y: log ? { distr: 3 } : { range: (u, min, max) => [0, max * 1.1 || 1] } },
       axes: [
@@ -71,6 +71,7 @@ export function lineChart(container, { title, points, series, unit = '', height 
       width: width(container),
       height,
       cursor: { show: false },
+      legend: { show: true, live: false },
       scales: { x: { time: false, range: [-0.2, points.length - 0.8] }, y: log ? { distr: 3 } : {} },
       axes: [
         { splits: () => xs, values: (u, splits) => splits.map((i) => points[i] ?? '') },
@@ -96,7 +97,7 @@ export function compact(v) {
   if (Math.abs(v) >= 1e6) return `${(v / 1e6).toFixed(1)}M`;
   if (Math.abs(v) >= 1e4) return `${(v / 1e3).toFixed(0)}k`;
   if (Math.abs(v) >= 1e3) return `${(v / 1e3).toFixed(1)}k`;
-  return Number.isInteger(v) ? String(v) : v.toFixed(v < 10 ? 2 : 1);
+  return String(Number(v.toFixed(v < 10 ? 2 : 1)));
 }
 
 /** A table from rows of cells; the first row is the header. */

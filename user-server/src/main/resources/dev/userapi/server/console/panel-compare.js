@@ -144,7 +144,7 @@ export function comparePanel(section) {
     el('h2', {}, 'Side by side'),
     el('p', { class: 'lead' }, 'One action over both protocols, N times each, alternating: bytes on the wire and latency from this browser. A page of 50 makes up the missing users first if the server has fewer.'),
     form, state,
-    el('div', { class: 'split' }, el('div', { class: 'col' }, results), el('div', { class: 'col' }, chart)),
+    results, chart,
   );
   return {};
 }

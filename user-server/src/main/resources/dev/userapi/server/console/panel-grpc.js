@@ -117,9 +117,9 @@ export function grpcPanel(section) {
   const status = el('p', { class: 'meta', id: 'grpc-status', role: 'status' });
   const violationList = el('ul', { class: 'violations', id: 'grpc-violations' });
   const reqJson = output('Request (JSON form)', { id: 'grpc-request-json' });
-  const reqHex = output('Request (protobuf bytes)', { id: 'grpc-request-hex' });
+  const reqHex = output('Request (protobuf bytes)', { id: 'grpc-request-hex', class: 'out hex' });
   const resJson = output('Response (decoded)', { id: 'grpc-response-json' });
-  const resHex = output('Response (protobuf bytes)', { id: 'grpc-response-hex' });
+  const resHex = output('Response (protobuf bytes)', { id: 'grpc-response-hex', class: 'out hex' });
 
   function showInputs() {
     clear(inputsBox);
@@ -137,10 +137,12 @@ export function grpcPanel(section) {
     const method = METHODS[operation.value];
     const json = clean(GRPC_OPERATIONS[operation.value].request(f));
     last = { method, json };
+    commandText.textContent = '';
     grpcurlButton.disabled = false;
     connectButton.disabled = false;
     send.disabled = true;
     status.textContent = 'Calling…';
+    delete status.dataset.code;
     clear(violationList);
     try {
       const result = await call(session.protos.root, method, json);

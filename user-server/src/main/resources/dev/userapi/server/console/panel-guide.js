@@ -22,9 +22,14 @@ function compareFindings() {
       button('Run the side-by-side comparison', () => goTo('compare')))];
   }
   const ratio = (a, b) => (b ? (a / b).toFixed(2) : '–');
+  const s = measured.streams;
+  const streams = s
+    ? el('li', {}, `Every user streamed: ${Math.round(s.rest.users / (s.rest.ms / 1000)).toLocaleString('en')} users/s as NDJSON (${bytes(s.rest.bytes)}), ${Math.round(s.grpc.users / (s.grpc.ms / 1000)).toLocaleString('en')} users/s over StreamUsers (${bytes(s.grpc.bytes)}).`)
+    : null;
   return [el('ul', { id: 'guide-compare' },
     el('li', {}, `${c.label}, ${c.n} times each from this browser: median ${millis(c.rest.p50)} over REST, ${millis(c.grpc.p50)} over gRPC-Web.`),
-    el('li', {}, `Response size: ${bytes(c.rest.responseBytes)} of JSON against ${bytes(c.grpc.responseBytes)} of protobuf (${ratio(c.rest.responseBytes, c.grpc.responseBytes)}× as large); request ${bytes(c.rest.requestBytes)} against ${bytes(c.grpc.requestBytes)}.`))];
+    el('li', {}, `Response size: ${bytes(c.rest.responseBytes)} of JSON against ${bytes(c.grpc.responseBytes)} of protobuf (${ratio(c.rest.responseBytes, c.grpc.responseBytes)}× as large); request ${bytes(c.rest.requestBytes)} against ${bytes(c.grpc.requestBytes)}.`),
+    streams)];
 }
 
 function benchmarkFindings() {

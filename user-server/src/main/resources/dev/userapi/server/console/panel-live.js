@@ -5,6 +5,7 @@
 import { button, bytes, el, millis } from './ui.js';
 import { api, authHeaders, readEvents, readLines, session } from './http.js';
 import { call } from './grpcweb.js';
+import { measured } from './panel-compare.js';
 
 const MAX_SHOWN = 50;
 
@@ -71,7 +72,9 @@ export function livePanel(section) {
     const controller = new AbortController();
     watching = controller;
     sse.state.textContent = 'Connecting…';
-    grpc.state.textContent = 'Connecting…';
+    // gRPC-Web's response (headers included) starts with the first message, so the page cannot
+    // see when the server has the watch: it only knows once the first change arrives.
+    grpc.state.textContent = 'Watching: the response starts with the first change.';
     readEvents('/api/users:watch', (e) => {
       if (e.event === 'error') {
         sse.state.textContent = `Ended: ${e.data}`;
@@ -84,8 +87,10 @@ export function livePanel(section) {
       .catch((e) => { sse.state.textContent = `Stopped: ${e.message}`; });
     call(session.protos.root, 'WatchUsers', {}, {
       signal: controller.signal,
-      onOpen: () => { grpc.state.textContent = 'Watching.'; grpc.state.dataset.open = 'true'; },
-      onMessage: (event) => grpc.add(event.type, event.sequence, event.user),
+      onMessage: (event) => {
+        grpc.state.textContent = 'Watching.';
+        grpc.add(event.type, event.sequence, event.user);
+      },
     }).then((result) => {
       if (!controller.signal.aborted) grpc.state.textContent = `Ended: ${result.codeName} ${result.message}`;
     }).catch((e) => { grpc.state.textContent = `Stopped: ${e.message}`; });
@@ -125,6 +130,8 @@ export function livePanel(section) {
       raceResults.replaceChildren(el('ul', { class: 'race' },
         el('li', {}, `REST NDJSON (GET /api/users:stream): ${r(rest)}, ${rate(rest)}`),
         el('li', {}, `gRPC-Web StreamUsers: ${r(g)}, ${rate(g)}`)));
+      measured.streams = { rest, grpc: g };
+      document.dispatchEvent(new CustomEvent('measured'));
       raceState.textContent = 'Done. Both read every user the server has, one after the other.';
     } catch (e) {
       raceState.textContent = `Stopped: ${e.message}`;

@@ -192,8 +192,10 @@ export function restPanel(section) {
     event.preventDefault();
     const op = REST_OPERATIONS[operation.value];
     const r = op.request(f);
+    curlText.textContent = '';
     send.disabled = true;
     meta.textContent = 'Sending…';
+    delete meta.dataset.status;
     try {
       const result = await timed(r.method, r.path, { headers: r.headers || {}, body: r.body ?? null });
       lastRequest = result.request;

@@ -173,7 +173,8 @@ function fromWire(type, message) {
 }
 
 function anyFromWire(type, message) {
-  const url = message.typeUrl || '';
+  // protobufjs's bundled google/protobuf types keep their snake_case names.
+  const url = message.type_url || message.typeUrl || '';
   const name = url.slice(url.lastIndexOf('/') + 1);
   let inner = null;
   try {
@@ -181,7 +182,7 @@ function anyFromWire(type, message) {
   } catch {
     // An unknown type: shown as bytes.
   }
-  if (!inner) return { '@type': url, value: base64(message.value || new Uint8Array()) };
+  if (!(inner instanceof window.protobuf.Type)) return { '@type': url, value: base64(message.value || new Uint8Array()) };
   return { '@type': url, ...decode(inner, message.value || new Uint8Array()) };
 }
 

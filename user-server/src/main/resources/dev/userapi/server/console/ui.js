@@ -54,13 +54,15 @@ export function millis(ms) {
   return `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)} ms`;
 }
 
-/** Bytes as hex, 16 a line with offsets. */
+/** Bytes as hex, 8 a line with offsets and the printable ASCII beside them. */
 export function hex(data, max = 4096) {
   const view = data.subarray(0, max);
   const lines = [];
-  for (let i = 0; i < view.length; i += 16) {
-    const row = Array.from(view.subarray(i, i + 16), (b) => b.toString(16).padStart(2, '0'));
-    lines.push(`${i.toString(16).padStart(4, '0')}  ${row.join(' ')}`);
+  for (let i = 0; i < view.length; i += 8) {
+    const chunk = view.subarray(i, i + 8);
+    const row = Array.from(chunk, (b) => b.toString(16).padStart(2, '0')).join(' ').padEnd(23);
+    const text = Array.from(chunk, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
+    lines.push(`${i.toString(16).padStart(4, '0')}  ${row}  ${text}`);
   }
   if (data.length > max) lines.push(`… ${data.length - max} more bytes`);
   return lines.join('\n');
@@ -96,7 +98,7 @@ export function pretty(text) {
 
 /** A labelled output box (a <pre> with a heading) that is announced when it changes. */
 export function output(title, attrs = {}) {
-  const pre = el('pre', { class: 'out', tabindex: '0', 'aria-live': 'polite', ...attrs });
+  const pre = el('pre', { class: 'out', tabindex: '0', 'aria-live': 'polite', 'aria-label': title, ...attrs });
   const box = el('div', { class: 'outbox' }, el('h4', {}, title), pre);
   return { box, pre };
 }
