@@ -55,12 +55,12 @@ export function drawRun(run, parts) {
     unit: 'µs',
   });
   barChart(parts.bytes, {
-    title: 'Bytes per call on the wire',
-    categories: results.map(cellName),
-    series: [
-      { label: 'request', values: results.map((r) => r.requestBytes) },
-      { label: 'response', values: results.map((r) => r.responseBytes) },
-    ],
+    title: 'Bytes per call (request + response)',
+    categories: protocols,
+    series: workloads.map((w) => ({
+      label: w,
+      values: protocols.map((p) => value(p, w, (r) => r.requestBytes + r.responseBytes)),
+    })),
     unit: 'bytes',
   });
   parts.table.replaceChildren(table([
@@ -87,7 +87,7 @@ export function benchmarkPanel(section) {
     throughput: el('div', { class: 'chart', id: 'bench-throughput' }),
     latency: el('div', { class: 'chart', id: 'bench-latency' }),
     bytes: el('div', { class: 'chart', id: 'bench-bytes' }),
-    table: el('div', { id: 'bench-table' }),
+    table: el('div', { id: 'bench-table', class: 'scroll-x' }),
   };
   const download = el('a', { id: 'bench-download', class: 'button', hidden: true }, 'Download the run as JSON');
   const earlier = el('select', { id: 'bench-earlier' });
@@ -175,8 +175,8 @@ export function benchmarkPanel(section) {
   section.append(
     el('h2', {}, 'Benchmark'),
     el('p', { class: 'lead' }, `The project's load engine, run inside this server against its own listeners, one cell (protocol × workload) after another. One run at a time; at most ${limits.maxDurationSeconds} s a cell and ${limits.maxTotalSeconds} s a run.`),
-    el('div', { class: 'split' },
-      el('div', { class: 'col narrow' }, form, state, progress, earlierRow, download),
+    el('div', { class: 'split wide-right' },
+      el('div', { class: 'col' }, form, state, progress, earlierRow, download),
       el('div', { class: 'col' }, parts.note, el('div', { class: 'grid2' }, parts.throughput, parts.latency, parts.bytes), parts.table)),
   );
   return {
