@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import org.glassfish.jersey.server.ResourceConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The console's API of one running server: the guard, the request-log tail and the resource under
@@ -22,6 +24,8 @@ import org.glassfish.jersey.server.ResourceConfig;
  * <p>Thread-safe. Not API: used by userapi modules only.
  */
 public final class Console {
+  private static final Logger log = LoggerFactory.getLogger(Console.class);
+
   /** Log streams open at once; more get 429. */
   static final int MAX_LOG_STREAMS = 16;
 
@@ -50,6 +54,11 @@ public final class Console {
     requireNonNull(options, "options");
     ConsoleGuard guard =
         ConsoleGuard.of(options.bind(), options.authenticator(), options.consoleTools());
+    if (guard.toolsOn() && !guard.auth() && !ConsoleGuard.isLoopback(options.bind())) {
+      log.warn(
+          "the console's tools are on for anyone who reaches {}: no tokens are required",
+          options.bind());
+    }
     RequestTail tail = guard.toolsOn() ? new RequestTail() : null;
     ConsoleResource resource =
         new ConsoleResource(

@@ -84,7 +84,7 @@ public final class ConsoleGuard {
         authenticator);
   }
 
-  private static boolean isLoopback(String bind) {
+  static boolean isLoopback(String bind) {
     try {
       return InetAddress.getByName(bind).isLoopbackAddress();
     } catch (UnknownHostException e) {
