@@ -26,13 +26,16 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * {@code /console/api/}: what the console page asks the server. Errors are thrown as {@link
@@ -69,7 +72,7 @@ public final class ConsoleResource {
   private final Duration heartbeat;
   private final ObjectMapper json = new ObjectMapper();
   private final AtomicLong demoCount = new AtomicLong();
-  private final Set<LogStream> streams = ConcurrentHashMap.newKeySet();
+  private final Map<Object, EventStream<?>> streams = new ConcurrentHashMap<>();
   private volatile boolean closed;
   private volatile int restPort;
   private volatile int grpcPort;
@@ -173,31 +176,48 @@ public final class ConsoleResource {
           ErrorCode.RESOURCE_EXHAUSTED,
           "too many request-log streams are open (at most " + Console.MAX_LOG_STREAMS + ")");
     }
-    LogStream[] self = new LogStream[1];
-    LogStream stream =
-        new LogStream(
+    List<Consumer<RequestTail.Entry>> listener = new ArrayList<>(1);
+    EventStream<RequestTail.Entry> stream =
+        new EventStream<>(
             sink,
             sse,
-            json,
+            this::logEvent,
             workers,
             () -> {
-              tail.unsubscribe(self[0]);
-              streams.remove(self[0]);
+              tail.unsubscribe(listener.get(0));
+              streams.remove(listener.get(0));
             });
-    self[0] = stream;
-    streams.add(stream);
-    stream.start(tail.subscribe(stream));
-    long millis = heartbeat.toMillis();
-    stream.heartbeat(
-        timer.scheduleAtFixedRate(stream::ping, millis, millis, TimeUnit.MILLISECONDS));
+    Consumer<RequestTail.Entry> feed = stream::send;
+    listener.add(feed);
+    streams.put(feed, stream);
+    stream.start(tail.subscribe(feed));
+    keepAlive(stream);
     if (closed) {
       stream.close();
     }
   }
 
+  /** Pings {@code stream} every heartbeat interval, so that a client that left is noticed. */
+  private void keepAlive(EventStream<?> stream) {
+    long millis = heartbeat.toMillis();
+    stream.heartbeat(
+        timer.scheduleAtFixedRate(stream::ping, millis, millis, TimeUnit.MILLISECONDS));
+  }
+
+  private EventStream.Event logEvent(RequestTail.Entry entry) {
+    ObjectNode node = json.createObjectNode();
+    node.put("time", Instant.ofEpochMilli(entry.epochMillis()).toString());
+    node.put("protocol", entry.protocol());
+    node.put("method", entry.method());
+    node.put("target", entry.target());
+    node.put("status", entry.status());
+    node.put("micros", entry.micros());
+    return new EventStream.Event("request", node.toString());
+  }
+
   void close() {
     closed = true;
-    for (LogStream stream : List.copyOf(streams)) {
+    for (EventStream<?> stream : List.copyOf(streams.values())) {
       stream.close();
     }
   }

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 /**
  * The last {@value #CAPACITY} requests the server served, over REST and gRPC, and whoever watches
  * them live. Recording is one small object and two atomic writes; listeners are called on the
- * recording thread and must hand off at once (see {@link LogStream}).
+ * recording thread and must hand off at once (see {@link EventStream}).
  *
  * <p>An entry holds no personal data: the REST target is the matched path template ({@code
  * /api/users/{id}}), never the path as sent or its query; the gRPC target is the method name.

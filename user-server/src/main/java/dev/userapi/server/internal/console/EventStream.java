@@ -1,13 +1,9 @@
 package dev.userapi.server.internal.console;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -15,23 +11,29 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * One client's view of the request log, as Server-Sent Events: the entries the tail still holds,
- * then each new one. Entries arrive on the thread that served a request (a selector thread, an
- * event loop), so they are only queued there; a worker writes them. A client that reads slower than
- * the server serves loses entries beyond {@value #MAX_QUEUED} queued ones (a comment says how many)
- * rather than holding memory or a thread. A failed write (the client left) ends the stream.
+ * One client's Server-Sent Events stream of the console (the request log, a benchmark run's
+ * progress). Items arrive on whatever thread produced them — a selector thread or an event loop
+ * that served a request, the load engine's thread — so they are only queued there; a worker formats
+ * and writes them, one drain at a time. A client that reads slower than items come loses those
+ * beyond {@value #MAX_QUEUED} queued ones (a comment then says how many) rather than holding memory
+ * or a thread. A failed write (the client left) ends the stream, and so does {@link #close()}.
  *
  * <p>Thread-safe. Not API: used by userapi modules only.
+ *
+ * @param <T> what the stream carries; {@code format} turns each into an event
  */
-final class LogStream implements Consumer<RequestTail.Entry> {
+final class EventStream<T> {
   static final int MAX_QUEUED = 1000;
+
+  /** One SSE event: {@code event: name} and {@code data: data}. */
+  record Event(String name, String data) {}
 
   private final SseEventSink sink;
   private final Sse sse;
-  private final ObjectMapper json;
+  private final Function<T, Event> format;
   private final Executor writer;
   private final Runnable onClose;
   private final ArrayDeque<Object> queue = new ArrayDeque<>(); // guarded by this
@@ -41,36 +43,51 @@ final class LogStream implements Consumer<RequestTail.Entry> {
   private long dropped; // guarded by this
   private volatile ScheduledFuture<?> heartbeat;
 
-  LogStream(SseEventSink sink, Sse sse, ObjectMapper json, Executor writer, Runnable onClose) {
+  /**
+   * @param writer runs the drains (the REST workers)
+   * @param onClose run once when the stream ends, whoever ends it
+   */
+  EventStream(
+      SseEventSink sink, Sse sse, Function<T, Event> format, Executor writer, Runnable onClose) {
     this.sink = sink;
     this.sse = sse;
-    this.json = json;
+    this.format = format;
     this.writer = writer;
     this.onClose = onClose;
   }
 
-  @Override
-  public void accept(RequestTail.Entry entry) {
-    enqueue(entry);
+  /** Queues {@code item}; held back until {@link #start} when that has not come yet. */
+  void send(T item) {
+    enqueue(item, false);
+  }
+
+  /** Queues {@code item} as the stream's last: once written, the stream ends. Never dropped. */
+  void sendLast(T item) {
+    enqueue(new Last(item), true);
   }
 
   /**
-   * Sends {@code history} first, then what arrived since the subscription (without the entries
-   * {@code history} already holds).
+   * Sends {@code history} first, then what was queued since the stream was made, without the items
+   * {@code history} already holds (by identity).
    */
-  void start(List<RequestTail.Entry> history) {
+  void start(List<T> history) {
     synchronized (this) {
       Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
       seen.addAll(history);
       ArrayDeque<Object> live = new ArrayDeque<>(queue);
       queue.clear();
       queue.addAll(history);
-      live.stream().filter(e -> !seen.contains(e)).forEach(queue::add);
+      for (Object item : live) {
+        if (!seen.contains(item)) {
+          queue.add(item);
+        }
+      }
       started = true;
     }
     schedule();
   }
 
+  /** The heartbeat task of this stream, cancelled when it ends. */
   void heartbeat(ScheduledFuture<?> heartbeat) {
     this.heartbeat = heartbeat;
     synchronized (this) {
@@ -81,17 +98,17 @@ final class LogStream implements Consumer<RequestTail.Entry> {
     heartbeat.cancel(false);
   }
 
-  /** Queues an SSE comment, which finds a client that left without waiting for a request. */
+  /** Queues an SSE comment, which finds a client that left without waiting for an item. */
   void ping() {
-    enqueue(Ping.INSTANCE);
+    enqueue(Ping.INSTANCE, false);
   }
 
-  private void enqueue(Object item) {
+  private void enqueue(Object item, boolean always) {
     synchronized (this) {
       if (closed) {
         return;
       }
-      if (queue.size() >= MAX_QUEUED) {
+      if (!always && queue.size() >= MAX_QUEUED) {
         dropped++;
         return;
       }
@@ -117,6 +134,7 @@ final class LogStream implements Consumer<RequestTail.Entry> {
     }
   }
 
+  @SuppressWarnings("unchecked")
   private void drain() {
     while (true) {
       Object item;
@@ -132,13 +150,18 @@ final class LogStream implements Consumer<RequestTail.Entry> {
       }
       try {
         if (lost > 0) {
-          send(
-              sse.newEventBuilder().comment(lost + " entries dropped: reading too slowly").build());
+          write(
+              sse.newEventBuilder().comment(lost + " events dropped: reading too slowly").build());
         }
-        send(
-            item instanceof RequestTail.Entry entry
-                ? sse.newEventBuilder().name("request").data(String.class, toJson(entry)).build()
-                : sse.newEventBuilder().comment("").build());
+        if (item instanceof Ping) {
+          write(sse.newEventBuilder().comment("").build());
+        } else if (item instanceof Last last) {
+          write(event(format.apply((T) last.item())));
+          close();
+          return;
+        } else {
+          write(event(format.apply((T) item)));
+        }
       } catch (RuntimeException e) {
         close();
         return;
@@ -146,26 +169,15 @@ final class LogStream implements Consumer<RequestTail.Entry> {
     }
   }
 
-  private void send(OutboundSseEvent event) {
+  private OutboundSseEvent event(Event event) {
+    return sse.newEventBuilder().name(event.name()).data(String.class, event.data()).build();
+  }
+
+  private void write(OutboundSseEvent event) {
     if (sink.isClosed()) {
       throw new IllegalStateException("the client left");
     }
     sink.send(event).toCompletableFuture().join();
-  }
-
-  private String toJson(RequestTail.Entry entry) {
-    ObjectNode node = json.createObjectNode();
-    node.put("time", Instant.ofEpochMilli(entry.epochMillis()).toString());
-    node.put("protocol", entry.protocol());
-    node.put("method", entry.method());
-    node.put("target", entry.target());
-    node.put("status", entry.status());
-    node.put("micros", entry.micros());
-    try {
-      return json.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** Ends the stream; idempotent. */
@@ -188,6 +200,8 @@ final class LogStream implements Consumer<RequestTail.Entry> {
       // already gone
     }
   }
+
+  private record Last(Object item) {}
 
   private enum Ping {
     INSTANCE
