@@ -250,6 +250,8 @@ public final class UserServer implements AutoCloseable {
     private boolean http2;
     private boolean webProtocols;
     private List<String> corsAllowedOrigins = List.of();
+    private boolean console;
+    private Boolean consoleTools; // null: the console's rule decides
     private ServerInterceptor grpcMetrics;
     private Feature restMetrics;
     private ServerInterceptor grpcTracing;
@@ -599,6 +601,40 @@ public final class UserServer implements AutoCloseable {
     }
 
     /**
+     * Whether the HTTP port serves the console: the page at {@code /} and its API under {@code
+     * /console/api/} (server info, a demo write through the server's own service, and the guarded
+     * tools: the benchmark, the client scenarios and the request-log tail, see {@link
+     * #consoleTools(boolean)}). Off by default in the library; the command-line server turns it on
+     * ({@code --no-console} turns it off).
+     *
+     * @param enabled true to serve the console
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder console(boolean enabled) {
+      this.console = enabled;
+      return this;
+    }
+
+    /**
+     * Whether the console's tools are served: the benchmark runs, the client scenarios and the
+     * request-log tail under {@code /console/api/}. Unset, they are on only when the server is
+     * bound to a loopback address and has no {@link #authenticator}; {@code true} turns them on
+     * anywhere, and then, with an authenticator, each call of a tool needs a token with the {@code
+     * users.admin} scope (401 without a token, 403 without the scope); {@code false} turns them
+     * off. Off, they answer 404 with a problem that says how to turn them on. Has no effect without
+     * {@link #console(boolean)}.
+     *
+     * @param enabled true to serve the tools, false to refuse them
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder consoleTools(boolean enabled) {
+      this.consoleTools = enabled;
+      return this;
+    }
+
+    /**
      * Records per-operation metrics of both protocols into {@code registry} (timers {@code
      * userapi.server.calls}, counters {@code userapi.server.errors}, tagged by protocol and
      * operation). Needs {@code io.micrometer:micrometer-core} on the class path.
@@ -691,6 +727,8 @@ public final class UserServer implements AutoCloseable {
               http2,
               webProtocols,
               corsAllowedOrigins,
+              console,
+              consoleTools,
               grpcMetrics,
               restMetrics,
               grpcTracing,

@@ -43,6 +43,8 @@ public record HostOptions(
     boolean http2,
     boolean webProtocols,
     List<String> corsAllowedOrigins,
+    boolean console,
+    Boolean consoleTools,
     ServerInterceptor grpcMetrics,
     Feature restMetrics,
     ServerInterceptor grpcTracing,
