@@ -3,6 +3,7 @@ package dev.userapi.grpc;
 import dev.userapi.core.DefaultUserService;
 import dev.userapi.core.User;
 import dev.userapi.core.UserFilter;
+import dev.userapi.testkit.GeneratedUsers;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;

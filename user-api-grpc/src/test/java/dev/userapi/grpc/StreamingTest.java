@@ -1,7 +1,6 @@
 package dev.userapi.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.userapi.core.BlockingStream;
 import dev.userapi.core.DefaultUserService;
@@ -17,6 +16,7 @@ import dev.userapi.proto.v1.BatchCreateUsersResponse;
 import dev.userapi.proto.v1.LookupUsersRequest;
 import dev.userapi.proto.v1.LookupUsersResponse;
 import dev.userapi.proto.v1.UserServiceGrpc;
+import dev.userapi.testkit.GeneratedUsers;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -76,8 +76,8 @@ class StreamingTest {
       }
     }
 
-    assertThat(store.closed.await(10, TimeUnit.SECONDS)).as("server-side read closed").isTrue();
-    long emittedAtClose = store.emitted.get();
+    assertThat(store.awaitClosed(Duration.ofSeconds(10))).as("server-side read closed").isTrue();
+    long emittedAtClose = store.emitted();
     assertThat(emittedAtClose).isBetween(100L, MAX_IN_FLIGHT);
   }
 
@@ -94,19 +94,19 @@ class StreamingTest {
       users.next();
       consumed++;
       // The reader stalls: the server must stop producing once the transport is full.
-      awaitProducerStalls(store.emitted);
-      maxInFlight = store.emitted.get() - consumed;
+      store.awaitStall(Duration.ofSeconds(30));
+      maxInFlight = store.emitted() - consumed;
       assertThat(maxInFlight).isLessThan(MAX_IN_FLIGHT);
 
       while (users.hasNext()) {
         users.next();
         consumed++;
-        maxInFlight = Math.max(maxInFlight, store.emitted.get() - consumed);
+        maxInFlight = Math.max(maxInFlight, store.emitted() - consumed);
       }
     }
 
     assertThat(consumed).isEqualTo(total);
-    assertThat(store.emitted.get()).isEqualTo(total);
+    assertThat(store.emitted()).isEqualTo(total);
     assertThat(maxInFlight).isLessThan(MAX_IN_FLIGHT);
   }
 
@@ -124,10 +124,10 @@ class StreamingTest {
         BlockingStream.of(fixture.client.stream(UserFilter.all()), 16)) {
       users.next();
       // The reader stops; the server gives up on it and stops reading the store.
-      assertThat(store.closed.await(20, TimeUnit.SECONDS)).as("server-side read closed").isTrue();
+      assertThat(store.awaitClosed(Duration.ofSeconds(20))).as("server-side read closed").isTrue();
 
       // What was already on its way still arrives, then the reason the stream ended.
-      long emitted = store.emitted.get();
+      long emitted = store.emitted();
       long received = 1;
       try {
         while (users.hasNext()) {
@@ -346,21 +346,6 @@ class StreamingTest {
     assertThat(watchCancelled.await(10, TimeUnit.SECONDS))
         .as("server-side watch cancelled")
         .isTrue();
-  }
-
-  /** Waits until the producer's count stops moving for a while. */
-  private static void awaitProducerStalls(AtomicLong emitted) {
-    long[] last = {-1};
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              long now = emitted.get();
-              boolean still = now == last[0];
-              last[0] = now;
-              return still;
-            });
   }
 
   private static <T> Flow.Publisher<T> observeCancel(

@@ -267,6 +267,16 @@ public final class RestUserClient implements UserService, AutoCloseable {
   @Override
   public List<CreateResult> createAll(List<NewUser> newUsers) {
     requireNonNull(newUsers, "newUsers");
+    if (protobuf) {
+      Invocation.Builder request =
+          Retries.sendOnce(request(api.path("users:batchCreate"), UserResource.PROTOBUF));
+      byte[] body = ProtobufBodies.encodeBatch(newUsers);
+      try (Response response = call("POST", () -> request.post(Entity.entity(body, PROTOBUF)))) {
+        return ProtobufBodies.toResults(bytes(response));
+      } catch (IOException e) {
+        throw malformed(e);
+      }
+    }
     List<Object> items = new ArrayList<>(newUsers.size());
     for (NewUser newUser : newUsers) {
       items.add(newUser == null ? null : DtoMapper.toDto(newUser));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import dev.userapi.core.BlockingStream;
+import dev.userapi.core.CreateResult;
 import dev.userapi.core.DefaultUserService;
 import dev.userapi.core.ErrorCode;
 import dev.userapi.core.NewUser;
@@ -78,10 +79,25 @@ class RestUserClientTest {
 
     User ada = client.create(NewUser.of("Ada", "ada@example.com"));
     User read = client.get(ada.id());
+    List<CreateResult> batch =
+        client.createAll(
+            java.util.Arrays.asList(
+                NewUser.of("Grace", "grace@example.com"),
+                null,
+                NewUser.of("Ada again", "ada@example.com")));
     List<User> all = BlockingStream.toList(client.stream(UserFilter.all()));
 
     assertThat(read).isEqualTo(ada);
-    assertThat(all).containsExactly(ada);
+    assertThat(batch).extracting(CreateResult::succeeded).containsExactly(true, false, false);
+    assertThat(batch.get(2).error().code()).isEqualTo(ErrorCode.ALREADY_EXISTS);
+    assertThat(all).containsExactly(ada, batch.get(0).user());
+    assertThat(server.exchanges())
+        .filteredOn(e -> e.path().endsWith(":batchCreate"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.headers().getFirst("Content-Type"))
+                    .isEqualTo("application/x-protobuf"));
     assertThat(server.exchanges())
         .extracting(e -> e.type() == null ? "" : e.type().toString())
         .allSatisfy(type -> assertThat(type).startsWith("application/x-protobuf"));

@@ -246,11 +246,12 @@ public final class UserServer implements AutoCloseable {
     private Duration gracePeriod = Duration.ofSeconds(10);
     private boolean reflection = true;
     private boolean docs = true;
-    private boolean console;
     private boolean compressResponses;
     private boolean http2;
     private boolean webProtocols;
     private List<String> corsAllowedOrigins = List.of();
+    private boolean console;
+    private Boolean consoleTools; // null: the console's rule decides
     private ServerInterceptor grpcMetrics;
     private Feature restMetrics;
     private ServerInterceptor grpcTracing;
@@ -508,22 +509,6 @@ public final class UserServer implements AutoCloseable {
     }
 
     /**
-     * Whether the console is served: a page at {@code /} that calls this server over REST and over
-     * gRPC-Web side by side, and its API under {@code /console/api/}. Off by default (the command
-     * line server turns it on). Its files carry a Content-Security-Policy that allows this origin
-     * only; with an authenticator the page asks for a token and sends it on both protocols. The
-     * page's gRPC panels need {@link #webProtocols(boolean)}.
-     *
-     * @param enabled true to serve the console
-     * @return this builder
-     * @since 0.1.0
-     */
-    public Builder console(boolean enabled) {
-      this.console = enabled;
-      return this;
-    }
-
-    /**
      * Whether responses are gzipped for clients that ask: REST responses of requests with {@code
      * Accept-Encoding: gzip}, gRPC responses of calls whose request came gzipped (every grpc-java
      * client accepts gzip, so a compressed request is the only signal of a client that wants it).
@@ -616,6 +601,43 @@ public final class UserServer implements AutoCloseable {
     }
 
     /**
+     * Whether the HTTP port serves the console: the page at {@code /} and its API under {@code
+     * /console/api/} (server info, a demo write through the server's own service, and the guarded
+     * tools: the benchmark, the client scenarios and the request-log tail, see {@link
+     * #consoleTools(boolean)}). Off by default in the library; the command-line server turns it on
+     * ({@code --no-console} turns it off). The page calls this server over REST and over gRPC-Web
+     * side by side (its gRPC panels need {@link #webProtocols(boolean)}); its files carry a
+     * Content-Security-Policy that allows this origin only, and with an {@link #authenticator} it
+     * asks for a token and sends it on both protocols.
+     *
+     * @param enabled true to serve the console
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder console(boolean enabled) {
+      this.console = enabled;
+      return this;
+    }
+
+    /**
+     * Whether the console's tools are served: the benchmark runs, the client scenarios and the
+     * request-log tail under {@code /console/api/}. Unset, they are on only when the server is
+     * bound to a loopback address and has no {@link #authenticator}; {@code true} turns them on
+     * anywhere, and then, with an authenticator, each call of a tool needs a token with the {@code
+     * users.admin} scope (401 without a token, 403 without the scope); {@code false} turns them
+     * off. Off, they answer 404 with a problem that says how to turn them on. Has no effect without
+     * {@link #console(boolean)}.
+     *
+     * @param enabled true to serve the tools, false to refuse them
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder consoleTools(boolean enabled) {
+      this.consoleTools = enabled;
+      return this;
+    }
+
+    /**
      * Records per-operation metrics of both protocols into {@code registry} (timers {@code
      * userapi.server.calls}, counters {@code userapi.server.errors}, tagged by protocol and
      * operation). Needs {@code io.micrometer:micrometer-core} on the class path.
@@ -704,11 +726,12 @@ public final class UserServer implements AutoCloseable {
               gracePeriod,
               reflection,
               docs,
-              console,
               compressResponses,
               http2,
               webProtocols,
               corsAllowedOrigins,
+              console,
+              consoleTools,
               grpcMetrics,
               restMetrics,
               grpcTracing,

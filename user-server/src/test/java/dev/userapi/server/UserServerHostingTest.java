@@ -81,6 +81,43 @@ class UserServerHostingTest {
     assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class);
   }
 
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "/api/health",
+        "/api/users/no-such-user",
+        "/%c0%ae",
+        "/docs/index.html",
+        "/docs/nothing-here"
+      })
+  void everyResponseOnTheHttpPortCarriesADate(String path) throws Exception {
+    try (UserServer server =
+        onFreePorts(DefaultUserService.inMemory()).docs(true).build().start()) {
+      java.net.http.HttpClient http =
+          java.net.http.HttpClient.newBuilder()
+              .version(java.net.http.HttpClient.Version.HTTP_1_1)
+              .build();
+      java.time.Instant before =
+          java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+      java.net.http.HttpResponse<String> response =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(server.restUri().resolve(path)).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      java.time.Instant after = java.time.Instant.now();
+
+      assertThat(response.headers().allValues("Date"))
+          .as("status %d", response.statusCode())
+          .hasSize(1);
+      java.time.Instant date =
+          java.time.ZonedDateTime.parse(
+                  response.headers().firstValue("Date").orElseThrow(),
+                  java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+              .toInstant();
+      assertThat(response.headers().firstValue("Date").orElseThrow()).endsWith(" GMT");
+      assertThat(date).isBetween(before, after);
+    }
+  }
+
   private static long serverThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.isAlive() && t.getName().startsWith("userapi-"))

@@ -157,6 +157,36 @@ public final class ProtobufBodies implements MessageBodyWriter<Object>, MessageB
     return ProtoMapper.toProto(newUser).toByteArray();
   }
 
+  /**
+   * The body of a {@code :batchCreate}: one length-delimited {@code BatchCreateUsersRequest} per
+   * item, a null item as a request without a user, as the gRPC client sends it.
+   */
+  public static byte[] encodeBatch(List<NewUser> newUsers) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      for (NewUser newUser : newUsers) {
+        BatchCreateUsersRequest.Builder item = BatchCreateUsersRequest.newBuilder();
+        if (newUser != null) {
+          item.setUser(ProtoMapper.toProto(newUser));
+        }
+        item.build().writeDelimitedTo(out);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    }
+    return out.toByteArray();
+  }
+
+  /** The per-item results a {@code BatchCreateUsersResponse} body holds, in request order. */
+  public static List<CreateResult> toResults(byte[] body) throws IOException {
+    BatchCreateUsersResponse response = BatchCreateUsersResponse.parseFrom(body);
+    List<CreateResult> results = new java.util.ArrayList<>(response.getResultsCount());
+    for (var result : response.getResultsList()) {
+      results.add(ProtoMapper.toDomain(result));
+    }
+    return List.copyOf(results);
+  }
+
   /** The user a {@code User} body holds. */
   public static User toUser(byte[] body) throws IOException {
     return ProtoMapper.toDomain(dev.userapi.proto.v1.User.parseFrom(body));

@@ -6,6 +6,7 @@ import dev.userapi.core.Authenticator;
 import dev.userapi.core.UserService;
 import dev.userapi.server.ServerTls;
 import dev.userapi.server.UserServer;
+import dev.userapi.server.internal.console.ConsoleGuard;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.URI;
@@ -46,7 +47,7 @@ import picocli.CommandLine.Option;
       "REST: http://<bind>:<rest-port>/api/users (Swagger UI at /docs/).",
       "gRPC: <bind>:<grpc-port>, service userapi.v1.UserService with health and reflection.",
       "gRPC-Web and Connect: the REST port, at the gRPC paths (--no-web-protocols: off).",
-      "Console: http://<bind>:<rest-port>/ in a browser (--no-console: off).",
+      "Console: http://<bind>:<rest-port>/ (--no-console: off).",
       ""
     },
     footer = {
@@ -56,7 +57,8 @@ import picocli.CommandLine.Option;
       "USERAPI_JDBC_PASSWORD, USERAPI_GRACE_PERIOD, USERAPI_TOKEN_FILE, USERAPI_TLS_CERT,",
       "USERAPI_TLS_KEY, USERAPI_TLS_CLIENT_CA, USERAPI_INSECURE, USERAPI_MAX_WATCHES,",
       "USERAPI_MAX_STREAMS, USERAPI_IDLE_TIMEOUT, USERAPI_HTTP2, USERAPI_WEB_PROTOCOLS,",
-      "USERAPI_CONSOLE, USERAPI_CORS_ORIGINS (comma-separated). A flag wins over its variable.",
+      "USERAPI_CORS_ORIGINS (comma-separated), USERAPI_CONSOLE, USERAPI_CONSOLE_TOOLS.",
+      "A flag wins over its variable.",
       "",
       "Example: userapi-server --rest-port 0 --grpc-port 0 --seed 1000"
     })
@@ -236,17 +238,6 @@ public final class UserServerCommand implements Callable<Integer>, AutoCloseable
   private boolean webProtocols;
 
   @Option(
-      names = "--console",
-      negatable = true,
-      defaultValue = "${env:USERAPI_CONSOLE:-true}",
-      fallbackValue = "true",
-      description = {
-        "Serve the console at / (REST and gRPC-Web side by side, live streams, the benchmark)",
-        "and its API under /console/api/; on by default."
-      })
-  private boolean console;
-
-  @Option(
       names = "--cors-origin",
       paramLabel = "ORIGIN",
       split = ",",
@@ -256,6 +247,29 @@ public final class UserServerCommand implements Callable<Integer>, AutoCloseable
         "repeat it, or separate with commas; * for any. None by default (same origin only)."
       })
   private List<String> corsOrigins;
+
+  @Option(
+      names = "--console",
+      negatable = true,
+      defaultValue = "${env:USERAPI_CONSOLE:-true}",
+      fallbackValue = "true",
+      description = {
+        "Serve the console at / (REST and gRPC side by side, live streams, the benchmark) and",
+        "its API under /console/api/; on by default."
+      })
+  private boolean console;
+
+  @Option(
+      names = "--console-tools",
+      negatable = true,
+      defaultValue = "${env:USERAPI_CONSOLE_TOOLS}",
+      fallbackValue = "true",
+      description = {
+        "The console's tools (benchmark runs, client scenarios, request-log tail). Unset: on only",
+        "on a loopback bind without --token-file. --console-tools turns them on anywhere (with",
+        "tokens each call then needs the users.admin scope); --no-console-tools turns them off."
+      })
+  private Boolean consoleTools;
 
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Running running;
@@ -356,6 +370,9 @@ public final class UserServerCommand implements Callable<Integer>, AutoCloseable
             .insecure(insecure)
             .webProtocols(webProtocols)
             .console(console);
+    if (consoleTools != null) {
+      server.consoleTools(consoleTools);
+    }
     if (corsOrigins != null && !corsOrigins.isEmpty()) {
       server.corsAllowedOrigins(corsOrigins);
     }
@@ -477,13 +494,13 @@ public final class UserServerCommand implements Callable<Integer>, AutoCloseable
             + " store"
             + seeded
             + ") over REST and gRPC");
-    if (console) {
-      out.println("  Console        " + rest + "  (REST and gRPC side by side in a browser)");
-    }
     out.println("  REST  listening on " + rest + "api/users");
     out.println("        Swagger UI " + rest + "docs/  OpenAPI " + rest + "api/openapi.yaml");
     out.println(
         "  gRPC  listening on " + grpc + "  (userapi.v1.UserService, grpc.health.v1, reflection)");
+    if (console) {
+      out.println("  Console " + rest + "  (tools " + consoleToolsState(r) + ")");
+    }
     out.println();
     boolean tls = r.security.tls() != null;
     boolean tokens = r.security.authenticator() != null;
@@ -532,6 +549,11 @@ public final class UserServerCommand implements Callable<Integer>, AutoCloseable
     out.println(
         "Ctrl-C stops the server; calls in flight get " + format(gracePeriod) + " to finish.");
     out.flush();
+  }
+
+  /** What the console's guard decides, in the words of its rule. */
+  private String consoleToolsState(Running r) {
+    return ConsoleGuard.of(bind, r.security.authenticator(), consoleTools).reason();
   }
 
   private Running running() {

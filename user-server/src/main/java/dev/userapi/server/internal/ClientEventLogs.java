@@ -15,11 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps what clients do to their own connections out of the server's warnings. grpc-netty and
  * Jersey log through java.util.logging, with a stack trace, events that a client causes at will: a
- * REST response whose client hung up, a gRPC connection that sent bytes that are not HTTP/2, a gRPC
- * stream reset while it still had data queued. A filter on exactly the loggers that report them
- * turns each such record into one DEBUG line through SLF4J (logger {@code
- * dev.userapi.server.ClientEvents}, no stack trace) and a count; every other record passes
- * untouched.
+ * REST response whose client hung up, an HTTP/2 REST client gone before the server's GOAWAY, a gRPC
+ * connection that sent bytes that are not HTTP/2, a gRPC stream reset while it still had data
+ * queued. A filter on exactly the loggers that report them turns each such record into one DEBUG
+ * line through SLF4J (logger {@code dev.userapi.server.ClientEvents}, no stack trace) and a count;
+ * every other record passes untouched.
  *
  * <p>java.util.logging is one configuration per JVM, so the filter is too: {@link #install()} puts
  * it on the loggers once, however many servers start, and keeps those loggers reachable (JUL holds
@@ -37,7 +37,12 @@ public final class ClientEventLogs {
     /** A gRPC connection failed: bytes that are not HTTP/2, a protocol error, a dropped socket. */
     GRPC_TRANSPORT_FAILED("io.grpc.netty.NettyServerTransport.connections"),
     /** A gRPC stream was reset (cancelled, past its deadline) with data still queued for it. */
-    GRPC_STREAM_RESET("io.grpc.netty.NettyServerHandler");
+    GRPC_STREAM_RESET("io.grpc.netty.NettyServerHandler"),
+    /**
+     * An HTTP/2 client of the REST port had closed its connection by the time the server sent its
+     * GOAWAY (Grizzly ends every HTTP/2 session with one).
+     */
+    REST_HTTP2_CLIENT_GONE("org.glassfish.grizzly.http2.Http2Session");
 
     private final String loggerName;
 
@@ -102,6 +107,9 @@ public final class ClientEventLogs {
         return message.equals("Stream Error")
             && thrown instanceof Http2Exception.StreamException stream
             && stream.error() == Http2Error.STREAM_CLOSED;
+      case REST_HTTP2_CLIENT_GONE:
+        return message.startsWith("Unable to write GOAWAY")
+            && rootCause(thrown) instanceof IOException;
       default:
         return false;
     }

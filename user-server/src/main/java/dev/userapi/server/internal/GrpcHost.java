@@ -70,13 +70,15 @@ final class GrpcHost {
    *
    * @param executor runs calls when the store may block; null to run them on the event loop
    * @param timer runs the stalled-stream timers
+   * @param requestLog the console's request recorder, first in the chain; null for none
    */
   static GrpcHost start(
       InetSocketAddress address,
       HostOptions options,
       UserService users,
       Executor executor,
-      ScheduledExecutorService timer) {
+      ScheduledExecutorService timer,
+      ServerInterceptor requestLog) {
     requireNonNull(address, "address");
     HealthStatusManager health = new HealthStatusManager();
     UserGrpcService service =
@@ -84,7 +86,8 @@ final class GrpcHost {
             .maxBatchItems(options.maxBatchItems())
             .stalledStreamTimeout(options.idleTimeout(), timer)
             .build();
-    ServerServiceDefinition userService = ServerInterceptors.intercept(service, chain(options));
+    ServerServiceDefinition userService =
+        ServerInterceptors.intercept(service, chain(options, requestLog));
     EventLoopGroup boss = eventLoops(1, "userapi-grpc-boss");
     EventLoopGroup workers =
         eventLoops(Runtime.getRuntime().availableProcessors(), "userapi-grpc-loop");
@@ -146,8 +149,12 @@ final class GrpcHost {
   }
 
   /** The interceptors of the user service, in the order a call meets them. */
-  private static List<ServerInterceptor> chain(HostOptions options) {
+  private static List<ServerInterceptor> chain(HostOptions options, ServerInterceptor requestLog) {
     List<ServerInterceptor> chain = new ArrayList<>();
+    // The console's request log sees every call, refused or not, with its final status.
+    if (requestLog != null) {
+      chain.add(requestLog);
+    }
     // Metrics first, so that calls the others refuse (401, 403) are counted too.
     if (options.grpcMetrics() != null) {
       chain.add(options.grpcMetrics());

@@ -2,6 +2,7 @@ package dev.userapi.server.internal;
 
 import dev.userapi.core.LimitedUserService;
 import dev.userapi.rest.UserApiFeature;
+import dev.userapi.server.internal.console.Console;
 import dev.userapi.server.internal.web.WebProtocols;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -33,6 +34,7 @@ public final class Hosting {
   private final RestHost rest;
   private final GrpcHost grpc;
   private final WebProtocols web; // null: off
+  private final Console console; // null: off
 
   private Hosting(
       DrainingUserService service,
@@ -41,8 +43,10 @@ public final class Hosting {
       ScheduledExecutorService timer,
       RestHost rest,
       GrpcHost grpc,
-      WebProtocols web) {
+      WebProtocols web,
+      Console console) {
     this.web = web;
+    this.console = console;
     this.service = service;
     this.restWorkers = restWorkers;
     this.grpcWorkers = grpcWorkers;
@@ -78,6 +82,8 @@ public final class Hosting {
         Executors.newSingleThreadScheduledExecutor(new NamedThreads("userapi-timer"));
     GrpcHost grpc = null;
     WebProtocols web = null;
+    Console console =
+        options.console() ? Console.create(options, service, restWorkers, timer) : null;
     try {
       grpc =
           GrpcHost.start(
@@ -85,7 +91,8 @@ public final class Hosting {
               options,
               service,
               grpcWorkers,
-              timer);
+              timer,
+              console == null ? null : console.grpcInterceptor());
       if (options.webProtocols()) {
         web =
             WebProtocols.start(
@@ -100,7 +107,7 @@ public final class Hosting {
       RestHost rest =
           RestHost.start(
               new InetSocketAddress(options.bind(), options.restPort()),
-              restApplication(options, service, restWorkers, timer),
+              restApplication(options, service, restWorkers, timer, console),
               options,
               restWorkers,
               web);
@@ -109,7 +116,10 @@ public final class Hosting {
           web == null ? "" : " (with gRPC-Web and Connect)",
           rest.port(),
           grpc.port());
-      return new Hosting(service, restWorkers, grpcWorkers, timer, rest, grpc, web);
+      if (console != null) {
+        console.started(rest.port(), grpc.port());
+      }
+      return new Hosting(service, restWorkers, grpcWorkers, timer, rest, grpc, web, console);
     } catch (RuntimeException e) {
       if (web != null) {
         web.shutdownNow();
@@ -130,7 +140,8 @@ public final class Hosting {
       HostOptions options,
       DrainingUserService service,
       ExecutorService restWorkers,
-      ScheduledExecutorService timer) {
+      ScheduledExecutorService timer,
+      Console console) {
     // SSE watches write to their connection: their events go through the worker pool rather than
     // the writer's selector thread or event loop (see OffloadedWatchService).
     UserApiFeature.Builder api =
@@ -160,6 +171,9 @@ public final class Hosting {
     }
     if (options.http2()) {
       app.register(new Http2Bodies());
+    }
+    if (console != null) {
+      console.register(app);
     }
     for (Object component : options.restComponents()) {
       if (component instanceof Class<?> type) {
@@ -191,6 +205,9 @@ public final class Hosting {
     log.info("shutting down; calls in flight get {} ms", grace.toMillis());
     grpc.notServing();
     service.drain();
+    if (console != null) {
+      console.close(); // its event streams, as the drain ends the watches
+    }
     long deadline = System.nanoTime() + grace.toNanos();
     grpc.stopAccepting();
     rest.stopAccepting(grace);

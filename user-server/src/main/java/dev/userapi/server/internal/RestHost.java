@@ -33,6 +33,7 @@ import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.RequestExecutorProvider;
 import org.glassfish.grizzly.http.server.Response;
 import org.glassfish.grizzly.http.server.ServerConfiguration;
+import org.glassfish.grizzly.http.util.Header;
 import org.glassfish.grizzly.http2.Http2AddOn;
 import org.glassfish.grizzly.http2.Http2Configuration;
 import org.glassfish.grizzly.http2.Http2ServerFilter;
@@ -381,6 +382,7 @@ final class RestHost {
 
     @Override
     public void service(Request request, Response response) throws Exception {
+      response.setHeader(Header.Date, DateHeader.now());
       if (request.getAttribute(ARRIVED_DRAINING) != null && !isWeb(request)) {
         // Every request that arrives once the drain began gets its 503 (ProblemPages writes it);
         // a web call gets UNAVAILABLE in its own protocol's form from the stopped in-process

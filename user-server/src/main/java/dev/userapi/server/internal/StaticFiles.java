@@ -2,9 +2,11 @@ package dev.userapi.server.internal;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.glassfish.grizzly.http.Method;
 import org.glassfish.grizzly.http.server.CLStaticHttpHandler;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
+import org.glassfish.grizzly.http.util.Header;
 
 /**
  * Static files from the class path under one context path (Swagger UI at {@code /docs/}), with our
@@ -81,7 +83,17 @@ final class StaticFiles {
     }
 
     boolean serve(String path, Request request, Response response) throws Exception {
-      return handle(path, request, response);
+      // Grizzly's handler adds a Date of its own to a file it sends (a found file, on GET): without
+      // this there were two. Once it has sent one, the response may already be gone.
+      boolean sends = Method.GET.equals(request.getMethod());
+      if (sends) {
+        response.getResponse().getHeaders().removeHeader(Header.Date);
+      }
+      boolean served = handle(path, request, response);
+      if (sends && !served) {
+        response.setHeader(Header.Date, DateHeader.now());
+      }
+      return served;
     }
   }
 }

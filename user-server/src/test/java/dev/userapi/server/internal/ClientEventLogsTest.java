@@ -28,6 +28,8 @@ class ClientEventLogsTest {
   private static final Logger transport =
       Logger.getLogger("io.grpc.netty.NettyServerTransport.connections");
   private static final Logger handler = Logger.getLogger("io.grpc.netty.NettyServerHandler");
+  private static final Logger http2Session =
+      Logger.getLogger("org.glassfish.grizzly.http2.Http2Session");
 
   private final List<LogRecord> published = new CopyOnWriteArrayList<>();
   private final Map<Logger, Level> levels = new HashMap<>();
@@ -49,7 +51,7 @@ class ClientEventLogsTest {
   void install() {
     ClientEventLogs.install();
     ClientEventLogs.install(); // a second server in the same JVM
-    for (Logger logger : List.of(responder, transport, handler)) {
+    for (Logger logger : List.of(responder, transport, handler, http2Session)) {
       // Whatever level an earlier test in this JVM left (the CLI quiets io.grpc to WARNING), this
       // test sees every record the filter lets through.
       levels.put(logger, logger.getLevel());
@@ -61,7 +63,7 @@ class ClientEventLogsTest {
 
   @AfterEach
   void removeCapture() {
-    for (Logger logger : List.of(responder, transport, handler)) {
+    for (Logger logger : List.of(responder, transport, handler, http2Session)) {
       logger.removeHandler(capture);
       logger.setUseParentHandlers(true);
       logger.setLevel(levels.get(logger));
@@ -111,6 +113,19 @@ class ClientEventLogsTest {
   }
 
   @Test
+  void anHttp2RestClientGoneBeforeTheGoawayIsCountedNotLogged() {
+    long before = ClientEventLogs.count(Kind.REST_HTTP2_CLIENT_GONE);
+
+    http2Session.log(
+        Level.WARNING,
+        "Unable to write GOAWAY.  Terminating session.",
+        new IOException("Connection reset by peer"));
+
+    assertThat(published).isEmpty();
+    assertThat(ClientEventLogs.count(Kind.REST_HTTP2_CLIENT_GONE)).isEqualTo(before + 1);
+  }
+
+  @Test
   void everythingElseOnTheSameLoggersStillReachesTheLog() {
     responder.log(
         Level.SEVERE,
@@ -122,7 +137,11 @@ class ClientEventLogsTest {
         "Stream Error",
         Http2Exception.streamError(3, Http2Error.PROTOCOL_ERROR, "a server bug"));
     handler.log(Level.WARNING, "Exception in onHeadersRead()", new IOException("no"));
+    http2Session.log(
+        Level.WARNING,
+        "Unable to write GOAWAY.  Terminating session.",
+        new IllegalStateException());
 
-    assertThat(published).hasSize(4);
+    assertThat(published).hasSize(5);
   }
 }

@@ -1,10 +1,10 @@
 package dev.userapi.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.userapi.proto.v1.StreamUsersRequest;
 import dev.userapi.server.UserServer;
+import dev.userapi.testkit.GeneratedUsers;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -16,7 +16,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -69,20 +68,20 @@ class SlowWebReaderTest {
       assertThat(readFrame(in)).isZero();
       consumed++;
       // The reader stalls: the server must stop producing once the connection is full.
-      awaitProducerStalls(store.emitted);
-      maxInFlight = store.emitted.get() - consumed;
+      store.awaitStall(Duration.ofSeconds(30));
+      maxInFlight = store.emitted() - consumed;
       assertThat(maxInFlight).isLessThan(MAX_IN_FLIGHT);
 
       int flags;
       while ((flags = readFrame(in)) == 0) {
         consumed++;
-        maxInFlight = Math.max(maxInFlight, store.emitted.get() - consumed);
+        maxInFlight = Math.max(maxInFlight, store.emitted() - consumed);
       }
       assertThat(flags).isEqualTo(0x80);
     }
 
     assertThat(consumed).isEqualTo(total);
-    assertThat(store.emitted.get()).isEqualTo(total);
+    assertThat(store.emitted()).isEqualTo(total);
     assertThat(maxInFlight).isLessThan(MAX_IN_FLIGHT);
   }
 
@@ -94,8 +93,8 @@ class SlowWebReaderTest {
     try (DataInputStream in = openStream()) {
       assertThat(readFrame(in)).isZero();
       // The reader stops; the server gives up on it and closes its read of the store.
-      assertThat(store.closed.await(30, TimeUnit.SECONDS)).as("server-side read closed").isTrue();
-      long emitted = store.emitted.get();
+      assertThat(store.awaitClosed(Duration.ofSeconds(30))).as("server-side read closed").isTrue();
+      long emitted = store.emitted();
       assertThat(emitted).isLessThan(MAX_IN_FLIGHT);
 
       // What was on its way still arrives, then the stream ends (trailers or a cut connection).
@@ -121,8 +120,8 @@ class SlowWebReaderTest {
     }
     socket.close();
 
-    assertThat(store.closed.await(30, TimeUnit.SECONDS)).as("server-side read closed").isTrue();
-    assertThat(store.emitted.get()).isLessThan(MAX_IN_FLIGHT);
+    assertThat(store.awaitClosed(Duration.ofSeconds(30))).as("server-side read closed").isTrue();
+    assertThat(store.emitted()).isLessThan(MAX_IN_FLIGHT);
   }
 
   /**
@@ -166,19 +165,5 @@ class SlowWebReaderTest {
       assertThat(new String(payload, StandardCharsets.US_ASCII)).contains("grpc-status: 0");
     }
     return flags;
-  }
-
-  private static void awaitProducerStalls(AtomicLong emitted) {
-    long[] last = {-1};
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              long now = emitted.get();
-              boolean still = now == last[0];
-              last[0] = now;
-              return still;
-            });
   }
 }

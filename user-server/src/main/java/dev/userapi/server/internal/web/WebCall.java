@@ -154,6 +154,8 @@ final class WebCall extends ClientCall.Listener<byte[]> {
       checkEncoding();
       messages = decode(bytes);
       headers = WebMetadata.fromRequest(request);
+      headers.discardAll(WebProtocols.PROTOCOL);
+      headers.put(WebProtocols.PROTOCOL, protocol.connect() ? "connect" : "grpc-web");
       Long timeout = WebMetadata.timeoutNanos(request, protocol);
       if (timeout != null) {
         options = options.withDeadlineAfter(timeout, TimeUnit.NANOSECONDS);

@@ -3,6 +3,7 @@ package dev.userapi.server.internal.web;
 import static java.util.Objects.requireNonNull;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
@@ -36,6 +37,14 @@ import org.glassfish.grizzly.http.server.Response;
  * <p>Thread-safe. Not API: used by userapi modules only.
  */
 public final class WebProtocols {
+  /**
+   * Set on every web call's metadata to {@code grpc-web} or {@code connect}, replacing any value
+   * the client sent, so that an interceptor can tell the protocol (the console's request log does,
+   * and removes it).
+   */
+  public static final Metadata.Key<String> PROTOCOL =
+      Metadata.Key.of("userapi-web-protocol", Metadata.ASCII_STRING_MARSHALLER);
+
   /** What every call needs; immutable. */
   record Settings(
       ManagedChannel channel,
