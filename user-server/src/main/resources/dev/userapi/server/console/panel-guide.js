@@ -33,7 +33,7 @@ function compareFindings() {
 }
 
 function benchmarkFindings() {
-  if (!session.info || !session.info.benchmark) {
+  if (!session.info || !session.info.benchmark || !session.tools.benchmark) {
     return [el('p', {}, 'The in-server benchmark is not available on this server; the command-line benchmark (BENCHMARKS.md) measures the same engine.')];
   }
   const run = runs.latest;
