@@ -75,7 +75,8 @@ export function contractPanel(section) {
 
   function follow() {
     if (tail) return;
-    tail = new AbortController();
+    const controller = new AbortController();
+    tail = controller;
     logState.textContent = 'Following…';
     readEvents('/console/api/log', (e) => {
       if (e.event !== 'request') return;
@@ -84,21 +85,25 @@ export function contractPanel(section) {
         el('td', {}, new Date(r.time).toLocaleTimeString()), el('td', {}, r.protocol), el('td', {}, r.method),
         el('td', {}, el('code', {}, r.target)), el('td', {}, String(r.status)), el('td', {}, String(r.micros))));
       while (rows.children.length > TAIL) rows.lastChild.remove();
-    }, { signal: tail.signal })
+    }, { signal: controller.signal })
       .catch((e) => {
-        logState.textContent = `Stopped: ${e.message}`;
+        if (e.name !== 'AbortError') logState.textContent = `Stopped: ${e.message}`;
       })
       .finally(() => {
-        tail = null;
+        if (tail === controller) tail = null;
       });
   }
+  // A new token: follow again with it (the tail needs the admin scope when tokens are on).
   document.addEventListener('token-changed', () => {
     if (tail) tail.abort();
+    tail = null;
+    if (!section.hidden) follow();
   });
   return {
     shown: follow,
     hidden() {
       if (tail) tail.abort();
+      tail = null;
       logState.textContent = 'Paused while the panel is hidden.';
     },
   };

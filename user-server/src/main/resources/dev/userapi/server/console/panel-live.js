@@ -84,7 +84,7 @@ export function livePanel(section) {
       sse.add(data.type, data.sequence, data.user);
     }, { signal: controller.signal, onOpen: () => { sse.state.textContent = 'Watching.'; sse.state.dataset.open = 'true'; } })
       .then(() => { if (!controller.signal.aborted) sse.state.textContent = 'The stream ended.'; })
-      .catch((e) => { sse.state.textContent = `Stopped: ${e.message}`; });
+      .catch((e) => { if (e.name !== 'AbortError') sse.state.textContent = `Stopped: ${e.message}`; });
     call(session.protos.root, 'WatchUsers', {}, {
       signal: controller.signal,
       onMessage: (event) => {
@@ -93,7 +93,7 @@ export function livePanel(section) {
       },
     }).then((result) => {
       if (!controller.signal.aborted) grpc.state.textContent = `Ended: ${result.codeName} ${result.message}`;
-    }).catch((e) => { grpc.state.textContent = `Stopped: ${e.message}`; });
+    }).catch((e) => { if (e.name !== 'AbortError') grpc.state.textContent = `Stopped: ${e.message}`; });
   }
 
   function stop() {

@@ -224,7 +224,7 @@ export function restPanel(section) {
   );
   section.append(
     el('h2', {}, 'REST: JSON over HTTP'),
-    el('p', { class: 'lead' }, 'Each form sends one request to this server\'s REST API. The exchange is shown as it went over the wire: method, URL, headers and body both ways.'),
+    el('p', { class: 'lead' }, 'Each form sends one request to this server\'s REST API. Shown: the method, URL, headers and body the page sent (the browser adds its usual ones, such as User-Agent), and the status, headers and body that came back.'),
     el('div', { class: 'split' },
       el('div', { class: 'col' }, form, meta, curlText),
       el('div', { class: 'col' }, req.box, res.box)),

@@ -137,6 +137,13 @@ class ConsoleBrowserTest {
     page.run("document.getElementById('tab-live').click()");
     page.waitFor("document.getElementById('live-sse-state').dataset.open");
     writeOverNativeGrpcUntilBothColumnsShowIt();
+    if (endpointPresent("console/api/info")) {
+      page.run("document.getElementById('live-demo').click()");
+      page.waitFor(
+          "document.getElementById('live-sse-events').textContent.includes('Console demo')"
+              + " && document.getElementById('live-grpc-events').textContent"
+              + ".includes('Console demo')");
+    }
     page.run("document.getElementById('live-race-run').click()");
     page.waitFor("document.getElementById('live-race-state').textContent.startsWith('Done')");
     assertThat(page.string("document.getElementById('live-race').textContent"))
