@@ -1,4 +1,4 @@
-package dev.userapi.examples.scenario;
+package dev.userapi.load;
 
 import static java.util.Objects.requireNonNull;
 
