@@ -11,9 +11,17 @@ public interface LoadListener {
   /** A listener that ignores everything. */
   LoadListener NONE = new LoadListener() {};
 
-  /** About once a second while a cell runs, in its warm-up and its measurement. */
+  /**
+   * About once a second while a cell runs, in its warm-up and its measurement.
+   *
+   * @param progress how the cell goes
+   */
   default void progress(LoadProgress progress) {}
 
-  /** When a cell has finished (not for a cell cut short by {@link LoadRun#cancel()}). */
+  /**
+   * When a cell has finished (not for a cell cut short by {@link LoadRun#cancel()}).
+   *
+   * @param result what the cell measured
+   */
   default void cellDone(CellResult result) {}
 }

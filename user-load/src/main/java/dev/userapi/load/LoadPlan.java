@@ -44,67 +44,119 @@ public final class LoadPlan {
     this.gzip = b.gzip;
   }
 
-  /** A builder with no targets, no workloads or protocols, concurrency 1, 1 s warm-up, 2 s run. */
+  /**
+   * A builder with no targets, no workloads or protocols, concurrency 1, 1 s warm-up, 2 s run.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The server root for REST and the web protocols ({@code http://host:port/}), if given. */
+  /**
+   * The server root for REST and the web protocols.
+   *
+   * @return {@code http://host:port/}, if given
+   */
   public Optional<URI> rest() {
     return Optional.ofNullable(rest);
   }
 
-  /** The native gRPC host, if given. */
+  /**
+   * The native gRPC host.
+   *
+   * @return the host, if given
+   */
   public Optional<String> grpcHost() {
     return Optional.ofNullable(grpcHost);
   }
 
-  /** The native gRPC port, or -1 when not given. */
+  /**
+   * The native gRPC port.
+   *
+   * @return the port, or -1 when not given
+   */
   public int grpcPort() {
     return grpcHost == null ? -1 : grpcPort;
   }
 
-  /** The bearer token every call carries, if any. */
+  /**
+   * The bearer token every call carries.
+   *
+   * @return the token, if any
+   */
   public Optional<String> token() {
     return Optional.ofNullable(token);
   }
 
-  /** The workloads, in their declaration order. */
+  /**
+   * The workloads.
+   *
+   * @return the workloads, in their declaration order (unmodifiable)
+   */
   public Set<Workload> workloads() {
     return workloads;
   }
 
-  /** The protocols, in their declaration order. */
+  /**
+   * The protocols.
+   *
+   * @return the protocols, in their declaration order (unmodifiable)
+   */
   public Set<Protocol> protocols() {
     return protocols;
   }
 
-  /** Workers per cell. */
+  /**
+   * Workers per cell.
+   *
+   * @return 1 to {@value #MAX_CONCURRENCY}
+   */
   public int concurrency() {
     return concurrency;
   }
 
-  /** The measured time of each cell. */
+  /**
+   * The measured time of each cell.
+   *
+   * @return more than zero
+   */
   public Duration duration() {
     return duration;
   }
 
-  /** The unmeasured time before each cell's measurement. */
+  /**
+   * The unmeasured time before each cell's measurement.
+   *
+   * @return zero or more
+   */
   public Duration warmup() {
     return warmup;
   }
 
-  /** Whether responses (and gRPC requests) are gzip-compressed. */
+  /**
+   * Whether responses (and gRPC requests) are gzip-compressed.
+   *
+   * @return true for gzip
+   */
   public boolean gzip() {
     return gzip;
   }
 
-  /** The number of cells: workloads × protocols. */
+  /**
+   * The number of cells.
+   *
+   * @return workloads × protocols
+   */
   public int cells() {
     return workloads.size() * protocols.size();
   }
 
-  /** How long the run lasts at least: cells × (warm-up + duration). */
+  /**
+   * How long the run lasts at least.
+   *
+   * @return cells × (warm-up + duration)
+   */
   public Duration totalTime() {
     return warmup.plus(duration).multipliedBy(cells());
   }
@@ -150,13 +202,22 @@ public final class LoadPlan {
     /**
      * The server root ({@code http://host:port/}) for REST ({@code <root>api/...}) and the web
      * protocols ({@code /userapi.v1.UserService/<Method>}). Cleartext only.
+     *
+     * @param root e.g. {@code http://127.0.0.1:8080/}
+     * @return this builder
      */
     public Builder rest(URI root) {
       this.rest = Objects.requireNonNull(root, "root");
       return this;
     }
 
-    /** The native gRPC server (cleartext). */
+    /**
+     * The native gRPC server (cleartext).
+     *
+     * @param host the host
+     * @param port the port
+     * @return this builder
+     */
     public Builder grpc(String host, int port) {
       this.grpcHost = Objects.requireNonNull(host, "host");
       this.grpcPort = port;
@@ -165,36 +226,66 @@ public final class LoadPlan {
 
     /**
      * A bearer token for every call ({@code Authorization: Bearer} on REST and the web protocols,
-     * {@code authorization} metadata on gRPC); null for none.
+     * {@code authorization} metadata on gRPC).
+     *
+     * @param token the token, or null for none
+     * @return this builder
      */
     public Builder token(String token) {
       this.token = token;
       return this;
     }
 
+    /**
+     * The workloads to run (each over every protocol); replaces earlier ones.
+     *
+     * @param workloads at least one
+     * @return this builder
+     */
     public Builder workloads(Set<Workload> workloads) {
       this.workloads = Set.copyOf(Objects.requireNonNull(workloads, "workloads"));
       return this;
     }
 
+    /**
+     * The protocols to run every workload over; replaces earlier ones.
+     *
+     * @param protocols at least one
+     * @return this builder
+     */
     public Builder protocols(Set<Protocol> protocols) {
       this.protocols = Set.copyOf(Objects.requireNonNull(protocols, "protocols"));
       return this;
     }
 
-    /** Workers per cell, 1 to {@value LoadPlan#MAX_CONCURRENCY}. */
+    /**
+     * Workers per cell.
+     *
+     * @param concurrency 1 to {@value LoadPlan#MAX_CONCURRENCY}
+     * @return this builder
+     */
     public Builder concurrency(int concurrency) {
       this.concurrency = concurrency;
       return this;
     }
 
-    /** The measured time of each cell; more than zero. */
+    /**
+     * The measured time of each cell.
+     *
+     * @param duration more than zero
+     * @return this builder
+     */
     public Builder duration(Duration duration) {
       this.duration = Objects.requireNonNull(duration, "duration");
       return this;
     }
 
-    /** The warm-up of each cell; zero or more. */
+    /**
+     * The warm-up of each cell.
+     *
+     * @param warmup zero or more
+     * @return this builder
+     */
     public Builder warmup(Duration warmup) {
       this.warmup = Objects.requireNonNull(warmup, "warmup");
       return this;
@@ -203,6 +294,9 @@ public final class LoadPlan {
     /**
      * Gzip: {@code Accept-Encoding: gzip} on REST, compressed calls on gRPC. Refused with gRPC-Web
      * and Connect (the server refuses compressed web requests).
+     *
+     * @param gzip true for gzip
+     * @return this builder
      */
     public Builder gzip(boolean gzip) {
       this.gzip = gzip;
@@ -212,6 +306,7 @@ public final class LoadPlan {
     /**
      * The plan.
      *
+     * @return the checked plan
      * @throws IllegalArgumentException saying what is wrong: no workloads or protocols, concurrency
      *     outside 1..256, a duration not above zero or a negative warm-up, gzip with a protocol
      *     that cannot do it, a protocol without its server, a REST root that is not {@code

@@ -36,7 +36,11 @@ public record LoadProgress(
       this.wireName = wireName;
     }
 
-    /** {@code warmup} or {@code measure}. */
+    /**
+     * The name in JSON.
+     *
+     * @return {@code warmup} or {@code measure}
+     */
     public String wireName() {
       return wireName;
     }

@@ -15,6 +15,14 @@ import java.util.List;
  */
 public record LoadReport(
     LoadPlan plan, List<CellResult> results, boolean cancelled, String createdDomain) {
+  /**
+   * Copies {@code results}, so the report stays as it was made.
+   *
+   * @param plan what was asked for
+   * @param results one per finished cell
+   * @param cancelled whether the run was cancelled
+   * @param createdDomain the email domain of the users the run created
+   */
   public LoadReport {
     results = List.copyOf(results);
   }

@@ -51,7 +51,9 @@ public final class LoadRun {
   /**
    * Starts a run and returns at once.
    *
+   * @param plan what to run
    * @param listener told about progress and finished cells, on the run's thread
+   * @return the running run
    */
   public static LoadRun start(LoadPlan plan, LoadListener listener) {
     LoadRun run =
@@ -75,17 +77,28 @@ public final class LoadRun {
   /**
    * Completes with the report when the run ends (normally or cancelled), or exceptionally when it
    * cannot go on (a server that cannot be reached, a seed that cannot be created).
+   *
+   * @return a future of the report of its own (completing or cancelling it does not touch the run
+   *     or other callers' futures)
    */
   public CompletableFuture<LoadReport> completion() {
-    return completion;
+    return completion.copy();
   }
 
-  /** The email domain of every user this run creates, e.g. {@code load-1a2b3c4d5e.example.com}. */
+  /**
+   * The email domain of every user this run creates.
+   *
+   * @return e.g. {@code load-1a2b3c4d5e.example.com}
+   */
   public String createdDomain() {
     return domain;
   }
 
-  /** The plan this run follows. */
+  /**
+   * The plan this run follows.
+   *
+   * @return the plan
+   */
   public LoadPlan plan() {
     return plan;
   }

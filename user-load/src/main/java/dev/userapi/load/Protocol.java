@@ -41,7 +41,11 @@ public enum Protocol {
     this.gzip = gzip;
   }
 
-  /** The name in JSON and on the command line, e.g. {@code rest-json}. */
+  /**
+   * The name in JSON and on the command line.
+   *
+   * @return e.g. {@code rest-json}
+   */
   public String wireName() {
     return wireName;
   }
@@ -49,12 +53,18 @@ public enum Protocol {
   /**
    * Whether a plan with {@code gzip(true)} may include this protocol: the server refuses compressed
    * gRPC-Web and Connect requests.
+   *
+   * @return false for gRPC-Web and Connect
    */
   public boolean supportsGzip() {
     return gzip;
   }
 
-  /** Whether calls go to the REST port (everything but native gRPC). */
+  /**
+   * Whether calls go to the REST port.
+   *
+   * @return true for everything but native gRPC
+   */
   public boolean usesRestPort() {
     return this != GRPC;
   }
@@ -62,6 +72,8 @@ public enum Protocol {
   /**
    * The protocol of a {@link #wireName()}.
    *
+   * @param name a wire name, e.g. {@code rest-json}
+   * @return the protocol
    * @throws IllegalArgumentException naming the known protocols when there is no such protocol
    */
   public static Protocol fromWireName(String name) {

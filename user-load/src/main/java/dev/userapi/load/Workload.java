@@ -22,7 +22,11 @@ public enum Workload {
     this.wireName = wireName;
   }
 
-  /** The name in JSON and on the command line, e.g. {@code list50}. */
+  /**
+   * The name in JSON and on the command line.
+   *
+   * @return e.g. {@code list50}
+   */
   public String wireName() {
     return wireName;
   }
@@ -30,6 +34,8 @@ public enum Workload {
   /**
    * The workload of a {@link #wireName()}.
    *
+   * @param name a wire name, e.g. {@code get}
+   * @return the workload
    * @throws IllegalArgumentException naming the known workloads when there is no such workload
    */
   public static Workload fromWireName(String name) {
