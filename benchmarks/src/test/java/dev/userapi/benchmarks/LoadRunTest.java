@@ -141,6 +141,27 @@ class LoadRunTest {
   }
 
   @Test
+  void theLargestConcurrencyRunsWithoutErrorsOverHttp2AndGrpc() throws Exception {
+    LoadPlan plan =
+        plan()
+            .concurrency(LoadPlan.MAX_CONCURRENCY)
+            .workloads(Set.of(Workload.GET))
+            .protocols(Set.of(Protocol.REST_H2_JSON, Protocol.GRPC))
+            .build();
+
+    LoadReport report =
+        LoadRun.start(plan, LoadListener.NONE).completion().get(60, TimeUnit.SECONDS);
+
+    assertThat(report.results())
+        .hasSize(2)
+        .allSatisfy(
+            r -> {
+              assertThat(r.errors()).as(r.protocol() + ": " + r.firstError()).isZero();
+              assertThat(r.ops()).isPositive();
+            });
+  }
+
+  @Test
   void cancelEndsTheRunningCellAndCompletesWithACancelledReport() throws Exception {
     LoadPlan plan =
         plan()

@@ -248,7 +248,7 @@ public final class LoadRun {
       return web;
     }
 
-    H2Load h2() throws InterruptedException {
+    H2Load h2() throws Exception {
       if (h2 == null) {
         h2 = new H2Load(host(), port(), prefix(), plan.token().orElse(null), domain);
       }
