@@ -14,7 +14,7 @@ package dev.userapi.load;
  *     HTTP/2 frames with HPACK headers), 0 when no call completed
  * @param responseBytes server-to-client bytes on the wire per call, counted the same way
  * @param firstError the first failure of the window, for a person to read, or null
- * @since 0.2.0
+ * @since 0.1.0
  */
 public record CellResult(
     Protocol protocol,
@@ -35,7 +35,7 @@ public record CellResult(
    * @param p99 the 99th percentile
    * @param p999 the 99.9th percentile
    * @param max the slowest call
-   * @since 0.2.0
+   * @since 0.1.0
    */
   public record Latency(long p50, long p90, long p99, long p999, long max) {}
 }

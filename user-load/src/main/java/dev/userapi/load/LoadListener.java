@@ -5,7 +5,7 @@ package dev.userapi.load;
  * implementation needs no locking of its own but must return quickly and must not throw (what it
  * throws is ignored). Implementations shared with other threads must be thread-safe themselves.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 public interface LoadListener {
   /** A listener that ignores everything. */

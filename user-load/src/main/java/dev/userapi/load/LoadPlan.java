@@ -14,7 +14,7 @@ import java.util.Set;
  * duration. Build with {@link #builder()}; {@link Builder#build()} checks the whole plan. Immutable
  * and thread-safe.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 public final class LoadPlan {
   /** The most workers a cell may have. */
@@ -183,7 +183,7 @@ public final class LoadPlan {
   /**
    * Collects a plan. Not thread-safe; {@link #build()} may be called more than once.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   public static final class Builder {
     private URI rest;

@@ -9,7 +9,7 @@ package dev.userapi.load;
  * @param elapsedSeconds time since the phase began
  * @param ops calls completed successfully in the phase so far
  * @param opsPerSecond {@code ops / elapsedSeconds}
- * @since 0.2.0
+ * @since 0.1.0
  */
 public record LoadProgress(
     Protocol protocol,
@@ -22,7 +22,7 @@ public record LoadProgress(
   /**
    * The part of a cell that is running.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   public enum Phase {
     /** Unmeasured calls before the measurement. */

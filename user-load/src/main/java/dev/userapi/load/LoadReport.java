@@ -11,7 +11,7 @@ import java.util.List;
  * @param cancelled whether {@link LoadRun#cancel()} ended the run early
  * @param createdDomain the email domain of every user the run created (seeds and creates), for
  *     cleaning up after it
- * @since 0.2.0
+ * @since 0.1.0
  */
 public record LoadReport(
     LoadPlan plan, List<CellResult> results, boolean cancelled, String createdDomain) {

@@ -28,7 +28,7 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Thread-safe: {@link #cancel()} and {@link #completion()} may be called from any thread.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 public final class LoadRun {
   private static final int SEEDS = 50;

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
  * go to the server's REST port ({@link LoadPlan.Builder#rest}), native gRPC to its gRPC port
  * ({@link LoadPlan.Builder#grpc}). Immutable and thread-safe.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 public enum Protocol {
   /** REST, JSON bodies, one keep-alive HTTP/1.1 connection per worker. */

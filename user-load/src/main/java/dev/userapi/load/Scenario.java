@@ -32,7 +32,7 @@ import java.util.UUID;
  *
  * <p>Thread-safe: it keeps no state between runs; one run uses one thread.
  *
- * @since 0.2.0 (before, in {@code examples} as {@code dev.userapi.examples.scenario.Scenario})
+ * @since 0.1.0 (before, in {@code examples} as {@code dev.userapi.examples.scenario.Scenario})
  */
 public final class Scenario {
   private static final Duration WAIT = Duration.ofSeconds(10);

@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 /**
  * What each call of a cell does. Immutable and thread-safe.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 public enum Workload {
   /** Get one user by id (a user the run seeds). */
