@@ -1,18 +1,11 @@
 package dev.userapi.benchmarks;
 
-import io.grpc.Drainable;
-import io.grpc.KnownLength;
+import dev.userapi.load.internal.RawMethods;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.util.Arrays;
 
 /**
  * The gRPC baseline: a hand-written service ({@code bench.Bare}) with byte-array marshallers that
@@ -25,90 +18,19 @@ import java.util.Arrays;
  * the request came gzipped), so that the gzip cells compare like with like.
  */
 final class BareGrpcService {
-  static final String SERVICE = "bench.Bare";
-
-  /**
-   * The marshaller both the bare service and the load client use: bytes in, bytes out. It hands
-   * gRPC what protobuf's marshaller hands it, a stream of known length that drains in one write,
-   * and parses into one array of the exact size: with a plain {@code ByteArrayInputStream} and
-   * {@code readAllBytes} the baseline paid for growing buffers and copies that our service does not
-   * (JFR showed the parse at about a sixth of the bare service's CPU, issue #17).
-   */
-  static final MethodDescriptor.Marshaller<byte[]> BYTES =
-      new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-          return new BytesStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-          try {
-            if (stream instanceof KnownLength) {
-              byte[] bytes = new byte[stream.available()];
-              int n = stream.readNBytes(bytes, 0, bytes.length);
-              if (n == bytes.length && stream.available() == 0) {
-                return bytes;
-              }
-              byte[] rest = stream.readAllBytes();
-              byte[] all = Arrays.copyOf(bytes, n + rest.length);
-              System.arraycopy(rest, 0, all, n, rest.length);
-              return all;
-            }
-            return stream.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
-
-  /** A byte array gRPC can size up front and copy out in one call. */
-  private static final class BytesStream extends ByteArrayInputStream
-      implements KnownLength, Drainable {
-    BytesStream(byte[] bytes) {
-      super(bytes);
-    }
-
-    @Override
-    public int drainTo(OutputStream target) throws IOException {
-      int n = count - pos;
-      target.write(buf, pos, n);
-      pos = count;
-      return n;
-    }
-  }
-
-  static final MethodDescriptor<byte[], byte[]> GET =
-      method("Get", MethodDescriptor.MethodType.UNARY);
-  static final MethodDescriptor<byte[], byte[]> LIST =
-      method("List", MethodDescriptor.MethodType.UNARY);
-  static final MethodDescriptor<byte[], byte[]> STREAM =
-      method("Stream", MethodDescriptor.MethodType.SERVER_STREAMING);
-  static final MethodDescriptor<byte[], byte[]> BATCH =
-      method("BatchCreate", MethodDescriptor.MethodType.CLIENT_STREAMING);
-  static final MethodDescriptor<byte[], byte[]> LOOKUP =
-      method("Lookup", MethodDescriptor.MethodType.BIDI_STREAMING);
+  static final String SERVICE = RawMethods.BARE_SERVICE;
+  static final MethodDescriptor.Marshaller<byte[]> BYTES = RawMethods.BYTES;
+  static final MethodDescriptor<byte[], byte[]> GET = RawMethods.BARE_GET;
+  static final MethodDescriptor<byte[], byte[]> LIST = RawMethods.BARE_LIST;
+  static final MethodDescriptor<byte[], byte[]> STREAM = RawMethods.BARE_STREAM;
+  static final MethodDescriptor<byte[], byte[]> BATCH = RawMethods.BARE_BATCH;
+  static final MethodDescriptor<byte[], byte[]> LOOKUP = RawMethods.BARE_LOOKUP;
 
   private BareGrpcService() {}
 
   /** A descriptor of a {@code userapi.v1.UserService} method that moves raw bytes. */
   static MethodDescriptor<byte[], byte[]> userApi(String name, MethodDescriptor.MethodType type) {
-    return MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(type)
-        .setFullMethodName(MethodDescriptor.generateFullMethodName("userapi.v1.UserService", name))
-        .setRequestMarshaller(BYTES)
-        .setResponseMarshaller(BYTES)
-        .build();
-  }
-
-  private static MethodDescriptor<byte[], byte[]> method(
-      String name, MethodDescriptor.MethodType type) {
-    return MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(type)
-        .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, name))
-        .setRequestMarshaller(BYTES)
-        .setResponseMarshaller(BYTES)
-        .build();
+    return RawMethods.userApi(name, type);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.userapi.benchmarks;
 
+import dev.userapi.load.internal.Runner;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -51,10 +52,6 @@ final class CpuMeter {
 
   /** CPU nanoseconds used so far by the whole process (servers, client, GC, JIT). */
   static long processCpuNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
-      return os.getProcessCpuTime();
-    }
-    return -1;
+    return Runner.processCpuNanos();
   }
 }

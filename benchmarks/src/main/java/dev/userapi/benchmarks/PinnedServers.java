@@ -1,5 +1,6 @@
 package dev.userapi.benchmarks;
 
+import dev.userapi.load.internal.ServerMeter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

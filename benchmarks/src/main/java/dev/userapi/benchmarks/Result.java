@@ -1,5 +1,6 @@
 package dev.userapi.benchmarks;
 
+import dev.userapi.load.internal.Measurement;
 import java.util.ArrayList;
 import java.util.List;
 import org.HdrHistogram.Histogram;

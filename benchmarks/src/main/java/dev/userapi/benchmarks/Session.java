@@ -1,5 +1,9 @@
 package dev.userapi.benchmarks;
 
+import dev.userapi.load.internal.Measurement;
+import dev.userapi.load.internal.Op;
+import dev.userapi.load.internal.Runner;
+import dev.userapi.load.internal.WireBytes;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -3,8 +3,8 @@ package dev.userapi.examples.gateway;
 import static java.util.Objects.requireNonNull;
 
 import dev.userapi.examples.DemoServer;
-import dev.userapi.examples.scenario.Scenario;
 import dev.userapi.grpc.GrpcUserClient;
+import dev.userapi.load.Scenario;
 import dev.userapi.rest.RestUserClient;
 import dev.userapi.rest.UserApiFeature;
 import dev.userapi.server.UserServer;

@@ -1,8 +1,8 @@
 package dev.userapi.examples.grpcclient;
 
 import dev.userapi.examples.DemoServer;
-import dev.userapi.examples.scenario.Scenario;
 import dev.userapi.grpc.GrpcUserClient;
+import dev.userapi.load.Scenario;
 import dev.userapi.server.UserServer;
 
 /**

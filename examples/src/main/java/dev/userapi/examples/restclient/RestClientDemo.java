@@ -1,7 +1,7 @@
 package dev.userapi.examples.restclient;
 
 import dev.userapi.examples.DemoServer;
-import dev.userapi.examples.scenario.Scenario;
+import dev.userapi.load.Scenario;
 import dev.userapi.rest.RestUserClient;
 import dev.userapi.server.UserServer;
 import java.net.URI;

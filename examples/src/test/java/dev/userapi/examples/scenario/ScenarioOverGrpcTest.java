@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.userapi.examples.DemoServer;
 import dev.userapi.grpc.GrpcUserClient;
+import dev.userapi.load.Scenario;
 import dev.userapi.server.UserServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -3,6 +3,7 @@ package dev.userapi.examples.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.userapi.examples.DemoServer;
+import dev.userapi.load.Scenario;
 import dev.userapi.rest.RestUserClient;
 import dev.userapi.server.UserServer;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package dev.userapi.benchmarks;
+package dev.userapi.load.internal;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -19,30 +19,42 @@ import java.util.Locale;
  * the same whichever server answers, and it counts every byte that crosses the socket, headers
  * included, in {@link WireBytes}. Not thread-safe: one connection per load worker.
  */
-final class HttpConnection implements Closeable {
+public final class HttpConnection implements Closeable {
   private final String host;
   private final int port;
   private final WireBytes wire;
+  private final String extraHeaders;
   private Socket socket;
   private InputStream in;
   private OutputStream out;
 
   /** The parts of a response the benchmark looks at. The body is kept only when asked for. */
-  record Response(int status, String etag, String contentEncoding, long bodyBytes, byte[] body) {}
+  public record Response(
+      int status, String etag, String contentEncoding, long bodyBytes, byte[] body) {}
 
   /** Receives a response body as it streams in, without buffering it. */
-  interface BodySink {
+  public interface BodySink {
     void accept(byte[] buffer, int offset, int length);
   }
 
-  HttpConnection(String host, int port, WireBytes wire) {
+  public HttpConnection(String host, int port, WireBytes wire) {
+    this(host, port, wire, "");
+  }
+
+  /**
+   * @param extraHeaders header lines sent with every request (e.g. {@code Authorization}), each
+   *     ending in CRLF, or empty
+   */
+  public HttpConnection(String host, int port, WireBytes wire, String extraHeaders) {
     this.host = host;
     this.port = port;
     this.wire = wire;
+    this.extraHeaders = extraHeaders;
   }
 
   /** Sends a request and reads the response; the body is discarded but counted. */
-  Response exchange(String method, String target, String headers, byte[] body) throws IOException {
+  public Response exchange(String method, String target, String headers, byte[] body)
+      throws IOException {
     return exchange(method, target, headers, body, false, null);
   }
 
@@ -53,7 +65,7 @@ final class HttpConnection implements Closeable {
    * @param keepBody whether to return the body bytes
    * @param sink if non-null, receives the body as it arrives
    */
-  Response exchange(
+  public Response exchange(
       String method, String target, String headers, byte[] body, boolean keepBody, BodySink sink)
       throws IOException {
     connect();
@@ -66,6 +78,7 @@ final class HttpConnection implements Closeable {
         .append(':')
         .append(port)
         .append("\r\n")
+        .append(extraHeaders)
         .append(headers);
     if (body != null) {
       head.append("Content-Length: ").append(body.length).append("\r\n");

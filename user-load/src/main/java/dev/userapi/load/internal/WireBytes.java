@@ -1,4 +1,4 @@
-package dev.userapi.benchmarks;
+package dev.userapi.load.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
@@ -13,28 +13,28 @@ import java.util.concurrent.atomic.LongAdder;
  * channel's pipeline ({@link #nettyHandler()}), so both include every header, frame and length
  * prefix (HTTP/1.1 head, HTTP/2 frames and HPACK) but not TCP/IP headers. Thread-safe.
  */
-final class WireBytes {
+public final class WireBytes {
   private final LongAdder sent = new LongAdder();
   private final LongAdder received = new LongAdder();
 
-  void sent(long n) {
+  public void sent(long n) {
     sent.add(n);
   }
 
-  void received(long n) {
+  public void received(long n) {
     received.add(n);
   }
 
-  long sent() {
+  public long sent() {
     return sent.sum();
   }
 
-  long received() {
+  public long received() {
     return received.sum();
   }
 
   /** A sharable handler that counts the bytes read from and written to the socket. */
-  ChannelHandler nettyHandler() {
+  public ChannelHandler nettyHandler() {
     return new Counter(this);
   }
 

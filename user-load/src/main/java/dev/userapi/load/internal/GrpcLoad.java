@@ -1,4 +1,4 @@
-package dev.userapi.benchmarks;
+package dev.userapi.load.internal;
 
 import com.google.protobuf.FieldMask;
 import dev.userapi.proto.v1.BatchCreateUsersRequest;
@@ -12,6 +12,7 @@ import dev.userapi.proto.v1.User;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.Status;
@@ -20,6 +21,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.MetadataUtils;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -42,25 +44,26 @@ import java.util.function.IntFunction;
  * bytes (pre-encoded requests, undecoded responses) so the client does the same work against the
  * real service and the bare one; errors arrive as non-OK statuses and are counted.
  */
-final class GrpcLoad implements AutoCloseable {
-  static final MethodDescriptor<byte[], byte[]> GET =
-      BareGrpcService.userApi("GetUser", MethodType.UNARY);
-  static final MethodDescriptor<byte[], byte[]> LIST =
-      BareGrpcService.userApi("ListUsers", MethodType.UNARY);
-  static final MethodDescriptor<byte[], byte[]> CREATE =
-      BareGrpcService.userApi("CreateUser", MethodType.UNARY);
-  static final MethodDescriptor<byte[], byte[]> UPDATE =
-      BareGrpcService.userApi("UpdateUser", MethodType.UNARY);
-  static final MethodDescriptor<byte[], byte[]> STREAM =
-      BareGrpcService.userApi("StreamUsers", MethodType.SERVER_STREAMING);
-  static final MethodDescriptor<byte[], byte[]> BATCH =
-      BareGrpcService.userApi("BatchCreateUsers", MethodType.CLIENT_STREAMING);
-  static final MethodDescriptor<byte[], byte[]> LOOKUP =
-      BareGrpcService.userApi("LookupUsers", MethodType.BIDI_STREAMING);
+public final class GrpcLoad implements AutoCloseable {
+  public static final MethodDescriptor<byte[], byte[]> GET =
+      RawMethods.userApi("GetUser", MethodType.UNARY);
+  public static final MethodDescriptor<byte[], byte[]> LIST =
+      RawMethods.userApi("ListUsers", MethodType.UNARY);
+  public static final MethodDescriptor<byte[], byte[]> CREATE =
+      RawMethods.userApi("CreateUser", MethodType.UNARY);
+  public static final MethodDescriptor<byte[], byte[]> UPDATE =
+      RawMethods.userApi("UpdateUser", MethodType.UNARY);
+  public static final MethodDescriptor<byte[], byte[]> STREAM =
+      RawMethods.userApi("StreamUsers", MethodType.SERVER_STREAMING);
+  public static final MethodDescriptor<byte[], byte[]> BATCH =
+      RawMethods.userApi("BatchCreateUsers", MethodType.CLIENT_STREAMING);
+  public static final MethodDescriptor<byte[], byte[]> LOOKUP =
+      RawMethods.userApi("LookupUsers", MethodType.BIDI_STREAMING);
 
   private final EventLoopGroup group;
   private final ManagedChannel channel;
   private final WireBytes wire = new WireBytes();
+  private final String domain;
 
   /** Makes every created user's email unique, across cells, warm-ups and workers. */
   private final AtomicLong keys = new AtomicLong();
@@ -73,10 +76,19 @@ final class GrpcLoad implements AutoCloseable {
         epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
   }
 
-  GrpcLoad(String host, int port) {
-    boolean epoll = Epoll.isAvailable();
+  public GrpcLoad(String host, int port) {
+    this(host, port, null, Workloads.DEFAULT_DOMAIN);
+  }
+
+  /**
+   * @param token sent as {@code authorization: Bearer <token>} metadata on every call, or null
+   * @param domain the email domain of the users this load creates
+   */
+  public GrpcLoad(String host, int port, String token, String domain) {
+    this.domain = domain;
+    boolean epoll = epollAvailable();
     this.group = eventLoop(epoll);
-    this.channel =
+    NettyChannelBuilder builder =
         NettyChannelBuilder.forAddress(host, port)
             .negotiationType(NegotiationType.PLAINTEXT)
             .eventLoopGroup(group)
@@ -87,11 +99,26 @@ final class GrpcLoad implements AutoCloseable {
                   return ch;
                 })
             .directExecutor()
-            .maxInboundMessageSize(64 * 1024 * 1024)
-            .build();
+            .maxInboundMessageSize(64 * 1024 * 1024);
+    if (token != null) {
+      Metadata headers = new Metadata();
+      headers.put(
+          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+      builder.intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+    this.channel = builder.build();
   }
 
-  WireBytes wire() {
+  /** Epoll when its native transport is on the class path (benchmarks), NIO otherwise. */
+  private static boolean epollAvailable() {
+    try {
+      return Epoll.isAvailable();
+    } catch (LinkageError absent) {
+      return false;
+    }
+  }
+
+  public WireBytes wire() {
     return wire;
   }
 
@@ -108,15 +135,15 @@ final class GrpcLoad implements AutoCloseable {
     };
   }
 
-  Op.Factory get(boolean bare, boolean gzip, String id) {
+  public Op.Factory get(boolean bare, boolean gzip, String id) {
     byte[] request = GetUserRequest.newBuilder().setId(id).build().toByteArray();
-    return worker -> unary(bare ? BareGrpcService.GET : GET, gzip, request);
+    return worker -> unary(bare ? RawMethods.BARE_GET : GET, gzip, request);
   }
 
   /** Gets of ids chosen round-robin from {@code ids}, starting at a worker-specific offset. */
-  Op.Factory getEach(boolean bare, List<String> ids) {
+  public Op.Factory getEach(boolean bare, List<String> ids) {
     CallOptions options = options(false);
-    MethodDescriptor<byte[], byte[]> method = bare ? BareGrpcService.GET : GET;
+    MethodDescriptor<byte[], byte[]> method = bare ? RawMethods.BARE_GET : GET;
     return worker -> {
       int[] next = {worker * 7919};
       return () -> {
@@ -128,18 +155,23 @@ final class GrpcLoad implements AutoCloseable {
     };
   }
 
-  Op.Factory list(boolean bare, boolean gzip, int pageSize) {
+  public Op.Factory list(boolean bare, boolean gzip, int pageSize) {
     byte[] request = ListUsersRequest.newBuilder().setPageSize(pageSize).build().toByteArray();
-    return worker -> unary(bare ? BareGrpcService.LIST : LIST, gzip, request);
+    return worker -> unary(bare ? RawMethods.BARE_LIST : LIST, gzip, request);
   }
 
-  Op.Factory create(String tag) {
-    CallOptions options = options(false);
+  public Op.Factory create(String tag) {
+    return create(tag, false);
+  }
+
+  /** Creates users; with {@code gzip} the calls are compressed. */
+  public Op.Factory create(String tag, boolean gzip) {
+    CallOptions options = options(gzip);
     return worker -> {
       return () -> {
         byte[] request =
             CreateUserRequest.newBuilder()
-                .setUser(Workloads.newUserProto(tag + "-" + keys.getAndIncrement()))
+                .setUser(Workloads.newUserProto(tag + "-" + keys.getAndIncrement(), domain))
                 .build()
                 .toByteArray();
         ClientCalls.blockingUnaryCall(channel, CREATE, options, request);
@@ -148,8 +180,23 @@ final class GrpcLoad implements AutoCloseable {
     };
   }
 
+  /**
+   * Creates one user and returns its id: what a run seeds before it reads.
+   *
+   * @throws io.grpc.StatusRuntimeException when the call fails
+   */
+  public String seed(String key) throws Exception {
+    byte[] request =
+        CreateUserRequest.newBuilder()
+            .setUser(Workloads.newUserProto(key, domain))
+            .build()
+            .toByteArray();
+    return User.parseFrom(ClientCalls.blockingUnaryCall(channel, CREATE, options(false), request))
+        .getId();
+  }
+
   /** Conditional renames of one user per worker; the etag is the version, known to the worker. */
-  Op.Factory update(IntFunction<String> userOfWorker) {
+  public Op.Factory update(IntFunction<String> userOfWorker) {
     CallOptions options = options(false);
     FieldMask mask = FieldMask.newBuilder().addPaths("name").build();
     return worker -> {
@@ -178,13 +225,13 @@ final class GrpcLoad implements AutoCloseable {
    * transport thread as they arrive (the channel's direct executor), because a blocking iterator
    * would hand every message to the reading thread and measure that hand-off instead of gRPC.
    */
-  Op.Factory stream(boolean bare, long expected) {
+  public Op.Factory stream(boolean bare, long expected) {
     byte[] request = StreamUsersRequest.getDefaultInstance().toByteArray();
     return worker ->
         () -> {
           Exchange reader = new Exchange(0, i -> null);
           ClientCalls.asyncServerStreamingCall(
-              channel.newCall(bare ? BareGrpcService.STREAM : STREAM, options(false)),
+              channel.newCall(bare ? RawMethods.BARE_STREAM : STREAM, options(false)),
               request,
               reader);
           reader.awaitEnd();
@@ -196,7 +243,7 @@ final class GrpcLoad implements AutoCloseable {
   }
 
   /** Creates {@code total} users as client streams of {@code batch} messages each. */
-  Op.Factory bulkCreate(boolean bare, String tag, int total, int batch) {
+  public Op.Factory bulkCreate(boolean bare, String tag, int total, int batch) {
     return worker -> {
       return () -> {
         long done = 0;
@@ -208,11 +255,11 @@ final class GrpcLoad implements AutoCloseable {
                   n,
                   i ->
                       BatchCreateUsersRequest.newBuilder()
-                          .setUser(Workloads.newUserProto(tag + "-" + (base + i)))
+                          .setUser(Workloads.newUserProto(tag + "-" + (base + i), domain))
                           .build()
                           .toByteArray());
           ClientCalls.asyncClientStreamingCall(
-              channel.newCall(bare ? BareGrpcService.BATCH : BATCH, options(false)), upload);
+              channel.newCall(bare ? RawMethods.BARE_BATCH : BATCH, options(false)), upload);
           upload.await();
           done += n;
         }
@@ -222,7 +269,7 @@ final class GrpcLoad implements AutoCloseable {
   }
 
   /** One lookup session of {@code count} ids on one bidirectional stream. */
-  Op.Factory lookup(boolean bare, List<String> ids, int count) {
+  public Op.Factory lookup(boolean bare, List<String> ids, int count) {
     return worker ->
         () -> {
           Exchange session =
@@ -234,7 +281,7 @@ final class GrpcLoad implements AutoCloseable {
                           .build()
                           .toByteArray());
           ClientCalls.asyncBidiStreamingCall(
-              channel.newCall(bare ? BareGrpcService.LOOKUP : LOOKUP, options(false)), session);
+              channel.newCall(bare ? RawMethods.BARE_LOOKUP : LOOKUP, options(false)), session);
           session.await();
           Workloads.check(
               session.responses.get() == count,
@@ -340,7 +387,7 @@ final class GrpcLoad implements AutoCloseable {
   }
 
   /** A call for {@code method} on this load client's channel (for one-off checks). */
-  ClientCall<byte[], byte[]> newCall(MethodDescriptor<byte[], byte[]> method) {
+  public ClientCall<byte[], byte[]> newCall(MethodDescriptor<byte[], byte[]> method) {
     return channel.newCall(method, options(false));
   }
 }

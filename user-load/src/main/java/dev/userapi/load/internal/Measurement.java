@@ -1,4 +1,4 @@
-package dev.userapi.benchmarks;
+package dev.userapi.load.internal;
 
 import org.HdrHistogram.Histogram;
 
@@ -18,7 +18,7 @@ import org.HdrHistogram.Histogram;
  * @param processCpuNanos CPU of this whole process in the window
  * @param memory the server's memory sampled in the window, or {@link ServerMeter.MemorySample#NONE}
  */
-record Measurement(
+public record Measurement(
     long ops,
     long items,
     long errors,
@@ -31,7 +31,7 @@ record Measurement(
     long serverJvmCpuNanos,
     long processCpuNanos,
     ServerMeter.MemorySample memory) {
-  Measurement withMemory(ServerMeter.MemorySample sample) {
+  public Measurement withMemory(ServerMeter.MemorySample sample) {
     return new Measurement(
         ops,
         items,

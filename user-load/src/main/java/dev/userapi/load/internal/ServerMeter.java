@@ -1,10 +1,10 @@
-package dev.userapi.benchmarks;
+package dev.userapi.load.internal;
 
 /**
  * What the load generator can read of the servers it measures: their CPU time, and on request a
  * memory sample. Implementations say which threads or process they count.
  */
-interface ServerMeter {
+public interface ServerMeter {
   /** A meter of a server it cannot see (a remote one): no CPU, no memory. */
   ServerMeter NONE =
       new ServerMeter() {
@@ -43,6 +43,6 @@ interface ServerMeter {
    * @param rssMiB resident set size of the server process
    */
   record MemorySample(double heapAfterGcMiB, double rssMiB) {
-    static final MemorySample NONE = new MemorySample(-1, -1);
+    public static final MemorySample NONE = new MemorySample(-1, -1);
   }
 }

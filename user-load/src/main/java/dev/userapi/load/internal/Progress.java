@@ -1,4 +1,4 @@
-package dev.userapi.benchmarks;
+package dev.userapi.load.internal;
 
 import java.io.PrintStream;
 import java.util.function.DoubleSupplier;
@@ -7,7 +7,7 @@ import java.util.function.DoubleSupplier;
  * A one-line progress bar on stderr for the workload that is running, redrawn a few times a second
  * by a daemon thread. Silent unless enabled (a console is attached, or {@code --progress}).
  */
-final class Progress implements AutoCloseable {
+public final class Progress implements AutoCloseable {
   private static final int WIDTH = 30;
   private final PrintStream err;
   private final boolean enabled;
@@ -30,7 +30,7 @@ final class Progress implements AutoCloseable {
     }
   }
 
-  static Progress start(boolean enabled, String label, DoubleSupplier fraction) {
+  public static Progress start(boolean enabled, String label, DoubleSupplier fraction) {
     return new Progress(enabled, label, fraction);
   }
 

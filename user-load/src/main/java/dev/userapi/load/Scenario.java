@@ -1,4 +1,4 @@
-package dev.userapi.examples.scenario;
+package dev.userapi.load;
 
 import static java.util.Objects.requireNonNull;
 
@@ -30,7 +30,9 @@ import java.util.UUID;
  * <p>Everything it creates carries a per-run name prefix and email domain, so it can run against a
  * server that holds other data, and it deletes what it created.
  *
- * @since 0.1.0
+ * <p>Thread-safe: it keeps no state between runs; one run uses one thread.
+ *
+ * @since 0.1.0 (before, in {@code examples} as {@code dev.userapi.examples.scenario.Scenario})
  */
 public final class Scenario {
   private static final Duration WAIT = Duration.ofSeconds(10);

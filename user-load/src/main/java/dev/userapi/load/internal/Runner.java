@@ -1,4 +1,4 @@
-package dev.userapi.benchmarks;
+package dev.userapi.load.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
@@ -21,7 +22,7 @@ import org.HdrHistogram.Histogram;
  * therefore shows up in the percentiles instead of hiding behind the requests the client did not
  * send (coordinated omission).
  */
-final class Runner {
+public final class Runner {
   private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(10);
   private static final int WARMING = 0;
   private static final int MEASURING = 1;
@@ -33,8 +34,31 @@ final class Runner {
   private final boolean progress;
   private final boolean sampleMemory;
   private ServerMeter meter = ServerMeter.NONE;
+  private Watcher watcher;
 
-  Runner(Duration warmup, Duration measure, double rate, boolean progress, boolean sampleMemory) {
+  /**
+   * Told about a timed cell about once a second, and asked whether to stop early. Called on the
+   * thread that called {@link #timed}.
+   */
+  public interface Watcher {
+    /**
+     * @param measuring false during the warm-up
+     * @param phaseNanos time since the phase began
+     * @param phaseOps operations completed (successfully) in the phase so far
+     */
+    void tick(boolean measuring, long phaseNanos, long phaseOps);
+
+    /** Whether the cell should stop now; its measurement then covers the time until then. */
+    boolean cancelled();
+  }
+
+  /** Reports timed cells to {@code watcher} (null for none). */
+  public void watch(Watcher watcher) {
+    this.watcher = watcher;
+  }
+
+  public Runner(
+      Duration warmup, Duration measure, double rate, boolean progress, boolean sampleMemory) {
     this.warmup = warmup;
     this.measure = measure;
     this.rate = rate;
@@ -43,12 +67,12 @@ final class Runner {
   }
 
   /** The meter of the servers of the current run. */
-  void meter(ServerMeter meter) {
+  public void meter(ServerMeter meter) {
     this.meter = meter;
   }
 
   /** Runs for the warm-up, then measures for the measurement time. */
-  Measurement timed(String label, int concurrency, Op.Factory factory, WireBytes wire)
+  public Measurement timed(String label, int concurrency, Op.Factory factory, WireBytes wire)
       throws InterruptedException {
     Worker[] workers = new Worker[concurrency];
     AtomicReference<Throwable> setupFailure = new AtomicReference<>();
@@ -56,11 +80,13 @@ final class Runner {
     CountDownLatch finished = new CountDownLatch(concurrency);
     AtomicLong phase = new AtomicLong(WARMING);
     AtomicLong measured = new AtomicLong();
+    LongAdder completed = new LongAdder();
     long intervalNanos = rate > 0 ? (long) (concurrency * 1e9 / rate) : 0;
     for (int i = 0; i < concurrency; i++) {
       workers[i] =
           new Worker(i, factory, phase, ready, finished, setupFailure, intervalNanos, concurrency);
       workers[i].measured = measured;
+      workers[i].completed = completed;
     }
     List<Thread> threads = startAll(workers);
     ready.await();
@@ -68,11 +94,13 @@ final class Runner {
     long total = warmup.toNanos() + measure.toNanos();
     try (Progress bar =
         Progress.start(progress, label, () -> (System.nanoTime() - begin) / (double) total)) {
-      sleepNanos(warmup.toNanos());
+      watchedSleep(warmup.toNanos(), false, completed);
       Meters start = Meters.read(wire, meter);
       phase.set(MEASURING);
       ServerMeter.MemorySample memory = ServerMeter.MemorySample.NONE;
-      if (sampleMemory) {
+      if (watcher != null) {
+        watchedSleep(measure.toNanos(), true, completed);
+      } else if (sampleMemory) {
         // In the middle of the window, under load: a full collection, so this window's throughput
         // and CPU are not comparable with those of a run without --memory.
         sleepNanos(measure.toNanos() / 2);
@@ -83,7 +111,10 @@ final class Runner {
       }
       // A window with no completed operation says nothing; extend it (bounded) until one completes.
       long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (measured.get() == 0 && setupFailure.get() == null && System.nanoTime() < limit) {
+      while (measured.get() == 0
+          && setupFailure.get() == null
+          && !(watcher != null && watcher.cancelled())
+          && System.nanoTime() < limit) {
         sleepNanos(TimeUnit.MILLISECONDS.toNanos(5));
       }
       phase.set(STOPPED);
@@ -98,7 +129,7 @@ final class Runner {
    * Runs {@code totalOps} operations spread over {@code concurrency} workers and measures all of
    * them (no warm-up here: warm up with a smaller call first).
    */
-  Measurement counted(
+  public Measurement counted(
       String label, int concurrency, long totalOps, Op.Factory factory, WireBytes wire)
       throws InterruptedException {
     Worker[] workers = new Worker[concurrency];
@@ -164,7 +195,7 @@ final class Runner {
           wire.received(),
           meter.cpuNanos(),
           meter.jvmCpuNanos(),
-          CpuMeter.processCpuNanos());
+          processCpuNanos());
     }
   }
 
@@ -216,6 +247,39 @@ final class Runner {
         ServerMeter.MemorySample.NONE);
   }
 
+  /** CPU nanoseconds used so far by the whole process (servers, client, GC, JIT), or -1. */
+  public static long processCpuNanos() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
+  }
+
+  /**
+   * Sleeps for a phase of {@code nanos}; with a watcher, in steps of at most a second, telling it
+   * how the phase goes and ending the phase early when it asks to stop.
+   */
+  private void watchedSleep(long nanos, boolean measuring, LongAdder completed)
+      throws InterruptedException {
+    if (watcher == null) {
+      sleepNanos(nanos);
+      return;
+    }
+    long begin = System.nanoTime();
+    long opsAtBegin = completed.sum();
+    long end = begin + nanos;
+    long step = TimeUnit.SECONDS.toNanos(1);
+    while (!watcher.cancelled()) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      sleepNanos(Math.min(left, step));
+      watcher.tick(measuring, System.nanoTime() - begin, completed.sum() - opsAtBegin);
+    }
+  }
+
   private static void sleepNanos(long nanos) throws InterruptedException {
     TimeUnit.NANOSECONDS.sleep(nanos);
   }
@@ -232,6 +296,7 @@ final class Runner {
     final Histogram histogram = new Histogram(HIGHEST_NANOS, 3);
     AtomicLong budget;
     AtomicLong measured = new AtomicLong();
+    LongAdder completed = new LongAdder();
     long ops;
     long items;
     long errors;
@@ -299,6 +364,7 @@ final class Runner {
           try {
             long n = op.run();
             long latency = System.nanoTime() - start;
+            completed.increment();
             if (measuring) {
               histogram.recordValue(Math.min(latency, HIGHEST_NANOS));
               ops++;

@@ -1,4 +1,4 @@
-package dev.userapi.benchmarks;
+package dev.userapi.load.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +16,7 @@ import java.util.zip.GZIPOutputStream;
  * request in flight per connection), bodies not decoded except where the protocol forces it (the
  * next page token of a paged read). Any status other than the expected one is an error.
  */
-final class RestLoad {
+public final class RestLoad {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ACCEPT_JSON = "Accept: application/json\r\n";
   private static final String GZIP = "Accept-Encoding: gzip\r\n";
@@ -26,6 +26,8 @@ final class RestLoad {
   private final int port;
   private final int rawPort;
   private final String apiPrefix;
+  private final String extraHeaders;
+  private final String domain;
   private final WireBytes wire = new WireBytes();
 
   /** Makes every created user's email unique, across cells, warm-ups and workers. */
@@ -36,14 +38,25 @@ final class RestLoad {
    * @param rawPort the port of the raw Grizzly floor, -1 when there is none
    * @param apiPrefix the path of the API root, e.g. {@code /api}
    */
-  RestLoad(String host, int port, int rawPort, String apiPrefix) {
+  public RestLoad(String host, int port, int rawPort, String apiPrefix) {
+    this(host, port, rawPort, apiPrefix, "", Workloads.DEFAULT_DOMAIN);
+  }
+
+  /**
+   * @param extraHeaders header lines sent with every request (e.g. {@code Authorization}), or empty
+   * @param domain the email domain of the users this load creates
+   */
+  public RestLoad(
+      String host, int port, int rawPort, String apiPrefix, String extraHeaders, String domain) {
     this.host = host;
     this.port = port;
     this.rawPort = rawPort;
     this.apiPrefix = apiPrefix;
+    this.extraHeaders = extraHeaders;
+    this.domain = domain;
   }
 
-  WireBytes wire() {
+  public WireBytes wire() {
     return wire;
   }
 
@@ -74,8 +87,8 @@ final class RestLoad {
     };
   }
 
-  HttpConnection connect() {
-    return new HttpConnection(host, port, wire);
+  public HttpConnection connect() {
+    return new HttpConnection(host, port, wire, extraHeaders);
   }
 
   /** A connection to the server of {@code variant}: the raw floor listens apart. */
@@ -86,7 +99,7 @@ final class RestLoad {
     if (rawPort < 0) {
       throw new IllegalStateException("no raw Grizzly server to measure");
     }
-    return new HttpConnection(host, rawPort, wire);
+    return new HttpConnection(host, rawPort, wire, extraHeaders);
   }
 
   private Op request(
@@ -126,12 +139,12 @@ final class RestLoad {
     }
   }
 
-  Op.Factory get(String variant, boolean gzip, String id) {
+  public Op.Factory get(String variant, boolean gzip, String id) {
     String headers = ACCEPT_JSON + (gzip ? GZIP : "");
     return worker -> request(variant, "GET", userPath(variant, id), headers, null, 200);
   }
 
-  Op.Factory getEach(boolean bare, List<String> ids) {
+  public Op.Factory getEach(boolean bare, List<String> ids) {
     return worker -> {
       HttpConnection connection = connect();
       int[] next = {worker * 7919};
@@ -153,46 +166,69 @@ final class RestLoad {
     };
   }
 
-  Op.Factory list(String variant, boolean gzip, int pageSize) {
+  public Op.Factory list(String variant, boolean gzip, int pageSize) {
     String headers = ACCEPT_JSON + (gzip ? GZIP : "");
     return worker -> request(variant, "GET", pagePath(variant, pageSize), headers, null, 200);
   }
 
   /** Our API's get with an {@code application/x-protobuf} body (HTTP/1.1, content negotiation). */
-  Op.Factory getProtobuf(String id) {
-    return worker -> request("ours", "GET", userPath("ours", id), ACCEPT_PROTOBUF, null, 200);
+  public Op.Factory getProtobuf(String id) {
+    return getProtobuf(id, false);
+  }
+
+  /** The protobuf get; with {@code gzip} the response may come compressed. */
+  public Op.Factory getProtobuf(String id, boolean gzip) {
+    String headers = ACCEPT_PROTOBUF + (gzip ? GZIP : "");
+    return worker -> request("ours", "GET", userPath("ours", id), headers, null, 200);
   }
 
   /** Our API's page of {@code pageSize} as {@code application/x-protobuf}. */
-  Op.Factory listProtobuf(int pageSize) {
-    return worker -> request("ours", "GET", pagePath("ours", pageSize), ACCEPT_PROTOBUF, null, 200);
+  public Op.Factory listProtobuf(int pageSize) {
+    return listProtobuf(pageSize, false);
+  }
+
+  /** The protobuf page; with {@code gzip} the response may come compressed. */
+  public Op.Factory listProtobuf(int pageSize, boolean gzip) {
+    String headers = ACCEPT_PROTOBUF + (gzip ? GZIP : "");
+    return worker -> request("ours", "GET", pagePath("ours", pageSize), headers, null, 200);
   }
 
   /** Creates with a protobuf {@code User} body, answered in protobuf. */
-  Op.Factory createProtobuf(String tag) {
-    String headers = ACCEPT_PROTOBUF + "Content-Type: application/x-protobuf\r\n";
+  public Op.Factory createProtobuf(String tag) {
+    return createProtobuf(tag, false);
+  }
+
+  /** Creates with a protobuf body; with {@code gzip} the response may come compressed. */
+  public Op.Factory createProtobuf(String tag, boolean gzip) {
+    String headers =
+        ACCEPT_PROTOBUF + "Content-Type: application/x-protobuf\r\n" + (gzip ? GZIP : "");
     return worker ->
         request(
             "POST",
             apiPrefix + "/users",
             headers,
-            i -> Workloads.newUserProto(tag + "-" + keys.getAndIncrement()).toByteArray(),
+            i -> Workloads.newUserProto(tag + "-" + keys.getAndIncrement(), domain).toByteArray(),
             201);
   }
 
-  Op.Factory create(String tag) {
-    String headers = ACCEPT_JSON + "Content-Type: application/json\r\n";
+  public Op.Factory create(String tag) {
+    return create(tag, false);
+  }
+
+  /** Creates with a JSON body; with {@code gzip} the response may come compressed. */
+  public Op.Factory create(String tag, boolean gzip) {
+    String headers = ACCEPT_JSON + "Content-Type: application/json\r\n" + (gzip ? GZIP : "");
     return worker ->
         request(
             "POST",
             apiPrefix + "/users",
             headers,
-            i -> Workloads.newUserJson(tag + "-" + keys.getAndIncrement()),
+            i -> Workloads.newUserJson(tag + "-" + keys.getAndIncrement(), domain),
             201);
   }
 
   /** Conditional renames (JSON merge patch with If-Match) of one user per worker. */
-  Op.Factory update(IntFunction<String> userOfWorker) {
+  public Op.Factory update(IntFunction<String> userOfWorker) {
     return worker -> {
       String id = userOfWorker.apply(worker);
       HttpConnection connection = connect();
@@ -224,7 +260,7 @@ final class RestLoad {
   /**
    * Reads the whole NDJSON stream, counting lines; {@code expected} is -1 when unknown (remote).
    */
-  Op.Factory ndjson(boolean bare, long expected) {
+  public Op.Factory ndjson(boolean bare, long expected) {
     return worker -> {
       HttpConnection connection = connect();
       return new Op() {
@@ -261,7 +297,7 @@ final class RestLoad {
   }
 
   /** Reads every user by following page tokens; the client must parse each page for its token. */
-  Op.Factory paged(int pageSize, long expected) {
+  public Op.Factory paged(int pageSize, long expected) {
     return worker -> {
       HttpConnection connection = connect();
       return new Op() {
@@ -299,7 +335,7 @@ final class RestLoad {
   }
 
   /** Creates {@code total} users in NDJSON batch bodies of {@code batch} lines each. */
-  Op.Factory bulkCreate(boolean bare, String tag, int total, int batch, boolean gzip) {
+  public Op.Factory bulkCreate(boolean bare, String tag, int total, int batch, boolean gzip) {
     String headers =
         ACCEPT_JSON
             + "Content-Type: application/x-ndjson\r\n"
@@ -314,7 +350,7 @@ final class RestLoad {
             int n = (int) Math.min(batch, total - done);
             StringBuilder body = new StringBuilder(n * 80);
             for (int i = 0; i < n; i++) {
-              body.append(Workloads.newUserJsonText(tag + "-" + keys.getAndIncrement()))
+              body.append(Workloads.newUserJsonText(tag + "-" + keys.getAndIncrement(), domain))
                   .append('\n');
             }
             byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
@@ -343,8 +379,36 @@ final class RestLoad {
     return out.toByteArray();
   }
 
+  /**
+   * Creates one user (JSON) and returns its id: what a run seeds before it reads.
+   *
+   * @throws IllegalStateException when the server does not answer 201 with an id
+   */
+  public String seed(String key) throws IOException {
+    try (HttpConnection connection = connect()) {
+      HttpConnection.Response response =
+          connection.exchange(
+              "POST",
+              apiPrefix + "/users",
+              ACCEPT_JSON + "Content-Type: application/json\r\n",
+              Workloads.newUserJson(key, domain),
+              true,
+              null);
+      if (response.status() != 201) {
+        throw new IllegalStateException(
+            "seeding a user over REST: HTTP "
+                + response.status()
+                + " (expected 201): "
+                + new String(response.body(), StandardCharsets.UTF_8));
+      }
+      String id = JSON.readTree(response.body()).path("id").asText("");
+      Workloads.check(!id.isEmpty(), "seeding a user over REST: no id in the answer");
+      return id;
+    }
+  }
+
   /** The body of a GET, for the bare fixtures. */
-  byte[] fetch(String target) throws IOException {
+  public byte[] fetch(String target) throws IOException {
     try (HttpConnection connection = connect()) {
       HttpConnection.Response response =
           connection.exchange("GET", target, ACCEPT_JSON, null, true, null);

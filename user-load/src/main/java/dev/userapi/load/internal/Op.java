@@ -1,11 +1,11 @@
-package dev.userapi.benchmarks;
+package dev.userapi.load.internal;
 
 /**
  * One operation of one load worker: a request and its response, or a whole stream. Returns how many
  * items it moved (1 for a request-response call); throws on any failure, which the runner counts as
  * an error. Not thread-safe: each worker has its own.
  */
-interface Op extends AutoCloseable {
+public interface Op extends AutoCloseable {
   long run() throws Exception;
 
   @Override
