@@ -151,7 +151,7 @@ export function livePanel(section) {
       button('Stop', stop, { id: 'live-stop' }),
       demo),
     demoState,
-    el('div', { class: 'split' }, sse.box, grpc.box),
+    el('div', { class: 'split halves' }, sse.box, grpc.box),
     el('h3', {}, 'Every user, streamed'),
     el('div', { class: 'actions' }, race), raceState, raceResults,
   );
