@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.userapi.core.UserService;
 import dev.userapi.server.internal.HostOptions;
 import io.grpc.ServerInterceptor;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.core.Feature;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -89,6 +90,7 @@ public final class Console {
         (Feature)
             context -> {
               context.register(resource);
+              context.register(new ConsoleToolFilter(guard, resource), Priorities.AUTHENTICATION);
               return true;
             });
     if (tail != null) {
