@@ -45,13 +45,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * {@code /console/api/}: what the console page asks the server. Errors are thrown as {@link
- * UserException}s and answered as problem+json by the REST API's exception mappers.
+ * {@code /console/api/}: what the console page asks the server. Errors are {@link UserException}s
+ * answered as problem+json by the REST API's exception mappers, or by {@link ConsoleToolFilter}
+ * before a tool runs.
  *
  * <ul>
  *   <li>{@code GET info}: open to everyone (the page needs it to start);
  *   <li>{@code POST demo/write}: one user created by the server itself, with the scope of a create;
- *   <li>{@code GET log}: the request-log tail as Server-Sent Events, a tool behind the guard.
+ *   <li>the tools ({@link ConsoleTool}, behind the guard): {@code GET log}, the request-log tail as
+ *       Server-Sent Events; {@code POST|GET benchmarks}, {@code GET benchmarks/{id}} and its {@code
+ *       events}; {@code POST clients/grpc|rest}, the client scenario as streamed text.
  * </ul>
  *
  * <p>Thread-safe. Not API: used by userapi modules only.
