@@ -6,20 +6,30 @@ import dev.userapi.core.UserService;
 import dev.userapi.grpc.GrpcUserClient;
 import dev.userapi.load.Scenario;
 import dev.userapi.rest.RestUserClient;
+import io.grpc.TlsChannelCredentials;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Runs the shared client scenario ({@link Scenario}) through {@link GrpcUserClient} or {@link
- * RestUserClient} against this server's own listeners, with the caller's token, printing its lines
- * as they come; the last line is {@code scenario passed} or {@code scenario failed: <reason>}. One
- * run per kind at a time; the drain closes the clients of the runs that are going, which ends them.
+ * RestUserClient} against this server's own listeners, with the caller's token (and under TLS
+ * trusting exactly the server's own certificates), printing its lines as they come; the last line
+ * is {@code scenario passed} or {@code scenario failed: <reason>}. One run per kind at a time; the
+ * drain closes the clients of the runs that are going, which ends them.
  *
  * <p>Thread-safe. Not API: used by userapi modules only.
  */
@@ -66,17 +76,25 @@ final class ClientScenarios {
    * @param rest the REST root of this server
    * @param grpcTarget {@code host:port} of this server's gRPC listener
    * @param token the caller's bearer token, or null
+   * @param trusted the server's own TLS certificates, which the client trusts; empty in plaintext
    */
-  void run(Kind kind, URI rest, String grpcTarget, String token, OutputStream output) {
+  void run(
+      Kind kind,
+      URI rest,
+      String grpcTarget,
+      String token,
+      List<X509Certificate> trusted,
+      OutputStream output) {
     PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
-    try (Client client = client(kind, rest, grpcTarget, token)) {
+    try (Client client = client(kind, rest, grpcTarget, token, trusted)) {
       open.add(client);
       try {
         out.println(
             "running the client scenario through "
                 + (kind == Kind.GRPC
                     ? "GrpcUserClient at " + grpcTarget
-                    : "RestUserClient at " + rest));
+                    : "RestUserClient at " + rest)
+                + (trusted.isEmpty() ? "" : " over TLS"));
         Scenario.run(client.users(), out);
         out.println("scenario passed");
       } catch (RuntimeException e) {
@@ -100,9 +118,15 @@ final class ClientScenarios {
     }
   }
 
-  private static Client client(Kind kind, URI rest, String grpcTarget, String token) {
+  private static Client client(
+      Kind kind, URI rest, String grpcTarget, String token, List<X509Certificate> trusted)
+      throws GeneralSecurityException, IOException {
+    TrustManager[] trust = trusted.isEmpty() ? null : trustOnly(trusted);
     if (kind == Kind.GRPC) {
       GrpcUserClient.Builder grpc = GrpcUserClient.builder().target(grpcTarget);
+      if (trust != null) {
+        grpc.channelCredentials(TlsChannelCredentials.newBuilder().trustManager(trust).build());
+      }
       if (token != null) {
         grpc.bearerToken(token);
       }
@@ -110,11 +134,31 @@ final class ClientScenarios {
       return new Client(client, client);
     }
     RestUserClient.Builder builder = RestUserClient.builder().baseUri(rest);
+    if (trust != null) {
+      SSLContext tls = SSLContext.getInstance("TLS");
+      tls.init(null, trust, null);
+      builder.sslContext(tls);
+    }
     if (token != null) {
       builder.bearerToken(token);
     }
     RestUserClient client = builder.build();
     return new Client(client, client);
+  }
+
+  /** Trust managers that trust exactly {@code certificates} (the server's own). */
+  private static TrustManager[] trustOnly(List<X509Certificate> certificates)
+      throws GeneralSecurityException, IOException {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    int i = 0;
+    for (X509Certificate certificate : certificates) {
+      store.setCertificateEntry("server-" + i++, certificate);
+    }
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(store);
+    return factory.getTrustManagers();
   }
 
   private static String reason(Throwable e) {

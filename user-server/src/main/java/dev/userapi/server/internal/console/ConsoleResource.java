@@ -287,14 +287,16 @@ public final class ConsoleResource {
       @Context ContainerRequestContext request, @PathParam("kind") String name) {
     String token = (String) request.getProperty(ConsoleToolFilter.TOKEN);
     ClientScenarios.Kind kind = ClientScenarios.kind(name);
-    if (options.tls()) {
+    if (options.mutualTls()) {
       throw UserException.invalidArgument(
-          "kind", "the console runs the clients in cleartext only, and this server serves TLS");
+          "kind",
+          "this server requires client certificates, and the console has none to run a client with");
     }
     clients.claim(kind);
     URI rest = restRoot();
     String grpc = hostForUri(selfHost()) + ":" + grpcPort;
-    StreamingOutput lines = output -> clients.run(kind, rest, grpc, token, output);
+    StreamingOutput lines =
+        output -> clients.run(kind, rest, grpc, token, options.certificateChain(), output);
     return Response.ok(lines, "text/plain; charset=utf-8")
         .header(HttpHeaders.CACHE_CONTROL, "no-store")
         .build();
@@ -315,7 +317,8 @@ public final class ConsoleResource {
   }
 
   private URI restRoot() {
-    return URI.create("http://" + hostForUri(selfHost()) + ":" + restPort + "/");
+    String scheme = options.tls() ? "https" : "http";
+    return URI.create(scheme + "://" + hostForUri(selfHost()) + ":" + restPort + "/");
   }
 
   /**
