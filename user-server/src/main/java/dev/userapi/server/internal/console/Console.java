@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class Console {
   private static final Logger log = LoggerFactory.getLogger(Console.class);
 
-  /** Log streams open at once; more get 429. */
-  static final int MAX_LOG_STREAMS = 16;
+  /** Console event streams (log, benchmark events) open at once; more get 429. */
+  static final int MAX_EVENT_STREAMS = 16;
 
   private final ConsoleGuard guard;
   private final RequestTail tail; // null: tools off

@@ -338,10 +338,10 @@ public final class ConsoleResource {
     if (closed) {
       throw new UserException(ErrorCode.UNAVAILABLE, "the server is shutting down");
     }
-    if (streams.size() >= Console.MAX_LOG_STREAMS) {
+    if (streams.size() >= Console.MAX_EVENT_STREAMS) {
       throw new UserException(
           ErrorCode.RESOURCE_EXHAUSTED,
-          "too many console event streams are open (at most " + Console.MAX_LOG_STREAMS + ")");
+          "too many console event streams are open (at most " + Console.MAX_EVENT_STREAMS + ")");
     }
   }
 
