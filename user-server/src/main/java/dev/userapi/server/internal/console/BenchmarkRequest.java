@@ -10,6 +10,7 @@ import dev.userapi.load.Workload;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -29,8 +30,8 @@ record BenchmarkRequest(
 
   static final int MAX_DURATION_SECONDS = 30;
   static final int MAX_TOTAL_SECONDS = 120;
-  private static final Set<String> MEMBERS =
-      Set.of("workloads", "protocols", "concurrency", "durationSeconds", "warmupSeconds", "gzip");
+  private static final List<String> MEMBERS =
+      List.of("workloads", "protocols", "concurrency", "durationSeconds", "warmupSeconds", "gzip");
 
   /** Reads and checks {@code body}; what the server cannot serve is refused too. */
   static BenchmarkRequest parse(
@@ -47,7 +48,8 @@ record BenchmarkRequest(
     for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!MEMBERS.contains(name)) {
-        throw UserException.invalidArgument(name, "unknown member (expected: " + MEMBERS + ")");
+        throw UserException.invalidArgument(
+            name, "unknown member (expected: " + String.join(", ", MEMBERS) + ")");
       }
     }
     Set<Workload> workloads = new LinkedHashSet<>();
