@@ -17,7 +17,9 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
@@ -113,6 +115,21 @@ public final class ServerTls {
   /** The TLS context for the REST server. */
   SSLContext sslContext() {
     return sslContext;
+  }
+
+  /** The server's certificates as configured, its own first: what a client of itself trusts. */
+  List<X509Certificate> certificateChain() {
+    try {
+      List<X509Certificate> chain = new ArrayList<>();
+      for (Certificate certificate : readCertificates(certChain)) {
+        if (certificate instanceof X509Certificate x509) {
+          chain.add(x509);
+        }
+      }
+      return List.copyOf(chain);
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalArgumentException("cannot read the TLS certificate: " + e.getMessage(), e);
+    }
   }
 
   private SSLContext newSslContext() {

@@ -713,6 +713,7 @@ public final class UserServer implements AutoCloseable {
               tls == null ? InsecureServerCredentials.create() : tls.grpcCredentials(),
               tls == null ? null : tls.sslContext(),
               tls != null && tls.mutualTls(),
+              tls == null ? List.of() : tls.certificateChain(),
               authenticator,
               maxRequestBodyBytes,
               maxMessageBytes,

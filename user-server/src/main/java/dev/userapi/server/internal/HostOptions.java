@@ -6,6 +6,7 @@ import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
 import jakarta.ws.rs.core.Feature;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
@@ -26,6 +27,7 @@ public record HostOptions(
     ServerCredentials grpcCredentials,
     SSLContext sslContext,
     boolean mutualTls,
+    List<X509Certificate> certificateChain,
     Authenticator authenticator,
     long maxRequestBodyBytes,
     int maxMessageBytes,

@@ -104,6 +104,31 @@ final class ConsoleHttp {
       throw new AssertionError("the stream ended before the expected events; read " + raw);
     }
 
+    /** One event: its name and its data. */
+    record Named(String name, JsonNode data) {}
+
+    /** Every event until the server ends the stream. */
+    List<Named> readToEnd() {
+      List<Named> events = new ArrayList<>();
+      String event = null;
+      try {
+        String line;
+        while ((line = reader.readLine()) != null) {
+          raw.add(line);
+          if (line.startsWith("event:")) {
+            event = line.substring(6).trim();
+          } else if (line.startsWith("data:")) {
+            events.add(new Named(event, JSON.readTree(line.substring(5).trim())));
+          } else if (line.isEmpty()) {
+            event = null;
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return events;
+    }
+
     @Override
     public void close() throws IOException {
       reader.close();

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.userapi.core.UserService;
 import dev.userapi.server.internal.HostOptions;
 import io.grpc.ServerInterceptor;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.core.Feature;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -26,8 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class Console {
   private static final Logger log = LoggerFactory.getLogger(Console.class);
 
-  /** Log streams open at once; more get 429. */
-  static final int MAX_LOG_STREAMS = 16;
+  /** Console event streams (log, benchmark events) open at once; more get 429. */
+  static final int MAX_EVENT_STREAMS = 16;
 
   private final ConsoleGuard guard;
   private final RequestTail tail; // null: tools off
@@ -89,6 +90,7 @@ public final class Console {
         (Feature)
             context -> {
               context.register(resource);
+              context.register(new ConsoleToolFilter(guard, resource), Priorities.AUTHENTICATION);
               return true;
             });
     if (tail != null) {

@@ -22,8 +22,9 @@ import java.net.UnknownHostException;
  * </ul>
  *
  * <p>Refusals are {@link UserException}s (UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND) that the
- * REST API's exception mappers answer as problem+json, 401 with {@code WWW-Authenticate}: the same
- * table and the same form as every other REST error. Tokens are checked by the server's own {@link
+ * REST API's problem code answers as problem+json ({@link ConsoleToolFilter} for the tools, the
+ * exception mappers for the demo write), 401 with {@code WWW-Authenticate}: the same table and the
+ * same form as every other REST error. Tokens are checked by the server's own {@link
  * Authenticator}, read from the {@code Authorization} header as the REST filter reads them.
  *
  * <p>Immutable and thread-safe. Not API: used by userapi modules only.

@@ -9,19 +9,26 @@ import dev.userapi.core.User;
 import dev.userapi.core.UserException;
 import dev.userapi.core.UserOperation;
 import dev.userapi.core.UserService;
+import dev.userapi.load.Protocol;
+import dev.userapi.load.Workload;
 import dev.userapi.rest.internal.DtoMapper;
 import dev.userapi.rest.internal.EntityTags;
 import dev.userapi.server.UserServer;
 import dev.userapi.server.internal.HostOptions;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.net.URI;
@@ -38,29 +45,22 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * {@code /console/api/}: what the console page asks the server. Errors are thrown as {@link
- * UserException}s and answered as problem+json by the REST API's exception mappers.
+ * {@code /console/api/}: what the console page asks the server. Errors are {@link UserException}s
+ * answered as problem+json by the REST API's exception mappers, or by {@link ConsoleToolFilter}
+ * before a tool runs.
  *
  * <ul>
  *   <li>{@code GET info}: open to everyone (the page needs it to start);
  *   <li>{@code POST demo/write}: one user created by the server itself, with the scope of a create;
- *   <li>{@code GET log}: the request-log tail as Server-Sent Events, a tool behind the guard.
+ *   <li>the tools ({@link ConsoleTool}, behind the guard): {@code GET log}, the request-log tail as
+ *       Server-Sent Events; {@code POST|GET benchmarks}, {@code GET benchmarks/{id}} and its {@code
+ *       events}; {@code POST clients/grpc|rest}, the client scenario as streamed text.
  * </ul>
  *
  * <p>Thread-safe. Not API: used by userapi modules only.
  */
 @Path("console/api")
 public final class ConsoleResource {
-  /** The longest measured part of one benchmark cell. */
-  static final int MAX_DURATION_SECONDS = 30;
-
-  /** The longest whole benchmark run: every cell's warm-up and measurement. */
-  static final int MAX_TOTAL_SECONDS = 120;
-
-  static final List<String> PROTOCOLS =
-      List.of("rest-json", "rest-protobuf", "rest-h2-json", "grpc", "grpc-web", "connect-json");
-  static final List<String> WORKLOADS = List.of("get", "list50", "create");
-
   private static final int DEMO_ATTEMPTS = 20;
 
   private final ConsoleGuard guard;
@@ -73,6 +73,8 @@ public final class ConsoleResource {
   private final ObjectMapper json = new ObjectMapper();
   private final AtomicLong demoCount = new AtomicLong();
   private final Map<Object, EventStream<?>> streams = new ConcurrentHashMap<>();
+  private final Benchmarks benchmarks;
+  private final ClientScenarios clients = new ClientScenarios();
   private volatile boolean closed;
   private volatile int restPort;
   private volatile int grpcPort;
@@ -92,6 +94,7 @@ public final class ConsoleResource {
     this.workers = workers;
     this.timer = timer;
     this.heartbeat = heartbeat;
+    this.benchmarks = new Benchmarks(options.users(), json);
   }
 
   void started(int restPort, int grpcPort) {
@@ -114,10 +117,16 @@ public final class ConsoleResource {
     grpc.put("tls", options.tls());
     info.put("webProtocols", options.webProtocols());
     ObjectNode benchmark = info.putObject("benchmark");
-    benchmark.put("maxDurationSeconds", MAX_DURATION_SECONDS);
-    benchmark.put("maxTotalSeconds", MAX_TOTAL_SECONDS);
-    PROTOCOLS.forEach(benchmark.putArray("protocols")::add);
-    WORKLOADS.forEach(benchmark.putArray("workloads")::add);
+    benchmark.put("maxDurationSeconds", BenchmarkRequest.MAX_DURATION_SECONDS);
+    benchmark.put("maxTotalSeconds", BenchmarkRequest.MAX_TOTAL_SECONDS);
+    var protocols = benchmark.putArray("protocols");
+    for (Protocol protocol : Protocol.values()) {
+      protocols.add(protocol.wireName());
+    }
+    var workloads = benchmark.putArray("workloads");
+    for (Workload workload : Workload.values()) {
+      workloads.add(workload.wireName());
+    }
     return json(Response.ok(), info);
   }
 
@@ -160,22 +169,11 @@ public final class ConsoleResource {
    * {@code GET /console/api/log}: every request the server serves, as {@code event: request}, the
    * last {@value RequestTail#CAPACITY} first. A tool: behind the guard.
    */
+  @ConsoleTool
   @GET
   @Path("log")
   @Produces(MediaType.SERVER_SENT_EVENTS)
-  public void log(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @Context SseEventSink sink,
-      @Context Sse sse) {
-    guard.checkTools(authorization);
-    if (closed) {
-      throw new UserException(ErrorCode.UNAVAILABLE, "the server is shutting down");
-    }
-    if (streams.size() >= Console.MAX_LOG_STREAMS) {
-      throw new UserException(
-          ErrorCode.RESOURCE_EXHAUSTED,
-          "too many request-log streams are open (at most " + Console.MAX_LOG_STREAMS + ")");
-    }
+  public void log(@Context SseEventSink sink, @Context Sse sse) {
     List<Consumer<RequestTail.Entry>> listener = new ArrayList<>(1);
     EventStream<RequestTail.Entry> stream =
         new EventStream<>(
@@ -183,6 +181,7 @@ public final class ConsoleResource {
             sse,
             this::logEvent,
             workers,
+            timer,
             () -> {
               tail.unsubscribe(listener.get(0));
               streams.remove(listener.get(0));
@@ -194,6 +193,155 @@ public final class ConsoleResource {
     keepAlive(stream);
     if (closed) {
       stream.close();
+    }
+  }
+
+  /**
+   * {@code POST /console/api/benchmarks}: starts a run of the load engine against this server's own
+   * listeners, with the caller's token. 202 with the run and its {@code Location}. A tool.
+   */
+  @ConsoleTool
+  @POST
+  @Path("benchmarks")
+  @Consumes(MediaType.WILDCARD)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response startBenchmark(@Context ContainerRequestContext context, String body) {
+    String token = (String) context.getProperty(ConsoleToolFilter.TOKEN);
+    if (options.tls()) {
+      throw UserException.invalidArgument(
+          "protocols", "the load engine speaks cleartext only, and this server serves TLS");
+    }
+    BenchmarkRequest request =
+        BenchmarkRequest.parse(body, json, options.http2(), options.webProtocols());
+    BenchmarkRun run = benchmarks.start(request, restRoot(), selfHost(), grpcPort, token);
+    return json(
+        Response.accepted().location(URI.create("/console/api/benchmarks/" + run.id())),
+        run.toJson());
+  }
+
+  /** {@code GET /console/api/benchmarks}: the runs kept, newest first. A tool. */
+  @ConsoleTool
+  @GET
+  @Path("benchmarks")
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response benchmarks() {
+    var runs = json.createArrayNode();
+    benchmarks.list().forEach(run -> runs.add(run.toJson()));
+    return json(Response.ok(), runs);
+  }
+
+  /** {@code GET /console/api/benchmarks/{id}}: one run. A tool. */
+  @ConsoleTool
+  @GET
+  @Path("benchmarks/{id}")
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response benchmark(@PathParam("id") String id) {
+    return json(Response.ok(), benchmarks.get(id).toJson());
+  }
+
+  /**
+   * {@code GET /console/api/benchmarks/{id}/events}: {@code progress} about once a second per
+   * running cell, {@code result} as each cell ends (the ones already ended first), then {@code
+   * done} with the whole run, which ends the stream; only {@code done} when the run has ended. A
+   * tool.
+   */
+  @ConsoleTool
+  @GET
+  @Path("benchmarks/{id}/events")
+  @Produces(MediaType.SERVER_SENT_EVENTS)
+  public void benchmarkEvents(
+      @PathParam("id") String id, @Context SseEventSink sink, @Context Sse sse) {
+    BenchmarkRun run = benchmarks.get(id); // there: the filter checked
+    Object key = new Object();
+    List<EventStream<EventStream.Event>> self = new ArrayList<>(1);
+    EventStream<EventStream.Event> stream =
+        new EventStream<>(
+            sink,
+            sse,
+            event -> event,
+            workers,
+            timer,
+            () -> {
+              run.unwatch(self.get(0));
+              streams.remove(key);
+            });
+    self.add(stream);
+    streams.put(key, stream);
+    run.watch(stream);
+    keepAlive(stream);
+    if (closed) {
+      stream.close();
+    }
+  }
+
+  /**
+   * {@code POST /console/api/clients/grpc} and {@code .../rest}: runs the client scenario through
+   * that client against this server, streaming its lines as plain text. A tool.
+   */
+  @ConsoleTool
+  @POST
+  @Path("clients/{kind}")
+  @Consumes(MediaType.WILDCARD)
+  @Produces("text/plain; charset=utf-8")
+  public Response runClient(
+      @Context ContainerRequestContext request, @PathParam("kind") String name) {
+    String token = (String) request.getProperty(ConsoleToolFilter.TOKEN);
+    ClientScenarios.Kind kind = ClientScenarios.kind(name);
+    if (options.mutualTls()) {
+      throw UserException.invalidArgument(
+          "kind",
+          "this server requires client certificates, and the console has none to run a client with");
+    }
+    clients.claim(kind);
+    URI rest = restRoot();
+    String grpc = hostForUri(selfHost()) + ":" + grpcPort;
+    StreamingOutput lines =
+        output -> clients.run(kind, rest, grpc, token, options.certificateChain(), output);
+    return Response.ok(lines, "text/plain; charset=utf-8")
+        .header(HttpHeaders.CACHE_CONTROL, "no-store")
+        .build();
+  }
+
+  /** The address this server reaches itself at: its bind address, or loopback for a wildcard. */
+  private String selfHost() {
+    String bind = options.bind();
+    return switch (bind) {
+      case "0.0.0.0" -> "127.0.0.1";
+      case "::", "[::]" -> "::1";
+      default -> bind;
+    };
+  }
+
+  private static String hostForUri(String host) {
+    return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+  }
+
+  private URI restRoot() {
+    String scheme = options.tls() ? "https" : "http";
+    return URI.create(scheme + "://" + hostForUri(selfHost()) + ":" + restPort + "/");
+  }
+
+  /**
+   * What a tool needs beyond the guard, checked by {@link ConsoleToolFilter} before the method
+   * runs: an event stream needs a free slot, a benchmark's events the run.
+   */
+  void precheck(String method, MultivaluedMap<String, String> path) {
+    if (method.equals("benchmarkEvents")) {
+      benchmarks.get(path.getFirst("id"));
+    }
+    if (method.equals("benchmarkEvents") || method.equals("log")) {
+      checkStreamsLeft();
+    }
+  }
+
+  private void checkStreamsLeft() {
+    if (closed) {
+      throw new UserException(ErrorCode.UNAVAILABLE, "the server is shutting down");
+    }
+    if (streams.size() >= Console.MAX_EVENT_STREAMS) {
+      throw new UserException(
+          ErrorCode.RESOURCE_EXHAUSTED,
+          "too many console event streams are open (at most " + Console.MAX_EVENT_STREAMS + ")");
     }
   }
 
@@ -217,6 +365,8 @@ public final class ConsoleResource {
 
   void close() {
     closed = true;
+    benchmarks.close();
+    clients.close();
     for (EventStream<?> stream : List.copyOf(streams.values())) {
       stream.close();
     }

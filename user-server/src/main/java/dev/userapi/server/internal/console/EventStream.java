@@ -10,7 +10,10 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -27,6 +30,7 @@ import java.util.function.Function;
  */
 final class EventStream<T> {
   static final int MAX_QUEUED = 1000;
+  static final long SETTLE_MILLIS = 100;
 
   /** One SSE event: {@code event: name} and {@code data: data}. */
   record Event(String name, String data) {}
@@ -36,6 +40,8 @@ final class EventStream<T> {
   private final Function<T, Event> format;
   private final Executor writer;
   private final Runnable onClose;
+  private final ScheduledExecutorService timer;
+  private final long openedNanos = System.nanoTime();
   private final ArrayDeque<Object> queue = new ArrayDeque<>(); // guarded by this
   private boolean started; // guarded by this
   private boolean draining; // guarded by this
@@ -45,14 +51,21 @@ final class EventStream<T> {
 
   /**
    * @param writer runs the drains (the REST workers)
+   * @param timer closes a stream that ends at once a moment later (see {@link #close()})
    * @param onClose run once when the stream ends, whoever ends it
    */
   EventStream(
-      SseEventSink sink, Sse sse, Function<T, Event> format, Executor writer, Runnable onClose) {
+      SseEventSink sink,
+      Sse sse,
+      Function<T, Event> format,
+      Executor writer,
+      ScheduledExecutorService timer,
+      Runnable onClose) {
     this.sink = sink;
     this.sse = sse;
     this.format = format;
     this.writer = writer;
+    this.timer = timer;
     this.onClose = onClose;
   }
 
@@ -180,7 +193,13 @@ final class EventStream<T> {
     sink.send(event).toCompletableFuture().join();
   }
 
-  /** Ends the stream; idempotent. */
+  /**
+   * Ends the stream; idempotent. A stream younger than {@value #SETTLE_MILLIS} ms has its sink
+   * closed when it reaches that age: an event stream that Jersey finishes while its request is
+   * still in Grizzly's handler (a client that leaves at once, a benchmark run that has already
+   * ended) has its response recycled under that handler, which then fails with a
+   * NullPointerException. Nothing more is written meanwhile.
+   */
   void close() {
     synchronized (this) {
       if (closed) {
@@ -194,6 +213,19 @@ final class EventStream<T> {
       beat.cancel(false);
     }
     onClose.run();
+    long age = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedNanos);
+    if (age < SETTLE_MILLIS) {
+      try {
+        timer.schedule(this::closeSink, SETTLE_MILLIS - age, TimeUnit.MILLISECONDS);
+        return;
+      } catch (RejectedExecutionException stopping) {
+        // the server is stopping: close now
+      }
+    }
+    closeSink();
+  }
+
+  private void closeSink() {
     try {
       sink.close();
     } catch (IOException | RuntimeException e) {
