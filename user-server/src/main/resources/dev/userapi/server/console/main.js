@@ -25,30 +25,6 @@ async function serverInfo() {
   }
 }
 
-/**
- * Which of the console's tools this server has: a panel is offered only when what it calls is
- * there (a 404 from an endpoint means this build of the server has no such tool). With the tools
- * off, the panels say why instead of calling.
- */
-async function toolsPresent(info) {
-  const present = { benchmark: false, clients: false };
-  if (!info) return present;
-  if (!info.tools) return { benchmark: true, clients: true };
-  const probe = async (path) => {
-    try {
-      const response = await fetch(path, { headers: { Accept: 'application/json' }, cache: 'no-store' });
-      return response.status !== 404;
-    } catch {
-      return false;
-    }
-  };
-  [present.benchmark, present.clients] = await Promise.all([
-    probe('console/api/benchmarks'),
-    probe('console/api/clients/grpc'),
-  ]);
-  return present;
-}
-
 function tokenForm(info) {
   const form = document.getElementById('token-form');
   const input = document.getElementById('token');
@@ -125,7 +101,6 @@ tabs.addEventListener('keydown', (event) => {
 async function start() {
   const info = await serverInfo();
   session.info = info;
-  session.tools = await toolsPresent(info);
   tokenForm(info);
   let protos;
   try {
@@ -141,7 +116,7 @@ async function start() {
   if (protos && webProtocols) all.push(addPanel('compare', '3 Side by side', comparePanel));
   if (protos && webProtocols) all.push(addPanel('live', '4 Live', livePanel));
   // The benchmark runs in the server, through the console's API: without it there is nothing to run.
-  if (info && info.benchmark && session.tools.benchmark) all.push(addPanel('benchmark', '5 Benchmark', benchmarkPanel));
+  if (info && info.benchmark) all.push(addPanel('benchmark', '5 Benchmark', benchmarkPanel));
   all.push(addPanel('contract', '6 Contract and clients', contractPanel));
   all.push(addPanel('guide', '7 When to use which', guidePanel));
   const parts = [];

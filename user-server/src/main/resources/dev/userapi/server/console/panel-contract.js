@@ -56,13 +56,11 @@ export function contractPanel(section) {
     section.append(el('p', { class: 'meta', id: 'clients-off' }, `Running the clients and the request log are off: ${info.toolsReason}`));
     return {};
   }
-  if (session.tools.clients) {
-    section.append(
-      el('h3', {}, 'Run the clients'),
-      el('p', { class: 'hint' }, 'The server runs the shared scenario (create, get, update with etag, pages, stream, watch, errors) through each typed client against its own listeners; the output streams in as it is printed.'),
-      el('div', { class: 'split' }, clientRunner('grpc', 'GrpcUserClient'), clientRunner('rest', 'RestUserClient')),
-    );
-  }
+  section.append(
+    el('h3', {}, 'Run the clients'),
+    el('p', { class: 'hint' }, 'The server runs the shared scenario (create, get, update with etag, pages, stream, watch, errors) through each typed client against its own listeners; the output streams in as it is printed.'),
+    el('div', { class: 'split' }, clientRunner('grpc', 'GrpcUserClient'), clientRunner('rest', 'RestUserClient')),
+  );
 
   const rows = el('tbody', { id: 'log-rows' });
   const logState = el('p', { class: 'meta', id: 'log-state', role: 'status' });

@@ -33,7 +33,7 @@ function compareFindings() {
 }
 
 function benchmarkFindings() {
-  if (!session.info || !session.info.benchmark || !session.tools.benchmark) {
+  if (!session.info || !session.info.benchmark) {
     return [el('p', {}, 'The in-server benchmark is not available on this server; the command-line benchmark (BENCHMARKS.md) measures the same engine.')];
   }
   const run = runs.latest;
@@ -76,7 +76,7 @@ export function guidePanel(section) {
   // Runs made before this page was opened count too: the newest finished one, once.
   let askedForRuns = false;
   async function earlierRun() {
-    if (askedForRuns || runs.latest || !session.info || !session.info.tools || !session.tools.benchmark) return;
+    if (askedForRuns || runs.latest || !session.info || !session.info.tools) return;
     askedForRuns = true;
     try {
       const done = (await api('GET', '/console/api/benchmarks')).find((r) => r.state === 'done');

@@ -6,9 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.userapi.core.NewUser;
 import dev.userapi.grpc.GrpcUserClient;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,8 +30,6 @@ class ConsoleBrowserTest {
   private static final Path SHOTS = Path.of("target/console-screenshots");
   private static final Duration WAIT = HeadlessChromium.WAIT;
 
-  private final HttpClient http =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final List<String> expectedFailedLoads = new ArrayList<>();
   private UserServerCommand server;
   private HeadlessChromium page;
@@ -137,13 +132,11 @@ class ConsoleBrowserTest {
     page.run("document.getElementById('tab-live').click()");
     page.waitFor("document.getElementById('live-sse-state').dataset.open");
     writeOverNativeGrpcUntilBothColumnsShowIt();
-    if (endpointPresent("console/api/info")) {
-      page.run("document.getElementById('live-demo').click()");
-      page.waitFor(
-          "document.getElementById('live-sse-events').textContent.includes('Console demo')"
-              + " && document.getElementById('live-grpc-events').textContent"
-              + ".includes('Console demo')");
-    }
+    page.run("document.getElementById('live-demo').click()");
+    page.waitFor(
+        "document.getElementById('live-sse-events').textContent.includes('Console demo')"
+            + " && document.getElementById('live-grpc-events').textContent"
+            + ".includes('Console demo')");
     page.run("document.getElementById('live-race-run').click()");
     page.waitFor("document.getElementById('live-race-state').textContent.startsWith('Done')");
     assertThat(page.string("document.getElementById('live-race').textContent"))
@@ -173,15 +166,15 @@ class ConsoleBrowserTest {
             + ".some(r => r.textContent.includes('userapi.v1.UserService/CreateUser'))");
     assertThat(page.string("document.getElementById('log-rows').textContent"))
         .doesNotContain("logged@browser.example.com");
-    if (endpointPresent("console/api/clients/grpc")) {
-      page.run("document.getElementById('clients-grpc-run').click()");
-      page.waitFor("document.getElementById('clients-grpc-out').dataset.outcome");
-      assertThat(page.string("document.getElementById('clients-grpc-out').textContent"))
-          .endsWith("scenario passed\n");
-    } else {
-      // This build has no client runs: the buttons are not offered.
-      assertThat(page.bool("!!document.getElementById('clients-grpc-run')")).isFalse();
-    }
+    page.run("document.getElementById('clients-grpc-run').click()");
+    page.run("document.getElementById('clients-rest-run').click()");
+    page.waitFor(
+        "document.getElementById('clients-grpc-out').dataset.outcome"
+            + " && document.getElementById('clients-rest-out').dataset.outcome");
+    assertThat(page.string("document.getElementById('clients-grpc-out').textContent"))
+        .endsWith("scenario passed\n");
+    assertThat(page.string("document.getElementById('clients-rest-out').textContent"))
+        .endsWith("scenario passed\n");
     shot("6-contract");
     assertThePageReportedNoErrors();
   }
@@ -190,12 +183,6 @@ class ConsoleBrowserTest {
   void aTwoSecondBenchmarkRunFinishesAndDrawsItsCharts() throws Exception {
     start();
     open();
-    if (!endpointPresent("console/api/benchmarks")) {
-      // This build has no benchmark runs: the panel is not offered at all.
-      assertThat(page.bool("!!document.getElementById('tab-benchmark')")).isFalse();
-      assertThePageReportedNoErrors();
-      return;
-    }
     page.run("document.getElementById('tab-benchmark').click()");
     page.run(
         "document.querySelectorAll('#panel-benchmark fieldset input').forEach(i => i.checked ="
@@ -257,30 +244,8 @@ class ConsoleBrowserTest {
   }
 
   private void open() throws IOException {
-    // The page asks what the console's API offers; a 404 there is an answer, not an error.
-    for (String path :
-        List.of("console/api/info", "console/api/benchmarks", "console/api/clients/grpc")) {
-      if (!endpointPresent(path)) {
-        expectedFailedLoads.add("404 " + origin() + "/" + path);
-      }
-    }
     page = HeadlessChromium.launch().viewport(1366, 768).open(server.restUri());
     page.waitFor("document.body.dataset.ready === 'true'");
-  }
-
-  private boolean endpointPresent(String path) {
-    try {
-      return http.send(
-                  HttpRequest.newBuilder(server.restUri().resolve(path)).build(),
-                  HttpResponse.BodyHandlers.discarding())
-              .statusCode()
-          != 404;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   private String origin() {
