@@ -45,7 +45,7 @@ export function contractPanel(section) {
     });
   section.append(
     el('h2', {}, 'Contract and clients'),
-    el('div', { class: 'split' },
+    el('div', { class: 'split halves' },
       el('div', { class: 'col' }, el('h3', {}, 'user_service.proto (gRPC)'), proto),
       el('div', { class: 'col' }, el('h3', {}, 'openapi.yaml (REST)'), openapi)),
   );
@@ -59,7 +59,7 @@ export function contractPanel(section) {
   section.append(
     el('h3', {}, 'Run the clients'),
     el('p', { class: 'hint' }, 'The server runs the shared scenario (create, get, update with etag, pages, stream, watch, errors) through each typed client against its own listeners; the output streams in as it is printed.'),
-    el('div', { class: 'split' }, clientRunner('grpc', 'GrpcUserClient'), clientRunner('rest', 'RestUserClient')),
+    el('div', { class: 'split halves' }, clientRunner('grpc', 'GrpcUserClient'), clientRunner('rest', 'RestUserClient')),
   );
 
   const rows = el('tbody', { id: 'log-rows' });

@@ -176,6 +176,8 @@ class ConsoleBrowserTest {
     assertThat(page.string("document.getElementById('clients-rest-out').textContent"))
         .endsWith("scenario passed\n");
     shot("6-contract");
+    page.run("window.scrollTo(0, document.body.scrollHeight)");
+    shot("6-contract-clients-and-log");
     assertThePageReportedNoErrors();
   }
 
@@ -200,6 +202,9 @@ class ConsoleBrowserTest {
     assertThat(page.string("document.getElementById('bench-table').textContent"))
         .contains("rest-json get", "grpc get", "grpc-web get");
     shot("5-benchmark");
+    page.run("window.scrollTo(0, document.body.scrollHeight)");
+    shot("5-benchmark-table");
+    page.run("window.scrollTo(0, 0)");
     page.run("document.getElementById('tab-guide').click()");
     assertThat(page.string("document.getElementById('guide-benchmark').textContent"))
         .contains("calls/s", "grpc get");
