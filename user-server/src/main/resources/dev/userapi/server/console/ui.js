@@ -70,17 +70,13 @@ export function hex(data, max = 4096) {
 
 /** Shows a command in its box and copies it to the clipboard when the browser lets us. */
 export async function copy(text, buttonNode, shownIn) {
-  if (shownIn) shownIn.textContent = text;
-  const label = buttonNode.textContent;
+  shownIn.textContent = text;
   try {
     await navigator.clipboard.writeText(text);
-    buttonNode.textContent = 'Copied';
+    shownIn.dataset.note = 'Copied to the clipboard:';
   } catch {
-    buttonNode.textContent = 'Shown below';
+    shownIn.dataset.note = 'The browser kept the clipboard closed; copy it from here:';
   }
-  setTimeout(() => {
-    buttonNode.textContent = label;
-  }, 1200);
 }
 
 /** Quotes a string for a POSIX shell. */
