@@ -605,7 +605,10 @@ public final class UserServer implements AutoCloseable {
      * /console/api/} (server info, a demo write through the server's own service, and the guarded
      * tools: the benchmark, the client scenarios and the request-log tail, see {@link
      * #consoleTools(boolean)}). Off by default in the library; the command-line server turns it on
-     * ({@code --no-console} turns it off).
+     * ({@code --no-console} turns it off). The page calls this server over REST and over gRPC-Web
+     * side by side (its gRPC panels need {@link #webProtocols(boolean)}); its files carry a
+     * Content-Security-Policy that allows this origin only, and with an {@link #authenticator} it
+     * asks for a token and sends it on both protocols.
      *
      * @param enabled true to serve the console
      * @return this builder

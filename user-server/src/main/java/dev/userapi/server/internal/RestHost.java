@@ -90,7 +90,8 @@ import org.slf4j.LoggerFactory;
  * it; a body without {@code Content-Length} is counted against the body limit like a chunked one.
  *
  * <p>Swagger UI (the {@code org.webjars:swagger-ui} jar) is served at {@code /docs/} over the
- * OpenAPI document at {@code /api/openapi.yaml}.
+ * OpenAPI document at {@code /api/openapi.yaml}; the console, when on, at {@code /} and {@code
+ * /console/} (see {@link ConsoleFiles}).
  *
  * <p>Not API: used by userapi modules only.
  */
@@ -190,7 +191,8 @@ final class RestHost {
                 "/dev/userapi/server/docs/",
                 "/META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion() + "/")
             : null;
-    Routes routes = new Routes(jersey, docs, web, options.blockingStore(), workers);
+    ConsoleFiles console = options.console() ? new ConsoleFiles() : null;
+    Routes routes = new Routes(jersey, docs, console, web, options.blockingStore(), workers);
     config.addHttpHandler(routes, "/");
     try {
       server.start();
@@ -317,6 +319,7 @@ final class RestHost {
   private static final class Routes extends HttpHandler {
     private final GrizzlyHttpContainer jersey;
     private final StaticFiles docs; // null: no docs
+    private final ConsoleFiles console; // null: no console
     private final WebProtocols web; // null: none
     private final RequestExecutorProvider executors;
     private static final String ARRIVED_DRAINING = Routes.class.getName() + ".arrivedDraining";
@@ -325,11 +328,13 @@ final class RestHost {
     Routes(
         GrizzlyHttpContainer jersey,
         StaticFiles docs,
+        ConsoleFiles console,
         WebProtocols web,
         boolean storeBlocks,
         Executor workers) {
       this.jersey = jersey;
       this.docs = docs;
+      this.console = console;
       this.web = web;
       // A web call whose body has arrived runs on the selector: its responses are written without
       // blocking and the call itself runs where native gRPC runs it. A body still arriving is read
@@ -344,7 +349,9 @@ final class RestHost {
             if (isWeb(request)) {
               return request.getInputBuffer().isFinished() ? null : workers;
             }
-            return isDocs(request) || mayBlock(request, storeBlocks) ? workers : null;
+            return isDocs(request) || isConsole(request) || mayBlock(request, storeBlocks)
+                ? workers
+                : null;
           };
     }
 
@@ -363,6 +370,10 @@ final class RestHost {
       }
       String raw = rawPath(request);
       return raw.equals(DOCS) || raw.startsWith(DOCS + "/");
+    }
+
+    private boolean isConsole(Request request) {
+      return console != null && ConsoleFiles.handles(rawPath(request));
     }
 
     private static String rawPath(Request request) {
@@ -387,6 +398,10 @@ final class RestHost {
       }
       if (isDocs(request)) {
         docs.service(request, response);
+        return;
+      }
+      if (isConsole(request)) {
+        console.service(request, response, rawPath(request));
         return;
       }
       if (isWeb(request)) {

@@ -50,7 +50,7 @@ final class StaticFiles {
       return;
     }
     String path = raw.substring(contextPath.length());
-    if (!SAFE_PATH.matcher(path).matches() || path.contains("/.")) {
+    if (!isPlain(path)) {
       response.sendError(400);
       return;
     }
@@ -59,6 +59,18 @@ final class StaticFiles {
       response.sendError(404);
       return;
     }
+    if (!files.serve(path, request, response)) {
+      response.sendError(404);
+    }
+  }
+
+  /** Whether a raw path has only plain names (see the class comment); others get 400. */
+  static boolean isPlain(String path) {
+    return SAFE_PATH.matcher(path).matches() && !path.contains("/.");
+  }
+
+  /** Answers with one file whatever the request's path, e.g. a page at {@code /}. */
+  void serveFile(String path, Request request, Response response) throws Exception {
     if (!files.serve(path, request, response)) {
       response.sendError(404);
     }
