@@ -224,6 +224,13 @@ public final class DefaultUserService implements UserService {
         });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Every item is validated first; the users of the valid ones share one create time, get
+   * increasing ids in the list's order, and go to the store in one {@link UserRepository#insertAll}
+   * call.
+   */
   @Override
   public List<CreateResult> createAll(List<NewUser> newUsers) {
     requireNonNull(newUsers, "newUsers");

@@ -20,8 +20,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread-safe. Reads ({@link #findById}, {@link #scan}) take no lock: users live in a {@link
  * ConcurrentSkipListMap} ordered by id, which also makes keyset scans cheap. Writes are serialised
- * by one lock so the email index, the users and the change feed move together; change events are
- * delivered to watchers after the lock is released.
+ * by one lock so the email index, the users and the change feed move together ({@link #insertAll}
+ * holds it for up to 256 users at a time); change events are delivered to watchers after the lock
+ * is released.
  *
  * @since 0.1.0
  */
