@@ -5,12 +5,12 @@ import dev.userapi.core.internal.Validation;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Flow;
 import java.util.concurrent.locks.ReentrantLock;
@@ -19,10 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * The embedded default store: users in memory, lost when the process ends.
  *
  * <p>Thread-safe. Reads ({@link #findById}, {@link #scan}) take no lock: users live in a {@link
- * ConcurrentSkipListMap} ordered by id, which also makes keyset scans cheap. Writes are serialised
- * by one lock so the email index, the users and the change feed move together ({@link #insertAll}
- * holds it for up to 256 users at a time); change events are delivered to watchers after the lock
- * is released.
+ * ConcurrentSkipListMap} ordered by id, which also makes keyset scans cheap; the email index is
+ * used by writers only. Writes are serialised by one lock so the email index, the users and the
+ * change feed move together ({@link #insertAll} holds it for up to 256 users at a time); change
+ * events are delivered to watchers after the lock is released.
  *
  * @since 0.1.0
  */
@@ -35,7 +35,9 @@ public final class InMemoryUserRepository implements UserRepository {
   private static final int INSERT_CHUNK = 256;
 
   private final ConcurrentSkipListMap<String, User> users = new ConcurrentSkipListMap<>();
-  private final ConcurrentHashMap<String, String> idsByEmailKey = new ConcurrentHashMap<>();
+  // Guarded by writeLock (no reader goes around it), so a plain map: a ConcurrentHashMap's
+  // putIfAbsent was half of a bulk create's time in the store (issue #17).
+  private final Map<String, String> idsByEmailKey = new HashMap<>();
   private final ReentrantLock writeLock = new ReentrantLock();
   private final byte[] pageTokenSecret = randomSecret();
   private final EventLog events;
