@@ -3,7 +3,6 @@ package dev.userapi.grpc;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.Empty;
-import dev.userapi.core.CreateResult;
 import dev.userapi.core.DefaultUserService;
 import dev.userapi.core.ErrorCode;
 import dev.userapi.core.NewUser;
@@ -315,21 +314,7 @@ public final class UserGrpcService implements UserServiceGrpc.AsyncService, Bind
         batch = List.copyOf(items);
         finish();
       }
-      unary(
-          call,
-          () -> {
-            List<CreateResult> results = users.createAll(batch);
-            BatchCreateUsersResponse.Builder response = BatchCreateUsersResponse.newBuilder();
-            int created = 0;
-            for (CreateResult result : results) {
-              response.addResults(ProtoMapper.toProto(result));
-              created += result.succeeded() ? 1 : 0;
-            }
-            return response
-                .setCreatedCount(created)
-                .setFailedCount(results.size() - created)
-                .build();
-          });
+      unary(call, () -> ProtoMapper.toProto(users.createAll(batch)));
     }
 
     /** Marks the reader done, drops the items and stops the timer. Holds the lock. */

@@ -224,6 +224,13 @@ public final class DefaultUserService implements UserService {
         });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Every item is validated first; the users of the valid ones share one create time, get
+   * increasing ids in the list's order, and go to the store in one {@link UserRepository#insertAll}
+   * call.
+   */
   @Override
   public List<CreateResult> createAll(List<NewUser> newUsers) {
     requireNonNull(newUsers, "newUsers");
@@ -232,31 +239,50 @@ public final class DefaultUserService implements UserService {
           ErrorCode.RESOURCE_EXHAUSTED,
           "batch of " + newUsers.size() + " users exceeds the limit of " + maxBatchSize);
     }
-    CreateResult[] results = new CreateResult[newUsers.size()];
-    List<User> valid = new ArrayList<>(newUsers.size());
-    List<Integer> validIndexes = new ArrayList<>(newUsers.size());
-    for (int i = 0; i < newUsers.size(); i++) {
-      List<FieldViolation> violations = new ArrayList<>();
+    // Every item is validated first (each reporting all its violations); the valid ones then get
+    // their ids in one draw and one timestamp, and go to the store in one call (issue #17).
+    int size = newUsers.size();
+    CreateResult[] results = new CreateResult[size];
+    Content[] contents = new Content[size];
+    int validCount = 0;
+    List<FieldViolation> violations = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
       NewUser newUser = newUsers.get(i);
-      User user = newUser == null ? null : newUserToUser(newUser, violations);
       if (newUser == null) {
         violations.add(new FieldViolation("user", "is required"));
+      } else {
+        contents[i] = validate(newUser, violations);
       }
       if (violations.isEmpty()) {
-        valid.add(user);
-        validIndexes.add(i);
+        validCount++;
       } else {
+        contents[i] = null;
         results[i] = CreateResult.failure(i, UserException.invalidArgument(violations));
+        violations.clear();
+      }
+    }
+    String[] newIds = ids.next(validCount);
+    Instant now = now();
+    List<User> valid = new ArrayList<>(validCount);
+    int[] validIndexes = new int[validCount];
+    for (int i = 0; i < size; i++) {
+      Content content = contents[i];
+      if (content != null) {
+        int j = valid.size();
+        valid.add(new User(newIds[j], content.name(), content.email(), content.age(), now, now, 1));
+        validIndexes[j] = i;
       }
     }
     List<CreateResult> stored = repository.insertAll(valid);
     for (int j = 0; j < stored.size(); j++) {
       CreateResult r = stored.get(j);
-      int index = validIndexes.get(j);
+      int index = validIndexes[j];
       results[index] =
-          r.succeeded()
-              ? CreateResult.success(index, r.user())
-              : CreateResult.failure(index, r.error());
+          r.index() == index
+              ? r
+              : r.succeeded()
+                  ? CreateResult.success(index, r.user())
+                  : CreateResult.failure(index, r.error());
     }
     return List.of(results);
   }

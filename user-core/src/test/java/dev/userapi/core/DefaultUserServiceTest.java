@@ -52,6 +52,54 @@ class DefaultUserServiceTest {
   }
 
   @Test
+  void createAllReportsEveryViolationOfEveryItemAndStampsTheValidOnesInOrder() {
+    Instant now = Instant.parse("2026-11-25T10:15:30.123456789Z");
+    DefaultUserService service =
+        DefaultUserService.builder()
+            .repository(new InMemoryUserRepository())
+            .clock(Clock.fixed(now, ZoneOffset.UTC))
+            .build();
+    List<NewUser> batch = new ArrayList<>();
+    batch.add(NewUser.of("A", "a@Example.COM"));
+    batch.add(new NewUser(" ", "no-at", java.util.OptionalInt.of(151)));
+    batch.add(null);
+    batch.add(NewUser.of("B", "b@example.com", 30));
+    batch.add(NewUser.of("C\u0000", "c@example.com"));
+    batch.add(NewUser.of("D", "d@example.com"));
+
+    List<CreateResult> results = service.createAll(batch);
+
+    assertThat(results).extracting(CreateResult::index).containsExactly(0, 1, 2, 3, 4, 5);
+    assertThat(results)
+        .extracting(CreateResult::succeeded)
+        .containsExactly(true, false, false, true, false, true);
+    assertThat(results.get(1).error().violations())
+        .extracting(FieldViolation::field)
+        .containsExactly("name", "email", "age");
+    assertThat(results.get(2).error().violations())
+        .extracting(FieldViolation::field)
+        .containsExactly("user");
+    assertThat(results.get(4).error().violations())
+        .extracting(FieldViolation::field)
+        .containsExactly("name");
+    List<User> created =
+        results.stream().filter(CreateResult::succeeded).map(CreateResult::user).toList();
+    assertThat(created)
+        .extracting(User::email)
+        .containsExactly("a@example.com", "b@example.com", "d@example.com");
+    // Ids increase in the batch's order; every user carries the clock's time, to the microsecond.
+    assertThat(created).extracting(User::id).isSorted().doesNotHaveDuplicates();
+    assertThat(created)
+        .allSatisfy(
+            u -> {
+              assertThat(u.createTime()).isEqualTo(Instant.parse("2026-11-25T10:15:30.123456Z"));
+              assertThat(u.updateTime()).isEqualTo(u.createTime());
+              assertThat(u.version()).isEqualTo(1);
+              assertThat(service.get(u.id())).isEqualTo(u);
+            });
+  }
+
+  @Test
   void overlongRequestIdIsInvalidArgument() {
     assertThatThrownBy(
             () -> DefaultUserService.inMemory().create(NewUser.of("A", "a@x.io"), "r".repeat(129)))

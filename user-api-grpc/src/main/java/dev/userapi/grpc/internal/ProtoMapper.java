@@ -14,6 +14,7 @@ import dev.userapi.core.UserQuery;
 import dev.userapi.core.UserService;
 import dev.userapi.core.UserUpdate;
 import dev.userapi.proto.v1.BatchCreateUserResult;
+import dev.userapi.proto.v1.BatchCreateUsersResponse;
 import dev.userapi.proto.v1.ListUsersRequest;
 import dev.userapi.proto.v1.ListUsersResponse;
 import java.time.Instant;
@@ -37,13 +38,22 @@ public final class ProtoMapper {
   // ---- users
 
   public static dev.userapi.proto.v1.User toProto(User user) {
+    return toProto(user, toProto(user.createTime()));
+  }
+
+  /** {@code user} with {@code created}, the proto of its create time, which it may share. */
+  private static dev.userapi.proto.v1.User toProto(User user, Timestamp created) {
+    // A user never updated shares one immutable Timestamp for both times, and so do the users of
+    // one bulk create (issue #17): each Timestamp is built and sized once.
+    Timestamp updated =
+        user.updateTime().equals(user.createTime()) ? created : toProto(user.updateTime());
     dev.userapi.proto.v1.User.Builder proto =
         dev.userapi.proto.v1.User.newBuilder()
             .setId(user.id())
             .setName(user.name())
             .setEmail(user.email())
-            .setCreateTime(toProto(user.createTime()))
-            .setUpdateTime(toProto(user.updateTime()))
+            .setCreateTime(created)
+            .setUpdateTime(updated)
             .setEtag(user.etag());
     user.age().ifPresent(proto::setAge);
     return proto.build();
@@ -261,6 +271,34 @@ public final class ProtoMapper {
       proto.setError(GrpcErrors.toRpcStatus(result.error()));
     }
     return proto.build();
+  }
+
+  /**
+   * The answer to a BatchCreateUsers call: every result, in order, and the counts. Users created at
+   * the same instant (one {@code createAll} stamps its batch with one) share one Timestamp.
+   */
+  public static BatchCreateUsersResponse toProto(List<CreateResult> results) {
+    BatchCreateUsersResponse.Builder response = BatchCreateUsersResponse.newBuilder();
+    Instant lastTime = null;
+    Timestamp lastProto = null;
+    int created = 0;
+    for (CreateResult result : results) {
+      BatchCreateUserResult.Builder item =
+          BatchCreateUserResult.newBuilder().setIndex(result.index());
+      if (result.succeeded()) {
+        User user = result.user();
+        if (!user.createTime().equals(lastTime)) {
+          lastTime = user.createTime();
+          lastProto = toProto(lastTime);
+        }
+        item.setUser(toProto(user, lastProto));
+        created++;
+      } else {
+        item.setError(GrpcErrors.toRpcStatus(result.error()));
+      }
+      response.addResults(item.build());
+    }
+    return response.setCreatedCount(created).setFailedCount(results.size() - created).build();
   }
 
   public static CreateResult toDomain(BatchCreateUserResult proto) {

@@ -31,12 +31,15 @@ public final class Validation {
       violations.add(new FieldViolation("name", "must not be blank"));
       return null;
     }
-    if (trimmed.codePointCount(0, trimmed.length()) > MAX_NAME_LENGTH) {
+    // Counting code points only when the UTF-16 length could exceed the limit, and looking for
+    // controls char by char (every control is one UTF-16 unit): no stream per name (issue #17).
+    if (trimmed.length() > MAX_NAME_LENGTH
+        && trimmed.codePointCount(0, trimmed.length()) > MAX_NAME_LENGTH) {
       violations.add(
           new FieldViolation("name", "must be at most " + MAX_NAME_LENGTH + " characters"));
       return null;
     }
-    if (trimmed.codePoints().anyMatch(Character::isISOControl)) {
+    if (hasControl(trimmed)) {
       violations.add(new FieldViolation("name", "must not contain control characters"));
       return null;
     }
@@ -57,14 +60,20 @@ public final class Validation {
       return null;
     }
     int at = trimmed.lastIndexOf('@');
+    // The parts are checked in place and a new string is built only when the domain has upper
+    // case: no substrings per email (issue #17).
     if (trimmed.length() > MAX_EMAIL_LENGTH
         || at <= 0
-        || !isLocalPart(trimmed.substring(0, at))
-        || !isDomain(trimmed.substring(at + 1))) {
+        || !isLocalPart(trimmed, 0, at)
+        || !isDomain(trimmed, at + 1, trimmed.length())) {
       violations.add(new FieldViolation("email", "must be a valid email address"));
       return null;
     }
-    return trimmed.substring(0, at) + "@" + trimmed.substring(at + 1).toLowerCase(Locale.ROOT);
+    if (!hasUpperCase(trimmed, at + 1)) {
+      return trimmed;
+    }
+    // The domain is ASCII letters, digits, hyphens and dots here, so ROOT lower-cases it as ASCII.
+    return trimmed.substring(0, at + 1) + trimmed.substring(at + 1).toLowerCase(Locale.ROOT);
   }
 
   /** Adds a violation when {@code age} is out of range. */
@@ -79,60 +88,62 @@ public final class Validation {
     return email.strip().toLowerCase(Locale.ROOT);
   }
 
-  private static boolean isLocalPart(String local) {
-    if (local.isEmpty() || local.length() > MAX_LOCAL_LENGTH) {
+  /** Whether {@code s[start, end)} is a dot-atom local part of at most 64 characters. */
+  private static boolean isLocalPart(String s, int start, int end) {
+    int length = end - start;
+    if (length == 0 || length > MAX_LOCAL_LENGTH) {
       return false;
     }
-    if (local.startsWith(".") || local.endsWith(".") || local.contains("..")) {
+    if (s.charAt(start) == '.' || s.charAt(end - 1) == '.') {
       return false;
     }
-    for (int i = 0; i < local.length(); i++) {
-      char c = local.charAt(i);
-      if (!isAsciiAlnum(c) && LOCAL_SPECIALS.indexOf(c) < 0) {
+    for (int i = start; i < end; i++) {
+      char c = s.charAt(i);
+      if (c == '.' ? s.charAt(i + 1) == '.' : !isAsciiAlnum(c) && LOCAL_SPECIALS.indexOf(c) < 0) {
         return false;
       }
     }
     return true;
   }
 
-  private static boolean isDomain(String domain) {
-    if (domain.isEmpty() || domain.length() > 253) {
+  /** Whether {@code s[start, end)} is a domain of at least two labels, not all-digit at the end. */
+  private static boolean isDomain(String s, int start, int end) {
+    int length = end - start;
+    if (length == 0 || length > 253) {
       return false;
     }
     // Label by label, by index: no split, no substrings (every create validates an email, and the
     // split was a tenth of a bulk create's CPU, issue #17).
     int labels = 0;
-    int start = 0;
+    int from = start;
     boolean lastAllDigits = false;
-    while (start <= domain.length()) {
-      int end = domain.indexOf('.', start);
-      if (end < 0) {
-        end = domain.length();
+    while (from <= end) {
+      int to = s.indexOf('.', from);
+      if (to < 0 || to > end) {
+        to = end;
       }
-      if (!isLabel(domain, start, end)) {
+      if (!isLabel(s, from, to)) {
         return false;
       }
       labels++;
-      lastAllDigits = allDigits(domain, start, end);
-      start = end + 1;
+      lastAllDigits = allDigits(s, from, to);
+      from = to + 1;
     }
     // The top-level domain is never all digits (rules out bare IP-like hosts).
     return labels >= 2 && !lastAllDigits;
   }
 
-  /**
-   * Whether {@code domain[start, end)} is a DNS label: 1 to 63 letters, digits and inner hyphens.
-   */
-  private static boolean isLabel(String domain, int start, int end) {
+  /** Whether {@code s[start, end)} is a DNS label: 1 to 63 letters, digits and inner hyphens. */
+  private static boolean isLabel(String s, int start, int end) {
     int length = end - start;
     if (length == 0 || length > 63) {
       return false;
     }
-    if (domain.charAt(start) == '-' || domain.charAt(end - 1) == '-') {
+    if (s.charAt(start) == '-' || s.charAt(end - 1) == '-') {
       return false;
     }
     for (int i = start; i < end; i++) {
-      char c = domain.charAt(i);
+      char c = s.charAt(i);
       if (!isAsciiAlnum(c) && c != '-') {
         return false;
       }
@@ -140,13 +151,32 @@ public final class Validation {
     return true;
   }
 
-  private static boolean allDigits(String domain, int start, int end) {
+  private static boolean allDigits(String s, int start, int end) {
     for (int i = start; i < end; i++) {
-      if (!Character.isDigit(domain.charAt(i))) {
+      if (!Character.isDigit(s.charAt(i))) {
         return false;
       }
     }
     return true;
+  }
+
+  private static boolean hasControl(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isISOControl(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean hasUpperCase(String s, int start) {
+    for (int i = start; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isAsciiAlnum(char c) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.userapi.core.FieldViolation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -91,6 +92,123 @@ class ValidationTest {
     String longLabel = "a".repeat(63);
     assertThat(Validation.email("u@" + longLabel + ".io", new ArrayList<>())).isNotNull();
     assertThat(Validation.email("u@" + longLabel + "a.io", new ArrayList<>())).isNull();
+  }
+
+  /**
+   * Name and email checks work in place (no streams, no substrings); they must decide and normalise
+   * exactly as the earlier implementation (kept here as the reference) on random strings of the
+   * characters that matter: specials, dots, at signs, upper case, spaces, controls and characters
+   * outside the BMP.
+   */
+  @Test
+  void nameAndEmailAgreeWithTheReferenceRulesOnRandomInput() {
+    SplittableRandom random = new SplittableRandom(23);
+    String[] pieces = {
+      "a",
+      "Z",
+      "0",
+      "9",
+      ".",
+      "..",
+      "@",
+      "-",
+      "_",
+      "+",
+      "!",
+      "~",
+      " ",
+      "\t",
+      "\u0000",
+      "\u007f",
+      "\u0085",
+      "\u00e9",
+      "\ud83d\ude00",
+      "x.io",
+      "@Example.COM",
+      "EXAMPLE",
+      "ab",
+      "(",
+      "\""
+    };
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder input = new StringBuilder();
+      int length = random.nextInt(0, 14);
+      for (int j = 0; j < length; j++) {
+        input.append(pieces[random.nextInt(pieces.length)]);
+      }
+      String value = input.toString();
+      List<FieldViolation> actual = new ArrayList<>();
+      List<FieldViolation> expected = new ArrayList<>();
+      assertThat(Validation.email(value, actual))
+          .as(value)
+          .isEqualTo(referenceEmail(value, expected));
+      assertThat(Validation.name(value, actual))
+          .as(value)
+          .isEqualTo(referenceName(value, expected));
+      assertThat(actual).as(value).isEqualTo(expected);
+    }
+    String longName = "\ud83d\ude00".repeat(150) + "a".repeat(50);
+    assertThat(Validation.name(longName, violations)).isEqualTo(longName);
+    assertThat(Validation.name(longName + "b", violations)).isNull();
+    String longLocal = "l".repeat(64);
+    assertThat(Validation.email(longLocal + "@x.io", violations)).isEqualTo(longLocal + "@x.io");
+    assertThat(Validation.email(longLocal + "l@x.io", violations)).isNull();
+  }
+
+  private static String referenceName(String name, List<FieldViolation> violations) {
+    if (name == null) {
+      violations.add(new FieldViolation("name", "is required"));
+      return null;
+    }
+    String trimmed = name.strip();
+    if (trimmed.isEmpty()) {
+      violations.add(new FieldViolation("name", "must not be blank"));
+      return null;
+    }
+    if (trimmed.codePointCount(0, trimmed.length()) > Validation.MAX_NAME_LENGTH) {
+      violations.add(
+          new FieldViolation(
+              "name", "must be at most " + Validation.MAX_NAME_LENGTH + " characters"));
+      return null;
+    }
+    if (trimmed.codePoints().anyMatch(Character::isISOControl)) {
+      violations.add(new FieldViolation("name", "must not contain control characters"));
+      return null;
+    }
+    return trimmed;
+  }
+
+  private static String referenceEmail(String email, List<FieldViolation> violations) {
+    String trimmed = email.strip();
+    if (trimmed.isEmpty()) {
+      violations.add(new FieldViolation("email", "must not be blank"));
+      return null;
+    }
+    int at = trimmed.lastIndexOf('@');
+    if (trimmed.length() > 254
+        || at <= 0
+        || !referenceIsLocalPart(trimmed.substring(0, at))
+        || !referenceIsDomain(trimmed.substring(at + 1))) {
+      violations.add(new FieldViolation("email", "must be a valid email address"));
+      return null;
+    }
+    return trimmed.substring(0, at) + "@" + trimmed.substring(at + 1).toLowerCase(Locale.ROOT);
+  }
+
+  private static boolean referenceIsLocalPart(String local) {
+    if (local.isEmpty() || local.length() > 64) {
+      return false;
+    }
+    if (local.startsWith(".") || local.endsWith(".") || local.contains("..")) {
+      return false;
+    }
+    for (char c : local.toCharArray()) {
+      boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (!alnum && ".!#$%&'*+/=?^_`{|}~-".indexOf(c) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean referenceIsDomain(String domain) {
