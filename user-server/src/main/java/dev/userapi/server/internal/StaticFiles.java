@@ -78,6 +78,15 @@ final class StaticFiles {
 
   /** Grizzly's class-path handler, asked for a path we checked, not one it derives itself. */
   private static final class ClassPathFiles extends CLStaticHttpHandler {
+    private static final java.util.Map<String, String> TEXT_TYPES =
+        java.util.Map.of(
+            "html", "text/html",
+            "js", "text/javascript",
+            "mjs", "text/javascript",
+            "css", "text/css",
+            "json", "application/json",
+            "yaml", "application/yaml");
+
     ClassPathFiles(String... roots) {
       super(StaticFiles.class.getClassLoader(), roots);
     }
@@ -88,6 +97,11 @@ final class StaticFiles {
       boolean sends = Method.GET.equals(request.getMethod());
       if (sends) {
         response.getResponse().getHeaders().removeHeader(Header.Date);
+      }
+      String text = TEXT_TYPES.get(path.substring(path.lastIndexOf('.') + 1));
+      if (sends && text != null && !response.getResponse().isContentTypeSet()) {
+        // Grizzly names the type without a charset; these files are UTF-8 (Swagger UI's too).
+        response.setContentType(text + "; charset=utf-8");
       }
       boolean served = handle(path, request, response);
       if (sends && !served) {

@@ -56,7 +56,8 @@ class ConsoleFilesTest {
       assertThat(response.statusCode()).as(file.getKey()).isEqualTo(200);
       assertThat(response.headers().firstValue("Content-Type").orElse(""))
           .as(file.getKey())
-          .startsWith(file.getValue());
+          .startsWith(file.getValue())
+          .endsWith("; charset=utf-8");
       assertThat(response.headers().firstValue("Content-Security-Policy"))
           .as(file.getKey())
           .hasValue(CSP);
