@@ -70,7 +70,7 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
-streams=$((CONNECTIONS / 4))
+streams=$((CONNECTIONS >= 4 ? CONNECTIONS / 4 : 1)) # h2load's 4 connections; at least one stream each
 h2() { # method duration
   taskset -c "$CLIENT_CPUS" h2load -t1 -c4 -m"$streams" -D"$2" -d "$body" \
     -H 'content-type: application/grpc' -H 'te: trailers' "http://$grpc/$1"
