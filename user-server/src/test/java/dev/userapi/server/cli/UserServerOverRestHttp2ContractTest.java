@@ -10,7 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The service contract through {@link RestUserClient} over HTTP/2 (h2c by upgrade, through the
- * JDK's HttpClient) → a running {@link UserServerCommand} (black-box).
+ * JDK's HttpClient) → a running {@link UserServerCommand} (black-box). {@link
+ * UserServerOverRestHttp2ProtobufContractTest} runs it again with protobuf bodies; each class
+ * starts its own server (the classes run one after the other).
  */
 class UserServerOverRestHttp2ContractTest extends UserServiceContract {
   private static UserServerCommand server;
@@ -27,10 +29,16 @@ class UserServerOverRestHttp2ContractTest extends UserServiceContract {
 
   @Override
   protected UserService newService() {
-    return RestUserClient.builder()
-        .baseUri(server.restUri())
-        .httpVersion(HttpClient.Version.HTTP_2)
+    return client(
+            RestUserClient.builder()
+                .baseUri(server.restUri())
+                .httpVersion(HttpClient.Version.HTTP_2))
         .build();
+  }
+
+  /** The client's settings beyond HTTP/2; none here. */
+  RestUserClient.Builder client(RestUserClient.Builder builder) {
+    return builder;
   }
 
   @Override

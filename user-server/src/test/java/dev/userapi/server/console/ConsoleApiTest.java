@@ -7,7 +7,6 @@ import static dev.userapi.server.console.ConsoleHttp.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.userapi.core.DefaultUserService;
 import dev.userapi.core.NewUser;
 import dev.userapi.core.User;
 import dev.userapi.grpc.GrpcUserClient;
@@ -30,15 +29,7 @@ class ConsoleApiTest {
 
   @BeforeAll
   static void start() {
-    server =
-        UserServer.builder(DefaultUserService.inMemory())
-            .restPort(0)
-            .grpcPort(0)
-            .blockingStore(false)
-            .webProtocols(true)
-            .console(true)
-            .build()
-            .start();
+    server = ConsoleHttp.consoleServer().blockingStore(false).webProtocols(true).build().start();
     grpc = GrpcUserClient.connect(server.grpcTarget());
   }
 
@@ -95,13 +86,7 @@ class ConsoleApiTest {
 
   @Test
   void theDemoWriteSkipsNumbersAlreadyTaken() throws Exception {
-    UserServer fresh =
-        UserServer.builder(DefaultUserService.inMemory())
-            .restPort(0)
-            .grpcPort(0)
-            .console(true)
-            .build()
-            .start();
+    UserServer fresh = ConsoleHttp.consoleServer().build().start();
     try (GrpcUserClient client = GrpcUserClient.connect(fresh.grpcTarget())) {
       client.create(NewUser.of("Earlier demo", "demo-1@console.example.com"));
 
@@ -117,14 +102,7 @@ class ConsoleApiTest {
   @Test
   void theLogShowsRestRequestsAndGrpcCallsWithoutQueriesOrTheConsoleItself() throws Exception {
     // A server of its own, so that the history holds this test's requests only.
-    UserServer server =
-        UserServer.builder(DefaultUserService.inMemory())
-            .restPort(0)
-            .grpcPort(0)
-            .webProtocols(true)
-            .console(true)
-            .build()
-            .start();
+    UserServer server = ConsoleHttp.consoleServer().webProtocols(true).build().start();
     HttpResponse<InputStream> stream = open(server.restUri(), "console/api/log", null);
     assertThat(stream.statusCode()).isEqualTo(200);
     try (ConsoleHttp.Events events = new ConsoleHttp.Events(stream.body());
@@ -172,13 +150,7 @@ class ConsoleApiTest {
 
   @Test
   void anOpenLogStreamEndsWhenTheServerDrains() throws Exception {
-    UserServer server =
-        UserServer.builder(DefaultUserService.inMemory())
-            .restPort(0)
-            .grpcPort(0)
-            .console(true)
-            .build()
-            .start();
+    UserServer server = ConsoleHttp.consoleServer().build().start();
     HttpResponse<InputStream> stream = open(server.restUri(), "console/api/log", null);
     assertThat(stream.statusCode()).isEqualTo(200);
     try (InputStream body = stream.body()) {

@@ -2,7 +2,6 @@ package dev.userapi.server.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.userapi.core.DefaultUserService;
 import dev.userapi.server.ServerTls;
 import dev.userapi.server.UserServer;
 import dev.userapi.testkit.TestCertificates;
@@ -37,12 +36,9 @@ class ConsoleClientsOverTlsTest {
     Path cert = Files.writeString(files.resolve("server.pem"), certs.serverCertificateChainPem());
     Path key = Files.writeString(files.resolve("server.key"), certs.serverPrivateKeyPem());
     server =
-        UserServer.builder(DefaultUserService.inMemory())
-            .restPort(0)
-            .grpcPort(0)
+        ConsoleHttp.consoleServer()
             .blockingStore(false)
             .tls(ServerTls.fromPem(cert, key))
-            .console(true)
             .build()
             .start();
     https =

@@ -3,7 +3,6 @@ package dev.userapi.server.console;
 import static dev.userapi.server.console.ConsoleHttp.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.userapi.core.DefaultUserService;
 import dev.userapi.server.UserServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -25,14 +24,7 @@ class ConsoleClientsTest {
 
   @BeforeAll
   static void start() {
-    server =
-        UserServer.builder(DefaultUserService.inMemory())
-            .restPort(0)
-            .grpcPort(0)
-            .blockingStore(false)
-            .console(true)
-            .build()
-            .start();
+    server = ConsoleHttp.consoleServer().blockingStore(false).build().start();
   }
 
   @AfterAll

@@ -2,6 +2,8 @@ package dev.userapi.server.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.userapi.core.DefaultUserService;
+import dev.userapi.server.UserServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +29,11 @@ final class ConsoleHttp {
   static final ObjectMapper JSON = new ObjectMapper();
 
   private ConsoleHttp() {}
+
+  /** A server on free ports over an empty in-memory store, with the console on. */
+  static UserServer.Builder consoleServer() {
+    return UserServer.builder(DefaultUserService.inMemory()).restPort(0).grpcPort(0).console(true);
+  }
 
   static HttpResponse<String> get(URI root, String path, String token) throws Exception {
     return HTTP.send(
