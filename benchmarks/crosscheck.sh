@@ -18,21 +18,10 @@ CLIENT_CPUS=${CLIENT_CPUS:-1}
 OUT=benchmarks/target/crosscheck
 mkdir -p "$OUT"
 
-mvn -B -q -pl benchmarks -am -DskipTests -Djacoco.skip=true package
-taskset -c "$SERVER_CPUS" java -Xms1g -Xmx1g -XX:+UseParallelGC -jar benchmarks/target/userapi-benchmark.jar \
-  --serve --users 10000 --out "$OUT" >"$OUT/serve.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 300); do
-  grep -q '^SERVING' "$OUT/serve.log" && break
-  sleep 0.1
-done
-line=$(grep '^SERVING' "$OUT/serve.log") || { cat "$OUT/serve.log"; exit 1; }
-grpc=$(sed -E 's/.*grpc=([^ ]+).*/\1/' <<<"$line")
-rest=$(sed -E 's/.*rest=([^ ]+).*/\1/' <<<"$line")
-raw=$(sed -E 's/.*raw=([^ ]+).*/\1/' <<<"$line")
-hot=$(sed -E 's/.*hot=([^ ]+).*/\1/' <<<"$line")
-body=$(sed -E 's/.*grpcBody=([^ ]+).*/\1/' <<<"$line")
+# shellcheck source=benchmarks/pinned-server.sh
+source benchmarks/pinned-server.sh
+start_pinned_server "$OUT"
+body=$grpcBody
 echo "servers: gRPC $grpc, REST $rest, raw Grizzly floor $raw, user $hot"
 
 ticks=$(getconf CLK_TCK)

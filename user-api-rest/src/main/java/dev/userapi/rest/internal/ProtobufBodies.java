@@ -132,17 +132,11 @@ public final class ProtobufBodies implements MessageBodyWriter<Object>, MessageB
       return ProtoMapper.toProto(DtoMapper.toPage(page));
     }
     if (entity instanceof BatchResultDto batch) {
-      BatchCreateUsersResponse.Builder response = BatchCreateUsersResponse.newBuilder();
+      List<CreateResult> results = new java.util.ArrayList<>(batch.results().size());
       for (BatchItemDto item : batch.results()) {
-        CreateResult result = DtoMapper.toResult(item);
-        response.addResults(ProtoMapper.toProto(result));
-        if (result.succeeded()) {
-          response.setCreatedCount(response.getCreatedCount() + 1);
-        } else {
-          response.setFailedCount(response.getFailedCount() + 1);
-        }
+        results.add(DtoMapper.toResult(item));
       }
-      return response.build();
+      return ProtoMapper.toProto(results);
     }
     if (entity instanceof ProblemDto problem) {
       return GrpcErrors.toRpcStatus(Problems.toException(problem, problem.status()));
