@@ -7,6 +7,7 @@ import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
 import dev.userapi.core.Authenticator;
 import dev.userapi.core.UserService;
 import dev.userapi.rest.internal.ContentLengthInterceptor;
+import dev.userapi.rest.internal.DtoJsonWriter;
 import dev.userapi.rest.internal.DtoMapper;
 import dev.userapi.rest.internal.ExceptionMappers;
 import dev.userapi.rest.internal.Filters;
@@ -112,6 +113,8 @@ public final class UserApiFeature implements Feature {
         new UserResource(service, mapper, requireIfMatch, heartbeats, heartbeatInterval));
     context.register(new ObjectMapperResolver(mapper));
     context.register(new JacksonJsonProvider(mapper));
+    // The API's own documents skip the provider's per-response lookups (issue #17); same bytes.
+    context.register(new DtoJsonWriter(mapper));
     // A high binding priority so that ours win over mappers for the same types that a runtime
     // registers on its own (Jersey's auto-discovered Jackson support).
     ExceptionMappers.all().forEach(m -> context.register(m, MAPPER_PRIORITY));
