@@ -1,8 +1,13 @@
 package dev.userapi.benchmarks;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Timestamp;
 import dev.userapi.load.internal.RawMethods;
+import dev.userapi.proto.v1.GetUserRequest;
+import dev.userapi.proto.v1.User;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
@@ -13,9 +18,17 @@ import io.grpc.stub.StreamObserver;
  * transport's work only: no parsing, no mapping, no store. It mirrors the real service's call types
  * and its flow control (the server stream sends only while the call is ready).
  *
- * <p>{@code UserServer} serves it beside the user service, without the user service's interceptors
- * but with the same compression rule ({@code compressResponses(true)}: responses are gzipped when
- * the request came gzipped), so that the gzip cells compare like with like.
+ * <p>A second baseline, {@code bench.BareProto/GetUser}, is what a grpc-java service written with
+ * the generated code does, like grpc-java's own AsyncServer benchmark: protobuf marshallers parse
+ * every request into a {@code GetUserRequest}, and every answer is a new {@code User} message,
+ * built from the same field values and protobuf-encoded. Against it, ours pays for the adapter only
+ * (strict parsing, the interceptors, the store's lookup, the mapping from the domain user); against
+ * {@code bench.Bare} ours also pays for protobuf itself. The first is the "bare grpc-java" of issue
+ * #17, the second the transport's floor.
+ *
+ * <p>{@code UserServer} serves both beside the user service, without the user service's
+ * interceptors but with the same compression rule ({@code compressResponses(true)}: responses are
+ * gzipped when the request came gzipped), so that the gzip cells compare like with like.
  */
 final class BareGrpcService {
   static final String SERVICE = RawMethods.BARE_SERVICE;
@@ -25,6 +38,18 @@ final class BareGrpcService {
   static final MethodDescriptor<byte[], byte[]> STREAM = RawMethods.BARE_STREAM;
   static final MethodDescriptor<byte[], byte[]> BATCH = RawMethods.BARE_BATCH;
   static final MethodDescriptor<byte[], byte[]> LOOKUP = RawMethods.BARE_LOOKUP;
+
+  /** The protobuf baseline's service name. */
+  static final String PROTO_SERVICE = "bench.BareProto";
+
+  /** The protobuf baseline's one method: GetUser with grpc-java's protobuf marshallers. */
+  static final MethodDescriptor<GetUserRequest, User> PROTO_GET =
+      MethodDescriptor.<GetUserRequest, User>newBuilder()
+          .setType(MethodDescriptor.MethodType.UNARY)
+          .setFullMethodName(MethodDescriptor.generateFullMethodName(PROTO_SERVICE, "GetUser"))
+          .setRequestMarshaller(ProtoUtils.marshaller(GetUserRequest.getDefaultInstance()))
+          .setResponseMarshaller(ProtoUtils.marshaller(User.getDefaultInstance()))
+          .build();
 
   private BareGrpcService() {}
 
@@ -41,6 +66,47 @@ final class BareGrpcService {
    */
   static ServerServiceDefinition definition(Fixtures fixtures, int streamCount) {
     return handlers(fixtures, streamCount);
+  }
+
+  /**
+   * The protobuf baseline: {@code bench.BareProto/GetUser} answers every request with a new {@code
+   * User} message holding the field values of the fixture's user.
+   */
+  static ServerServiceDefinition protobufDefinition(Fixtures fixtures) {
+    User user;
+    try {
+      user = User.parseFrom(fixtures.userProto());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("the GetUser fixture is not a User", e);
+    }
+    // Plain values, as a service holds them (a parsed message would keep its strings as bytes and
+    // skip their UTF-8 encoding).
+    String id = user.getId();
+    String name = user.getName();
+    String email = user.getEmail();
+    String etag = user.getEtag();
+    Integer age = user.hasAge() ? user.getAge() : null;
+    Timestamp created = user.getCreateTime();
+    Timestamp updated = user.getUpdateTime();
+    return ServerServiceDefinition.builder(PROTO_SERVICE)
+        .addMethod(
+            PROTO_GET,
+            ServerCalls.asyncUnaryCall(
+                (request, out) -> {
+                  User.Builder answer =
+                      User.newBuilder()
+                          .setId(id)
+                          .setName(name)
+                          .setEmail(email)
+                          .setCreateTime(created)
+                          .setUpdateTime(updated)
+                          .setEtag(etag);
+                  if (age != null) {
+                    answer.setAge(age);
+                  }
+                  reply(out, answer.build());
+                }))
+        .build();
   }
 
   private static ServerServiceDefinition handlers(Fixtures fixtures, int streamCount) {
@@ -64,7 +130,7 @@ final class BareGrpcService {
         .build();
   }
 
-  private static void reply(StreamObserver<byte[]> out, byte[] response) {
+  private static <T> void reply(StreamObserver<T> out, T response) {
     out.onNext(response);
     out.onCompleted();
   }

@@ -53,6 +53,7 @@ final class InProcessServers implements AutoCloseable {
             .docs(false)
             .gracePeriod(GRACE)
             .addGrpcService(() -> BareGrpcService.definition(fixtures.get(), streamCount))
+            .addGrpcService(() -> BareGrpcService.protobufDefinition(fixtures.get()))
             .addRestComponent(new BareResource(fixtures, streamCount))
             .addRestComponent(BareResource.shortCalls(fixtures));
     UserServer server = builder.build().start();
