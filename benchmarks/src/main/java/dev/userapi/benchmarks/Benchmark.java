@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -85,6 +86,12 @@ public final class Benchmark implements Callable<Integer> {
       names = "--warmup-ms",
       description = "Warm-up of each timed cell (default: ${DEFAULT-VALUE}).")
   long warmupMs = 500;
+
+  @Option(
+      names = "--first-warmup-ms",
+      description =
+          "Warm-up of the first cell of each protocol after a server start, and of the first cell per protocol of each workload the server warm-up did not load; never less than --warmup-ms (default: ${DEFAULT-VALUE}; --quick: at most 300).")
+  long firstWarmupMs = 3_000;
 
   @Option(
       names = "--duration-ms",
@@ -197,19 +204,12 @@ public final class Benchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (firstWarmupMs < 0) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--first-warmup-ms: " + firstWarmupMs + " (expected: >= 0)");
+    }
     if (quick) {
-      users = Math.min(users, 2_000);
-      bulk = Math.min(bulk, 2_000);
-      batch = Math.min(batch, 500);
-      postEach = Math.min(postEach, 200);
-      lookups = Math.min(lookups, 500);
-      warmupMs = Math.min(warmupMs, 100);
-      durationMs = Math.min(durationMs, 200);
-      runs = 1;
-      serverWarmupSeconds = 0;
-      if (concurrency.equals(List.of(1, 16, 64))) {
-        concurrency = new ArrayList<>(List.of(1, 4));
-      }
+      applyQuick();
     }
     boolean remote = restUrl != null || grpcTarget != null;
     if (remote) {
@@ -225,6 +225,13 @@ public final class Benchmark implements Callable<Integer> {
     Runner runner =
         new Runner(
             Duration.ofMillis(warmupMs), Duration.ofMillis(durationMs), rate, showProgress, memory);
+    Runner firstCellRunner =
+        new Runner(
+            Duration.ofMillis(firstCellWarmupMs()),
+            Duration.ofMillis(durationMs),
+            rate,
+            showProgress,
+            memory);
     if (pinned) {
       PinnedServers.pinThisProcess(clientCpus);
     }
@@ -267,12 +274,16 @@ public final class Benchmark implements Callable<Integer> {
     meta.put("concurrency", concurrency);
     meta.put("gzipConcurrency", gzipC);
     meta.put("warmupMs", warmupMs);
+    meta.put("serverWarmupSeconds", pinned ? serverWarmupSeconds : 0);
+    meta.put("firstCellWarmupMs", firstCellWarmupMs());
     meta.put("durationMs", durationMs);
     meta.put("runs", runs);
     meta.put("rate", rate);
     meta.put("quick", quick);
     List<Long> startMillis = new ArrayList<>();
     meta.put("serverStartMillis", startMillis);
+    List<String> firstCellLog = new ArrayList<>();
+    meta.put("firstCellWarmups", firstCellLog);
 
     if (serve) {
       return serve();
@@ -288,11 +299,21 @@ public final class Benchmark implements Callable<Integer> {
           startMillis.add(env.servers.startMillis());
         }
         runner.meter(env.meter);
+        firstCellRunner.meter(env.meter);
         env.prime();
-        if (pinned) {
+        boolean warmed = pinned && serverWarmupSeconds > 0;
+        if (warmed) {
           env.warmServer(runner, Duration.ofSeconds(serverWarmupSeconds));
         }
-        new Session(this, env, runner, run, gzipC, results).runAll();
+        // Pinned, each run's server JVM is new; otherwise the servers are new but this JVM has
+        // compiled their code in the first run.
+        FirstCells firstCells =
+            new FirstCells(
+                pinned || run == 1,
+                warmed ? Environment.SERVER_WARMUP_WORKLOADS : Set.of(),
+                run,
+                firstCellLog);
+        new Session(this, env, runner, firstCellRunner, firstCells, run, gzipC, results).runAll();
       }
     }
     meta.put("totalSeconds", (System.nanoTime() - began) / 1e9);
@@ -308,6 +329,28 @@ public final class Benchmark implements Callable<Integer> {
       return 1;
     }
     return 0;
+  }
+
+  /** Small counts and short durations, for {@code --quick}. */
+  void applyQuick() {
+    users = Math.min(users, 2_000);
+    bulk = Math.min(bulk, 2_000);
+    batch = Math.min(batch, 500);
+    postEach = Math.min(postEach, 200);
+    lookups = Math.min(lookups, 500);
+    warmupMs = Math.min(warmupMs, 100);
+    firstWarmupMs = Math.min(firstWarmupMs, 300);
+    durationMs = Math.min(durationMs, 200);
+    runs = 1;
+    serverWarmupSeconds = 0;
+    if (concurrency.equals(List.of(1, 16, 64))) {
+      concurrency = new ArrayList<>(List.of(1, 4));
+    }
+  }
+
+  /** The warm-up of the cells {@link FirstCells} picks: never shorter than every cell's. */
+  long firstCellWarmupMs() {
+    return Math.max(warmupMs, firstWarmupMs);
   }
 
   /** The 1-minute load average, to label the figures with how busy the machine was. */
@@ -542,11 +585,17 @@ public final class Benchmark implements Callable<Integer> {
       }
     }
 
+    /** The workloads {@link #warmServer} loads. */
+    static final Set<String> SERVER_WARMUP_WORKLOADS = Set.of("get", "list50");
+
     /**
      * Loads the unary read endpoints of both protocols, ours and the baselines, in turn for {@code
      * total}, discarding the measurements: a fresh server JVM interprets, then compiles, Jersey,
      * Jackson and grpc-java for tens of seconds, and its JIT would otherwise land in the first
-     * cells.
+     * cells. Each pass is one of {@code runner}'s cells (warm-up plus measurement, 1.5 s by
+     * default) at concurrency 16, the protocols alternating and each cycling through its endpoints:
+     * of 20 s, REST's get gets two passes, 3 s. It never loads concurrency 1, the writes or gzip;
+     * {@link FirstCells} picks the cells that warm up longer for that.
      */
     void warmServer(Runner runner, Duration total) throws Exception {
       List<Op.Factory> grpcLoads =

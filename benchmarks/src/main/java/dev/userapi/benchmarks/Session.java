@@ -15,6 +15,8 @@ final class Session {
   private final Benchmark options;
   private final Benchmark.Environment env;
   private final Runner runner;
+  private final Runner firstCellRunner;
+  private final FirstCells firstCells;
   private final int run;
   private final int gzipConcurrency;
   private final List<Result> results;
@@ -24,12 +26,16 @@ final class Session {
       Benchmark options,
       Benchmark.Environment env,
       Runner runner,
+      Runner firstCellRunner,
+      FirstCells firstCells,
       int run,
       int gzipConcurrency,
       List<Result> results) {
     this.options = options;
     this.env = env;
     this.runner = runner;
+    this.firstCellRunner = firstCellRunner;
+    this.firstCells = firstCells;
     this.run = run;
     this.gzipConcurrency = gzipConcurrency;
     this.results = results;
@@ -281,19 +287,21 @@ final class Session {
     return new Result.Cell(workload, protocol, variant, mode, payload, c, gzip, perItem);
   }
 
+  /** Warms up (longer for the cells {@link FirstCells} picks), then measures. */
   private void timed(Result.Cell cell, Op.Factory factory, WireBytes wire) throws Exception {
-    Measurement m =
-        runner.timed("run " + run + ": " + cell.label(), cell.concurrency(), factory, wire);
+    Runner r = firstCells.warmLonger(cell) ? firstCellRunner : runner;
+    Measurement m = r.timed("run " + run + ": " + cell.label(), cell.concurrency(), factory, wire);
     record(cell, m);
   }
 
   /**
-   * In the first run, a warm-up pass of the same shape first (a tenth of the operations, at least
-   * one); later runs are warm already. Then the measured pass.
+   * After a cold start (every run in the pinned mode, whose server JVM is new each run; the first
+   * run otherwise), a warm-up pass of the same shape first (a tenth of the operations, at least
+   * one); otherwise the JVM is warm already. Then the measured pass.
    */
   private void counted(Result.Cell cell, int c, int ops, Op.Factory factory, WireBytes wire)
       throws Exception {
-    if (run == 1) {
+    if (firstCells.coldStart()) {
       runner.counted(
           "run " + run + ": warm-up " + cell.label(),
           c,

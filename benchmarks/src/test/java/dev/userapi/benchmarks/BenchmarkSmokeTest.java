@@ -101,6 +101,26 @@ class BenchmarkSmokeTest {
         "gzip " + (cell.path("gzip").asBoolean() ? "on" : "off"));
   }
 
+  /**
+   * In process, with no server warm-up: the first cell of each protocol of each timed workload
+   * warmed up for the longer first-cell warm-up, and the meta says so.
+   */
+  @Test
+  void theMetaRecordsTheFirstCellsThatWarmedUpLonger() {
+    JsonNode meta = results.path("meta");
+    assertThat(meta.path("firstCellWarmupMs").asLong()).isEqualTo(300);
+    assertThat(meta.path("serverWarmupSeconds").asInt()).isZero();
+    List<String> firstCells = new ArrayList<>();
+    meta.path("firstCellWarmups").forEach(cell -> firstCells.add(cell.asText()));
+    List<String> expected = new ArrayList<>();
+    for (String workload : List.of("get", "list50", "update", "create")) {
+      for (String protocol : List.of("grpc", "rest")) {
+        expected.add("run 1: " + workload + " " + protocol + "/ours unary c1");
+      }
+    }
+    assertThat(firstCells).containsExactlyElementsOf(expected);
+  }
+
   @Test
   void theQuickRunCompletesWithoutFailedOperations() {
     assertThat(exitCode).isZero();
