@@ -82,8 +82,8 @@ public final class DtoMapper {
         user.name(),
         user.email(),
         user.age().isPresent() ? user.age().getAsInt() : null,
-        user.createTime().toString(),
-        user.updateTime().toString(),
+        IsoInstants.format(user.createTime()),
+        IsoInstants.format(user.updateTime()),
         user.etag());
   }
 
