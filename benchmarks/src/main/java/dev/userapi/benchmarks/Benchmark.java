@@ -232,6 +232,10 @@ public final class Benchmark implements Callable<Integer> {
             rate,
             showProgress,
             memory);
+    // The server warm-up measures nothing, so it takes no memory samples (each is a full GC).
+    Runner serverWarmupRunner =
+        new Runner(
+            Duration.ofMillis(warmupMs), Duration.ofMillis(durationMs), rate, showProgress, false);
     if (pinned) {
       PinnedServers.pinThisProcess(clientCpus);
     }
@@ -300,10 +304,11 @@ public final class Benchmark implements Callable<Integer> {
         }
         runner.meter(env.meter);
         firstCellRunner.meter(env.meter);
+        serverWarmupRunner.meter(env.meter);
         env.prime();
         boolean warmed = pinned && serverWarmupSeconds > 0;
         if (warmed) {
-          env.warmServer(runner, Duration.ofSeconds(serverWarmupSeconds));
+          env.warmServer(serverWarmupRunner, Duration.ofSeconds(serverWarmupSeconds));
         }
         // Pinned, each run's server JVM is new; otherwise the servers are new but this JVM has
         // compiled their code in the first run.
