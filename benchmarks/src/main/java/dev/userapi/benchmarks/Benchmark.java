@@ -143,7 +143,7 @@ public final class Benchmark implements Callable<Integer> {
       names = "--server-warmup-s",
       description =
           "Pinned mode: seconds of get and list50 load on every endpoint before the first cell of each run, which starts a fresh server JVM (default: ${DEFAULT-VALUE}; --quick: 0).")
-  int serverWarmupSeconds = 20;
+  int serverWarmupSeconds = 60;
 
   @Option(
       names = "--memory",
@@ -598,23 +598,29 @@ public final class Benchmark implements Callable<Integer> {
      * total}, discarding the measurements: a fresh server JVM interprets, then compiles, Jersey,
      * Jackson and grpc-java for tens of seconds, and its JIT would otherwise land in the first
      * cells. Each pass is one of {@code runner}'s cells (warm-up plus measurement, 1.5 s by
-     * default) at concurrency 16, the protocols alternating and each cycling through its endpoints:
-     * of 20 s, REST's get gets two passes, 3 s. It never loads concurrency 1, the writes or gzip;
-     * {@link FirstCells} picks the cells that warm up longer for that.
+     * default) at concurrency 16, the protocols alternating and each cycling through its endpoints
+     * (ours' get and list50 also gzipped). With 20 s, ours' REST get was still being compiled when
+     * the first cells ran (the server JVM used 2.5× the request threads' CPU at concurrency 1,
+     * issue #17); with the 60 s default its JVM and request-thread CPU agree. It never loads
+     * concurrency 1 or the writes; {@link FirstCells} picks the cells that warm up longer for that.
      */
     void warmServer(Runner runner, Duration total) throws Exception {
       List<Op.Factory> grpcLoads =
           List.of(
               grpc.get(false, false, hotId),
               grpc.get(true, false, hotId),
-              grpc.list(false, false, 50));
+              grpc.list(false, false, 50),
+              grpc.get(false, true, hotId),
+              grpc.list(false, true, 50));
       List<Op.Factory> restLoads =
           List.of(
               rest.get("ours", false, hotId),
               rest.get("bare", false, hotId),
               rest.get("raw", false, hotId),
               rest.getProtobuf(hotId),
-              rest.list("ours", false, 50));
+              rest.list("ours", false, 50),
+              rest.get("ours", true, hotId),
+              rest.list("ours", true, 50));
       long deadline = System.nanoTime() + total.toNanos();
       int i = 0;
       while (System.nanoTime() < deadline) {
