@@ -222,20 +222,10 @@ public final class Benchmark implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           new CommandLine(this), "--memory needs the pinned mode (no --in-process, no remote)");
     }
-    Runner runner =
-        new Runner(
-            Duration.ofMillis(warmupMs), Duration.ofMillis(durationMs), rate, showProgress, memory);
-    Runner firstCellRunner =
-        new Runner(
-            Duration.ofMillis(firstCellWarmupMs()),
-            Duration.ofMillis(durationMs),
-            rate,
-            showProgress,
-            memory);
+    Runner runner = runner(warmupMs, showProgress, memory);
+    Runner firstCellRunner = runner(firstCellWarmupMs(), showProgress, memory);
     // The server warm-up measures nothing, so it takes no memory samples (each is a full GC).
-    Runner serverWarmupRunner =
-        new Runner(
-            Duration.ofMillis(warmupMs), Duration.ofMillis(durationMs), rate, showProgress, false);
+    Runner serverWarmupRunner = runner(warmupMs, showProgress, false);
     if (pinned) {
       PinnedServers.pinThisProcess(clientCpus);
     }
@@ -351,6 +341,12 @@ public final class Benchmark implements Callable<Integer> {
     if (concurrency.equals(List.of(1, 16, 64))) {
       concurrency = new ArrayList<>(List.of(1, 4));
     }
+  }
+
+  /** A runner of cells with this run's measurement time and rate. */
+  private Runner runner(long cellWarmupMs, boolean showProgress, boolean memory) {
+    return new Runner(
+        Duration.ofMillis(cellWarmupMs), Duration.ofMillis(durationMs), rate, showProgress, memory);
   }
 
   /** The warm-up of the cells {@link FirstCells} picks: never shorter than every cell's. */

@@ -8,10 +8,11 @@ import java.util.Set;
  * Which timed cells of one run warm up for {@code --first-warmup-ms} instead of {@code
  * --warmup-ms}: after a server start whose JVM is new (every run in the pinned mode, the first run
  * otherwise), the first cell of each protocol, and the first cell per protocol of each workload the
- * server warm-up did not load. A time-based warm-up moves few requests at one connection (a REST
- * get at one connection on a cold server manages a few thousand a second), too few for the JIT to
- * finish the code that shape runs; and the server warm-up loads get and list50 at concurrency 16
- * only, so that the run's first cell, at the lowest concurrency, used to measure compilation.
+ * server warm-up did not load (the writes). A time-based warm-up moves few requests at one
+ * connection, and the server warm-up loads the reads at concurrency 16 only. On its own this did
+ * not keep the first read cells from measuring compilation (issue #17: with a 20 s server warm-up
+ * ours' REST get at one connection still cost three times bare Jersey's CPU); the 60 s server
+ * warm-up does that, and these cells cover what it does not load.
  *
  * <p>Not thread-safe: one per run, asked in the order the cells run.
  */

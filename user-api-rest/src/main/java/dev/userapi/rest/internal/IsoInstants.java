@@ -61,7 +61,8 @@ public final class IsoInstants {
     digits(out, 17, 2, secondOfDay % 60);
     if (fractionDigits > 0) {
       out[19] = '.';
-      digits(out, 20, fractionDigits, nanos / pow10(9 - fractionDigits));
+      int divisor = fractionDigits == 3 ? 1_000_000 : fractionDigits == 6 ? 1_000 : 1;
+      digits(out, 20, fractionDigits, nanos / divisor);
     }
     out[out.length - 1] = 'Z';
     return new String(out, StandardCharsets.ISO_8859_1);
@@ -76,14 +77,6 @@ public final class IsoInstants {
       return 3;
     }
     return nanos % 1_000 == 0 ? 6 : 9;
-  }
-
-  private static int pow10(int exponent) {
-    int value = 1;
-    for (int i = 0; i < exponent; i++) {
-      value *= 10;
-    }
-    return value;
   }
 
   /** Writes {@code value} (not negative) as exactly {@code count} digits, zero-padded. */
